@@ -1,0 +1,25 @@
+"""Scrapy settings shared by every leadpipe crawl (politeness first; the config can tighten)."""
+
+BOT_NAME = "leadpipe"
+SPIDER_MODULES = ["spiders.sources"]
+NEWSPIDER_MODULE = "spiders.sources"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 0.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES = {"spiders.pipelines.LandingPipeline": 900}
+EXTENSIONS = {"spiders.pipelines.RunReport": 500}
