@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+from pathlib import Path
+
+# Prefect without a server starts a temporary one; keep its state inside the project and
+# skip the analytics call that otherwise logs a "database is locked" traceback on first run.
+os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import typer
 
@@ -19,6 +26,8 @@ app = typer.Typer(
 )
 
 for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+    if module_info.name.startswith("_"):
+        continue
     module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
     module.register(app)
 

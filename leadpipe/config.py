@@ -88,6 +88,21 @@ class Config:
     def section(self, name: str) -> dict[str, Any]:
         return self.raw.get(name, {})
 
+    @property
+    def demo(self) -> dict[str, Any]:
+        """Demo world size and seed (env: LEADPIPE_DEMO_COMPANIES, LEADPIPE_DEMO_SEED)."""
+        demo = dict(self.raw.get("demo", {}))
+        for key in ("companies", "seed"):
+            env = os.environ.get(f"LEADPIPE_DEMO_{key.upper()}")
+            if env:
+                try:
+                    demo[key] = int(env)
+                except ValueError as exc:
+                    raise ConfigError(
+                        f"LEADPIPE_DEMO_{key.upper()}={env!r} is not a number"
+                    ) from exc
+        return demo
+
 
 def load_config(path: str | Path | None = None) -> Config:
     """Merge the bundled defaults with the user's file (if any)."""

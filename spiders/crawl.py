@@ -53,8 +53,16 @@ def run_crawl(
     """Crawl ``source`` in a subprocess; return its report (raises only if it cannot start)."""
     landing_dir = Path(landing_dir)
     (landing_dir / run_id).mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "spiders.crawl", source, "--run-id", run_id,
-           "--landing", str(landing_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "spiders.crawl",
+        source,
+        "--run-id",
+        run_id,
+        "--landing",
+        str(landing_dir),
+    ]
     for key, value in (spider_args or {}).items():
         cmd += ["-a", f"{key}={value}"]
     for key, value in (settings or {}).items():
@@ -69,8 +77,9 @@ def run_crawl(
     log_file = log_file or (landing_dir / run_id / f"{source}.log")
     with open(log_file, "w", encoding="utf-8") as log:
         try:
-            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                  timeout=timeout, check=False)
+            proc = subprocess.run(
+                cmd, stdout=log, stderr=subprocess.STDOUT, env=env, timeout=timeout, check=False
+            )
             returncode = proc.returncode
         except subprocess.TimeoutExpired:
             returncode = -9

@@ -21,8 +21,20 @@ import pyarrow as pa
 from spiders.landing import KINDS, item_hash, iter_landing_files
 
 ORG_TEXT_FIELDS = (
-    "role", "website", "email", "phone", "street", "postcode", "city", "region", "address",
-    "description", "booth", "hall", "event_name", "event_date",
+    "role",
+    "website",
+    "email",
+    "phone",
+    "street",
+    "postcode",
+    "city",
+    "region",
+    "address",
+    "description",
+    "booth",
+    "hall",
+    "event_name",
+    "event_date",
 )
 
 
@@ -133,8 +145,11 @@ def _tender_row(item: dict[str, Any]) -> dict[str, Any]:
 
     f = item["fields"]
     classifications = f.get("classifications") or []
-    cpv = [str(c.get("id")) for c in classifications
-           if isinstance(c, dict) and str(c.get("scheme", "")).upper() == "CPV" and c.get("id")]
+    cpv = [
+        str(c.get("id"))
+        for c in classifications
+        if isinstance(c, dict) and str(c.get("scheme", "")).upper() == "CPV" and c.get("id")
+    ]
     buyer = f.get("buyer_native_id")
     return {
         "tender_key": item["record_id"],
@@ -145,7 +160,9 @@ def _tender_row(item: dict[str, Any]) -> dict[str, Any]:
         "buyer_record_id": record_id(item["source"], str(buyer)) if buyer else None,
         "buyer_name": f.get("buyer_name"),
         "cpv": cpv or None,
-        "classifications": json.dumps(classifications, ensure_ascii=False) if classifications else None,
+        "classifications": json.dumps(classifications, ensure_ascii=False)
+        if classifications
+        else None,
         "value": _as_float(f.get("value")),
         "currency": f.get("currency"),
         "deadline": f.get("deadline"),
@@ -186,8 +203,19 @@ def read_landing_file(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
                 continue
             try:
                 item = json.loads(line)
-                missing = [k for k in ("kind", "source", "native_id", "record_id", "run_id",
-                                       "fetched_at", "fields") if k not in item]
+                missing = [
+                    k
+                    for k in (
+                        "kind",
+                        "source",
+                        "native_id",
+                        "record_id",
+                        "run_id",
+                        "fetched_at",
+                        "fields",
+                    )
+                    if k not in item
+                ]
                 if missing:
                     raise ValueError(f"missing {', '.join(missing)}")
                 if item["kind"] not in KINDS:
@@ -205,33 +233,89 @@ def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-_RAW_SCHEMA = pa.schema([
-    ("run_id", pa.string()), ("item_hash", pa.string()), ("record_id", pa.string()),
-    ("source", pa.string()), ("kind", pa.string()), ("native_id", pa.string()),
-    ("url", pa.string()), ("fetched_at", pa.string()), ("method", pa.string()),
-    ("parser_version", pa.string()), ("payload", pa.string()),
-])
+_RAW_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("item_hash", pa.string()),
+        ("record_id", pa.string()),
+        ("source", pa.string()),
+        ("kind", pa.string()),
+        ("native_id", pa.string()),
+        ("url", pa.string()),
+        ("fetched_at", pa.string()),
+        ("method", pa.string()),
+        ("parser_version", pa.string()),
+        ("payload", pa.string()),
+    ]
+)
 _ORG_SCHEMA = pa.schema(
-    [("record_id", pa.string()), ("source", pa.string()), ("native_id", pa.string()),
-     ("name", pa.string()), ("country", pa.string()), ("categories", pa.list_(pa.string())),
-     ("identifiers", pa.list_(pa.string())), ("employees", pa.int32()), ("founded", pa.int32()),
-     ("accreditations", pa.list_(pa.string())), ("paid_listing", pa.bool_()),
-     ("is_natural_person", pa.bool_()), ("url", pa.string()), ("method", pa.string()),
-     ("seen_at", pa.string()), ("run_id", pa.string())]
+    [
+        ("record_id", pa.string()),
+        ("source", pa.string()),
+        ("native_id", pa.string()),
+        ("name", pa.string()),
+        ("country", pa.string()),
+        ("categories", pa.list_(pa.string())),
+        ("identifiers", pa.list_(pa.string())),
+        ("employees", pa.int32()),
+        ("founded", pa.int32()),
+        ("accreditations", pa.list_(pa.string())),
+        ("paid_listing", pa.bool_()),
+        ("is_natural_person", pa.bool_()),
+        ("url", pa.string()),
+        ("method", pa.string()),
+        ("seen_at", pa.string()),
+        ("run_id", pa.string()),
+    ]
     + [(k, pa.string()) for k in ORG_TEXT_FIELDS]
 )
-_CONTACT_SCHEMA = pa.schema([(k, pa.string()) for k in (
-    "contact_id", "record_id", "name", "role", "email", "phone", "source", "url", "seen_at")])
+_CONTACT_SCHEMA = pa.schema(
+    [
+        (k, pa.string())
+        for k in (
+            "contact_id",
+            "record_id",
+            "name",
+            "role",
+            "email",
+            "phone",
+            "source",
+            "url",
+            "seen_at",
+        )
+    ]
+)
 _TENDER_SCHEMA = pa.schema(
-    [(k, pa.string()) for k in ("tender_key", "source", "tender_id", "title", "description",
-                                "buyer_record_id", "buyer_name")]
+    [
+        (k, pa.string())
+        for k in (
+            "tender_key",
+            "source",
+            "tender_id",
+            "title",
+            "description",
+            "buyer_record_id",
+            "buyer_name",
+        )
+    ]
     + [("cpv", pa.list_(pa.string())), ("classifications", pa.string()), ("value", pa.float64())]
-    + [(k, pa.string()) for k in ("currency", "deadline", "status", "published_at", "url",
-                                  "seen_at")]
+    + [
+        (k, pa.string())
+        for k in ("currency", "deadline", "status", "published_at", "url", "seen_at")
+    ]
 )
 _AWARD_SCHEMA = pa.schema(
-    [(k, pa.string()) for k in ("award_key", "source", "tender_id", "award_id",
-                                "supplier_record_id", "supplier_name")]
+    [
+        (k, pa.string())
+        for k in (
+            "award_key",
+            "source",
+            "tender_id",
+            "award_id",
+            "supplier_record_id",
+            "supplier_name",
+        )
+    ]
     + [("value", pa.float64())]
     + [(k, pa.string()) for k in ("currency", "award_date", "status", "url", "seen_at")]
 )
@@ -260,10 +344,16 @@ def _upsert_orgs(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_ORG_UPSERT.format(updates=updates))
 
 
-def _upsert_latest(con: duckdb.DuckDBPyConnection, table: str, staged: str, key: str,
-                   schema: pa.Schema, first_seen: bool) -> None:
+def _upsert_latest(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    staged: str,
+    key: str,
+    schema: pa.Schema,
+    first_seen: bool,
+) -> None:
     cols = [n for n in schema.names if n not in (key, "seen_at")]
-    seen = ("CAST(seen_at AS TIMESTAMP) AS first_seen_at, " if first_seen else "")
+    seen = "CAST(seen_at AS TIMESTAMP) AS first_seen_at, " if first_seen else ""
     updates = ", ".join(f"{c} = excluded.{c}" for c in cols)
     con.execute(f"""
         INSERT INTO {table} BY NAME
@@ -286,16 +376,26 @@ def load_file(
     sha256 = sha256 or _sha256(path)
     key = key or f"{path.parent.name}/{path.name}"
     items, errors = read_landing_file(path)
-    raw = [{
-        "run_id": it["run_id"], "item_hash": item_hash(it), "record_id": it["record_id"],
-        "source": it["source"], "kind": it["kind"], "native_id": it["native_id"],
-        "url": it.get("url"), "fetched_at": it["fetched_at"], "method": it.get("method"),
-        "parser_version": str(it.get("parser_version", "")),
-        "payload": json.dumps(it, ensure_ascii=False, default=str),
-    } for it in items]
+    raw = [
+        {
+            "run_id": it["run_id"],
+            "item_hash": item_hash(it),
+            "record_id": it["record_id"],
+            "source": it["source"],
+            "kind": it["kind"],
+            "native_id": it["native_id"],
+            "url": it.get("url"),
+            "fetched_at": it["fetched_at"],
+            "method": it.get("method"),
+            "parser_version": str(it.get("parser_version", "")),
+            "payload": json.dumps(it, ensure_ascii=False, default=str),
+        }
+        for it in items
+    ]
     orgs = [_org_row(it) for it in items if it["kind"] == "organisation"]
-    contacts = [c for it in items if it["kind"] in ("organisation", "contact")
-                for c in _contact_rows(it)]
+    contacts = [
+        c for it in items if it["kind"] in ("organisation", "contact") for c in _contact_rows(it)
+    ]
     tenders = [_tender_row(it) for it in items if it["kind"] == "tender"]
     awards = [_award_row(it) for it in items if it["kind"] == "award"]
     run_id = items[0]["run_id"] if items else path.parent.name
@@ -331,8 +431,13 @@ def load_file(
         con.execute("ROLLBACK")
         raise
     finally:
-        for name in ("staged_raw", "staged_orgs", "staged_contacts", "staged_tenders",
-                     "staged_awards"):
+        for name in (
+            "staged_raw",
+            "staged_orgs",
+            "staged_contacts",
+            "staged_tenders",
+            "staged_awards",
+        ):
             try:
                 con.unregister(name)
             except Exception:  # noqa: BLE001 - not registered for this file

@@ -1,0 +1,51 @@
+"""The whole pipeline as one Prefect flow: crawl → load → resolve → enrich → score → export."""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.artifacts import create_table_artifact
+
+from flows.stages import (
+    crawl_flow,
+    enrich_flow,
+    export_flow,
+    load_flow,
+    resolve_flow,
+    score_flow,
+)
+from leadpipe import stages
+from leadpipe.config import load_config
+
+
+@flow(name="pipeline")
+def pipeline_flow(
+    sources: list[str] | None = None,
+    profile: str | None = None,
+    fetch_websites: bool = True,
+    full: bool = False,
+    config_path: str | None = None,
+) -> dict:
+    """Run every stage once; the demo world's server runs for the crawl and the enrichment."""
+    config = load_config(config_path)
+    chosen = list(sources or config.crawl.get("sources", []))
+    with stages.source_proxy(config, chosen) as proxy:
+        crawled = crawl_flow(sources=chosen, full=full, proxy=proxy or "", config_path=config_path)
+        loaded = load_flow(config_path=config_path)
+        resolved = resolve_flow(config_path=config_path)
+        enriched = enrich_flow(
+            fetch_websites=fetch_websites, proxy=proxy or "", config_path=config_path
+        )
+    scored = score_flow(profile=profile, config_path=config_path)
+    exported = export_flow(profile=profile, config_path=config_path)
+    summary = {
+        "crawl": crawled,
+        "load": loaded,
+        "resolve": resolved,
+        "enrich": enriched,
+        "score": scored,
+        "export": exported,
+    }
+    create_table_artifact(
+        [{"stage": k, "result": str(v)[:500]} for k, v in summary.items()], key="pipeline-summary"
+    )
+    return summary

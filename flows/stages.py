@@ -1,0 +1,169 @@
+"""One Prefect flow per stage. Thin: each calls the stage function in ``leadpipe.stages``.
+
+Writers (load, resolve, enrich, score) take the ``warehouse-writer`` concurrency slot so that
+deployments triggered together queue instead of failing on DuckDB's one-writer lock. Crawls
+run as one task per source, each in its own subprocess (Twisted's reactor starts once per process).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.concurrency.sync import concurrency
+
+from leadpipe import stages
+from leadpipe.config import Config, load_config
+
+WRITER_SLOT = "warehouse-writer"
+
+
+def _config(config_path: str | None) -> Config:
+    return load_config(config_path)
+
+
+@task(name="crawl-source", retries=0)
+def crawl_source(
+    config_path: str | None,
+    source: str,
+    run_id: str,
+    proxy: str | None,
+    since: str | None,
+    until: str | None,
+    full: bool,
+) -> dict:
+    config = _config(config_path)
+    (report,) = stages.crawl(
+        config, [source], run_id=run_id, proxy=proxy, since=since, until=until, full=full
+    )
+    logger = get_run_logger()
+    logger.info("%s: %d items, %s", source, report.items, report.finish_reason)
+    for error in report.errors:
+        logger.error("%s: %s", source, error)
+    return {
+        "source": source,
+        "items": report.items,
+        "finish_reason": report.finish_reason,
+        "ok": report.ok,
+        "errors": "; ".join(report.errors),
+        "landing_file": str(report.landing_file or ""),
+    }
+
+
+@flow(name="crawl", log_prints=True)
+def crawl_flow(
+    sources: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    full: bool = False,
+    proxy: str | None = None,
+    config_path: str | None = None,
+) -> list[dict]:
+    """Crawl sources (default: the config's) into a new landing run, one subprocess each."""
+    from spiders.landing import new_run_id
+
+    config = _config(config_path)
+    chosen = list(sources or config.crawl.get("sources", []))
+    run_id = new_run_id("crawl")
+    with stages.source_proxy(config, chosen) if proxy is None else _fixed(proxy) as via:
+        futures = [
+            crawl_source.submit(config_path, s, run_id, via, since, until, full) for s in chosen
+        ]
+        results = [f.result() for f in futures]
+    create_table_artifact(results, key="crawl-report", description=f"Crawl run {run_id}")
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        raise RuntimeError(
+            "crawl failed for "
+            + ", ".join(f"{r['source']} ({r['errors'] or r['finish_reason']})" for r in failed)
+        )
+    return results
+
+
+class _fixed:
+    def __init__(self, value: str | None) -> None:
+        self.value = value
+
+    def __enter__(self) -> str | None:
+        return self.value
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@flow(name="load")
+def load_flow(config_path: str | None = None) -> dict:
+    """Load new landing files into the warehouse (idempotent)."""
+    with concurrency(WRITER_SLOT, occupy=1, strict=False):
+        summary = stages.load(_config(config_path))
+    logger = get_run_logger()
+    for error in summary.errors[:20]:
+        logger.warning(error)
+    return {
+        "files_loaded": summary.files_loaded,
+        "files_skipped": summary.files_skipped,
+        "items": summary.items,
+        "new_items": summary.new_items,
+        "errors": len(summary.errors),
+    }
+
+
+@flow(name="resolve")
+def resolve_flow(config_path: str | None = None) -> dict:
+    """Merge source records into companies with stable ids."""
+    with concurrency(WRITER_SLOT, occupy=1, strict=False):
+        summary = stages.resolve(_config(config_path))
+    return dict(vars(summary)) if hasattr(summary, "__dict__") else {"summary": str(summary)}
+
+
+@flow(name="enrich")
+def enrich_flow(
+    fetch_websites: bool = True, proxy: str | None = None, config_path: str | None = None
+) -> dict:
+    """Website signals, industry and solvency per company."""
+    config = _config(config_path)
+    with (
+        (
+            stages.source_proxy(config, config.crawl.get("sources", []))
+            if proxy is None
+            else _fixed(proxy)
+        ) as via,
+        concurrency(WRITER_SLOT, occupy=1, strict=False),
+    ):
+        summary = stages.enrich(config, proxy=via or None, fetch=fetch_websites)
+    return dict(vars(summary))
+
+
+@flow(name="score")
+def score_flow(profile: str | None = None, config_path: str | None = None) -> dict:
+    """Fit and solvency scores, funnel stage and reasons, for an ICP profile."""
+    with concurrency(WRITER_SLOT, occupy=1, strict=False):
+        summary = stages.score(_config(config_path), profile=profile)
+    return dict(vars(summary))
+
+
+@flow(name="export")
+def export_flow(
+    profile: str | None = None,
+    stages_: list[str] | None = None,
+    output: str | None = None,
+    config_path: str | None = None,
+) -> dict:
+    """Write the prospects CSV (reads a consistent snapshot; never blocks a writer)."""
+    result = stages.export(
+        _config(config_path),
+        output=Path(output) if output else None,
+        profile=profile,
+        stages=tuple(stages_ or ["prospect"]),
+    )
+    create_markdown_artifact(
+        f"**{result.rows}** companies exported to `{result.path}`"
+        + (
+            " (from the latest snapshot: a writer held the warehouse)"
+            if result.from_snapshot
+            else ""
+        ),
+        key="export",
+    )
+    return {"path": str(result.path), "rows": result.rows, "from_snapshot": result.from_snapshot}

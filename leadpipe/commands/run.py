@@ -1,0 +1,164 @@
+"""CLI commands that run whole flows: ``demo``, ``pipeline`` and ``serve`` (deployments)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from leadpipe.commands._common import ConfigOption, console, get_config
+
+
+def _summary(csv_path: Path, warehouse: Path) -> None:
+    from warehouse.db import connect
+
+    con = connect(warehouse, read_only=True)
+    try:
+        counts = con.execute(
+            "SELECT stage, count(*) FROM scores GROUP BY stage ORDER BY stage"
+        ).fetchall()
+        totals = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+            for t in ("source_records", "companies", "tenders", "contacts")
+        }
+    finally:
+        con.close()
+    table = Table(title="leadpipe run", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("source records", str(totals["source_records"]))
+    table.add_row("companies (after merging)", str(totals["companies"]))
+    table.add_row("tenders", str(totals["tenders"]))
+    table.add_row("contacts", str(totals["contacts"]))
+    for stage, n in counts:
+        table.add_row(f"{stage}s", str(n))
+    console.print(table)
+    with csv_path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:8]
+    top = Table(title="top prospects")
+    for col in ("name", "country", "industry", "fit", "solvency", "reasons"):
+        top.add_column(col, overflow="fold", max_width=60 if col == "reasons" else None)
+    for row in rows:
+        top.add_row(
+            row["name"],
+            row["country"],
+            row["industry"],
+            row["fit"],
+            row["solvency"],
+            row["reasons"][:160],
+        )
+    console.print(top)
+    console.print(f"[bold green]prospects CSV:[/] {csv_path}")
+
+
+def pipeline(
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Source ids (default: config)")
+    ] = None,
+    profile: Annotated[str | None, typer.Option(help="ICP profile name")] = None,
+    fetch_websites: Annotated[bool, typer.Option(help="Fetch company websites")] = True,
+    full: Annotated[bool, typer.Option(help="Ignore high-water marks")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Run the whole pipeline as a Prefect flow (crawl → load → resolve → enrich → score → export).
+
+    Without PREFECT_API_URL, Prefect starts a temporary local server (~15 s).
+
+    \b
+    Examples:
+      leadpipe pipeline
+      leadpipe pipeline demo_expo demo_directory --profile default
+    """
+    cfg = get_config(config)
+    from flows.pipeline import pipeline_flow
+
+    started = time.monotonic()
+    result = pipeline_flow(
+        sources=sources,
+        profile=profile,
+        fetch_websites=fetch_websites,
+        full=full,
+        config_path=str(cfg.source) if config else None,
+    )
+    console.print(f"pipeline finished in {time.monotonic() - started:.1f}s")
+    _summary(Path(result["export"]["path"]), cfg.warehouse_path)
+
+
+def demo(
+    companies: Annotated[int | None, typer.Option(help="Demo world size (50 to 100,000)")] = None,
+    seed: Annotated[int | None, typer.Option(help="Demo world seed")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Run the whole pipeline on the bundled demo world (a local server on 127.0.0.1).
+
+    \b
+    Examples:
+      leadpipe demo
+      leadpipe demo --companies 1000 --seed 3
+    """
+    if companies is not None:
+        if not 50 <= companies <= 100_000:
+            raise typer.BadParameter("--companies must be between 50 and 100,000")
+        os.environ["LEADPIPE_DEMO_COMPANIES"] = str(companies)
+    if seed is not None:
+        os.environ["LEADPIPE_DEMO_SEED"] = str(seed)
+    pipeline(sources=None, profile=None, fetch_websites=True, full=False, config=config)
+
+
+def serve(
+    cron: Annotated[str | None, typer.Option(help="Schedule for the pipeline (cron)")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve every flow as a deployment so ops can trigger and watch them in the Prefect UI.
+
+    \b
+    Start a server first (`prefect server start`) and set PREFECT_API_URL, then:
+      leadpipe serve                       # deployments: pipeline, crawl, load, resolve, ...
+      leadpipe serve --cron "0 3 * * *"    # plus a nightly pipeline run
+    """
+    from prefect import serve as prefect_serve
+
+    from flows.pipeline import pipeline_flow
+    from flows.stages import (
+        WRITER_SLOT,
+        crawl_flow,
+        enrich_flow,
+        export_flow,
+        load_flow,
+        resolve_flow,
+        score_flow,
+    )
+
+    cfg = get_config(config)
+    schedule = cron or cfg.section("schedule").get("pipeline_cron")
+    params = {"config_path": str(cfg.source)} if config else {}
+    _ensure_writer_limit(WRITER_SLOT)
+    deployments = [pipeline_flow.to_deployment(name="leadpipe", cron=schedule, parameters=params)]
+    deployments += [
+        f.to_deployment(name="leadpipe", parameters=params)
+        for f in (crawl_flow, load_flow, resolve_flow, enrich_flow, score_flow, export_flow)
+    ]
+    prefect_serve(*deployments)
+
+
+def _ensure_writer_limit(name: str) -> None:
+    """One warehouse writer at a time: a global concurrency limit of 1 (created if missing)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(name)
+        except Exception:  # noqa: BLE001 - not found: create it
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel="Run")(demo)
+    app.command(rich_help_panel="Run")(pipeline)
+    app.command(rich_help_panel="Run")(serve)

@@ -1,0 +1,186 @@
+"""CLI commands for the single stages: crawl, load, resolve, enrich, score, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from leadpipe import stages
+from leadpipe.commands._common import ConfigOption, console, fail, get_config
+from warehouse.db import WarehouseBusy
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def crawl(
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Source ids (default: config)")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Start here instead of the high-water mark")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Stop at this date/cursor")] = None,
+    full: Annotated[bool, typer.Option(help="Ignore high-water marks; crawl everything")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Crawl sources into a new landing run (one subprocess per source).
+
+    \b
+    Examples:
+      leadpipe crawl                       # the config's sources, incrementally
+      leadpipe crawl demo_expo --full      # one source, from the start
+      leadpipe crawl uk_contracts_finder --since 2026-01-01
+    """
+    cfg = get_config(config)
+    chosen = list(sources or cfg.crawl.get("sources", []))
+    table = Table("source", "items", "finished", "landing file", "errors")
+    with stages.source_proxy(cfg, chosen) as proxy, _progress() as bar:
+        task = bar.add_task("crawling", total=len(chosen))
+        reports = stages.crawl(
+            cfg,
+            chosen,
+            proxy=proxy,
+            since=since,
+            until=until,
+            full=full,
+            on_done=lambda r: bar.advance(task),
+        )
+    for r in reports:
+        table.add_row(
+            r.source,
+            str(r.items),
+            r.finish_reason,
+            str(r.landing_file or "-"),
+            "; ".join(r.errors) or "",
+        )
+    console.print(table)
+    if not all(r.ok for r in reports):
+        fail("some crawls failed (see the table); nothing was lost: re-run to retry")
+
+
+def load(config: ConfigOption = None) -> None:
+    """Load new landing files into the warehouse. Safe to re-run: loaded files are skipped.
+
+    \b
+    Example:
+      leadpipe load
+    """
+    cfg = get_config(config)
+    try:
+        with _progress() as bar:
+            files = len(list(cfg.landing_dir.glob("*/*.jsonl")))
+            task = bar.add_task("loading", total=files)
+            summary = stages.load(cfg, progress=lambda p: bar.advance(task))
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    console.print(
+        f"loaded {summary.files_loaded} file(s), {summary.new_items} new item(s); "
+        f"{summary.files_skipped} already loaded"
+    )
+    for error in summary.errors[:20]:
+        console.print(f"[yellow]warning:[/] {error}", highlight=False)
+
+
+def resolve(config: ConfigOption = None) -> None:
+    """Merge source records into companies (stable ids, explained links).
+
+    \b
+    Example:
+      leadpipe resolve
+    """
+    summary = stages.resolve(get_config(config))
+    console.print(summary)
+
+
+def enrich(
+    fetch_websites: Annotated[bool, typer.Option(help="Fetch company websites")] = True,
+    config: ConfigOption = None,
+) -> None:
+    """Website signals, industry and solvency per company (re-fetches only stale sites).
+
+    \b
+    Examples:
+      leadpipe enrich
+      leadpipe enrich --no-fetch-websites
+    """
+    cfg = get_config(config)
+    with stages.source_proxy(cfg, cfg.crawl.get("sources", [])) as proxy, _progress() as bar:
+        task = bar.add_task("websites", total=None)
+        summary = stages.enrich(
+            cfg,
+            proxy=proxy,
+            fetch=fetch_websites,
+            progress=lambda: bar.advance(task),
+            on_total=lambda n: bar.update(task, total=n),
+        )
+    console.print(
+        f"enriched {summary.companies} companies; websites fetched "
+        f"{summary.websites_fetched} (ok {summary.websites_ok}, failed "
+        f"{summary.websites_failed})"
+    )
+
+
+def score(
+    profile: Annotated[str | None, typer.Option(help="ICP profile name from the config")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Score fit and solvency, set suspect / prospect / client.
+
+    \b
+    Example:
+      leadpipe score --profile default
+    """
+    summary = stages.score(get_config(config), profile=profile)
+    console.print(
+        f"{summary.companies} companies: {summary.prospects} prospects, "
+        f"{summary.suspects} suspects, {summary.clients} clients"
+    )
+
+
+def export(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="CSV path")] = None,
+    profile: Annotated[str | None, typer.Option(help="ICP profile name")] = None,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option(help="Stages to include (repeatable): prospect, suspect, client"),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write the prospects CSV for sales (UTF-8, one row per company, reasons included).
+
+    \b
+    Examples:
+      leadpipe export
+      leadpipe export -o prospects.csv --stage prospect --stage suspect
+    """
+    cfg = get_config(config)
+    chosen = tuple(stage or ["prospect"])
+    bad = [s for s in chosen if s not in ("prospect", "suspect", "client")]
+    if bad:
+        fail(f"unknown stage {bad[0]!r}; use prospect, suspect or client")
+    try:
+        result = stages.export(cfg, output=output, profile=profile, stages=chosen)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    note = (
+        " (from the latest snapshot: a writer holds the warehouse)" if result.from_snapshot else ""
+    )
+    console.print(f"wrote {result.rows} rows to {result.path}{note}")
+
+
+def register(app: typer.Typer) -> None:
+    for command in (crawl, load, resolve, enrich, score, export):
+        app.command(rich_help_panel="Stages")(command)
