@@ -1,0 +1,122 @@
+"""What the tender parsers share: the record bundle, dates, statuses, classification codes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+PARSER_VERSION = "1"
+
+ROLE_ORDER = ("supplier", "tenderer", "buyer")  # the strongest role names the record
+
+
+@dataclass
+class ParsedDocument:
+    """Normalised records from one document, already in landing ``fields`` shape.
+
+    Each record is ``{"native_id": ..., "fields": {...}}``; organisations carry ``role``
+    (buyer, supplier or tenderer) in their fields.
+    """
+
+    format: str
+    tenders: list[dict[str, Any]] = field(default_factory=list)
+    organisations: list[dict[str, Any]] = field(default_factory=list)
+    awards: list[dict[str, Any]] = field(default_factory=list)
+    high_water_mark: str | None = None  # the latest release/notice date seen
+
+    def extend(self, other: ParsedDocument) -> None:
+        self.tenders += other.tenders
+        self.organisations += other.organisations
+        self.awards += other.awards
+        if other.high_water_mark and (
+            not self.high_water_mark or other.high_water_mark > self.high_water_mark
+        ):
+            self.high_water_mark = other.high_water_mark
+
+
+def strongest_role(roles: set[str]) -> str | None:
+    for role in ROLE_ORDER:
+        if role in roles:
+            return role
+    return None
+
+
+_DATE_ONLY = re.compile(r"^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$")
+
+
+def iso_datetime(value: Any, time_part: Any = None) -> str | None:
+    """A publisher's date or date-time (with or without offset) -> UTC 'YYYY-MM-DDTHH:MM:SSZ'.
+
+    eForms splits a deadline into a date and a time, each with an offset ('2024-05-01+01:00',
+    '12:00:00+01:00'); ``time_part`` joins them. Unparseable text gives None, never an error.
+    """
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()
+    match = _DATE_ONLY.match(text)
+    if match:
+        day, offset = match.group(1), match.group(2) or ""
+        if isinstance(time_part, str) and time_part.strip():
+            text = f"{day}T{time_part.strip()}"
+        else:
+            text = f"{day}T00:00:00{offset}"
+    text = text.replace(" ", "T", 1) if "T" not in text else text
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:  # over-long fractions like '.000000Z' or six+ digits with offsets
+            parsed = datetime.fromisoformat(re.sub(r"\.(\d{6})\d+", r".\1", text))
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_STATUS = {
+    "planning": "planned", "planned": "planned", "active": "active", "complete": "complete",
+    "cancelled": "cancelled", "withdrawn": "cancelled", "unsuccessful": "unsuccessful",
+}
+
+
+def tender_status(value: Any) -> str | None:
+    """OCDS tender status (also ProZorro's 'active.tendering' style) -> contract vocabulary."""
+    if not value or not isinstance(value, str):
+        return None
+    head = value.strip().lower().split(".", 1)[0]
+    return _STATUS.get(head)
+
+
+def cpv_code(value: Any) -> str | None:
+    """'18100000-0' / '18100000' / 'CPV 18100000' -> '18100000' (8 digits, no check digit)."""
+    if value is None:
+        return None
+    match = re.search(r"\d{8}", str(value))
+    return match.group(0) if match else None
+
+
+def number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")[:80]
+
+
+def clean(value: Any) -> str | None:
+    """Strip and collapse whitespace; empty or non-text values become None."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = " ".join(str(value).split())
+    return text or None

@@ -1,0 +1,66 @@
+"""Which tender format a document is in, and the one entry point that parses any of them.
+
+``parse_bytes`` never lets a parser's own exception escape: a document it cannot read
+raises ``TenderParseError`` whose message is one line that says why.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lxml import etree
+
+from spiders.tenders.common import ParsedDocument
+from spiders.tenders.eforms import _PARSER as XML_PARSER
+from spiders.tenders.eforms import ROOTS, NotEforms, parse_eforms_root
+from spiders.tenders.ocds import looks_like_ocds, parse_ocds
+
+
+class TenderParseError(ValueError):
+    """A document that is not a readable OCDS or eForms file; the message is the reason."""
+
+
+def detect_format(data: bytes) -> str:
+    """'ocds' (JSON) or 'eforms' (XML), from the first meaningful byte; 'unknown' otherwise."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"["):
+        return "ocds"
+    if head[:1] == b"<":
+        return "eforms"
+    return "unknown"
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def parse_bytes(data: bytes) -> ParsedDocument:
+    """Any supported tender document -> normalised records, or TenderParseError."""
+    kind = detect_format(data)
+    if kind == "ocds":
+        try:
+            doc: Any = json.loads(data)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise TenderParseError(f"not valid JSON ({_one_line(exc)})") from exc
+        if not looks_like_ocds(doc):
+            raise TenderParseError("JSON but not OCDS (no releases, records or ocid)")
+        try:
+            return parse_ocds(doc)
+        except (AttributeError, TypeError, KeyError) as exc:
+            raise TenderParseError(f"OCDS with an unexpected shape ({_one_line(exc)})") from exc
+    if kind == "eforms":
+        try:
+            root = etree.fromstring(data, XML_PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise TenderParseError(f"not well-formed XML ({_one_line(exc)})") from exc
+        if etree.QName(root).localname not in ROOTS:
+            raise TenderParseError(
+                f"XML but not an eForms notice (root element {etree.QName(root).localname})")
+        try:
+            return parse_eforms_root(root)
+        except NotEforms as exc:
+            raise TenderParseError(str(exc)) from exc
+    if not data.strip():
+        raise TenderParseError("empty file")
+    raise TenderParseError("neither OCDS JSON nor eForms XML")

@@ -1,0 +1,337 @@
+"""OCDS (1.0 and 1.1) -> normalised tender, organisation and award records. Pure: no I/O.
+
+Accepted shapes: release packages, record packages (the ``compiledRelease`` of each record, or
+its embedded releases in date order when there is none), bare records, bare releases, and a
+JSON list of any of these. OCDS 1.0 publishers without ``parties`` (Paraguay) carry the buyer,
+tenderers and suppliers inline; both shapes give the same records.
+
+Only winning awards become award records: status ``active``, or no status at all when a
+contract points at the award (Compranet leaves ``awards[].status`` out).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from spiders.tenders.common import (
+    ParsedDocument,
+    clean,
+    cpv_code,
+    iso_datetime,
+    number,
+    slug,
+    strongest_role,
+    tender_status,
+)
+from spiders.tenders.orgid import (
+    country_code,
+    is_natural_person_id,
+    is_natural_person_name,
+    normalise_identifier,
+)
+
+_PREFIX = re.compile(r"^(ocds-[0-9a-z]{6})", re.IGNORECASE)
+_ROLE_WORDS = {"buyer": "buyer", "procuringentity": "buyer", "tenderer": "tenderer",
+               "supplier": "supplier"}
+_SCHEME_PREFIX = {"UA-EDR": "UA", "MX-RFC": "MX", "PY-RUC": "PY", "CO-NIT": "CO", "CO-CC": "CO",
+                  "GB-COH": "GB"}
+
+
+def iter_releases(doc: Any) -> Iterator[dict[str, Any]]:
+    """Every release worth parsing in an OCDS document, whatever its packaging."""
+    if isinstance(doc, list):
+        for part in doc:
+            yield from iter_releases(part)
+        return
+    if not isinstance(doc, dict):
+        return
+    if isinstance(doc.get("records"), list):
+        for record in doc["records"]:
+            yield from iter_releases(record)
+        return
+    if isinstance(doc.get("compiledRelease"), dict):
+        yield doc["compiledRelease"]
+        return
+    if isinstance(doc.get("releases"), list):
+        embedded = [r for r in doc["releases"] if isinstance(r, dict) and
+                    ("tender" in r or "awards" in r or "parties" in r or "contracts" in r)]
+        yield from sorted(embedded, key=lambda r: str(r.get("date") or ""))
+        return
+    if "ocid" in doc or "tender" in doc or "awards" in doc:
+        yield doc
+
+
+def looks_like_ocds(doc: Any) -> bool:
+    if isinstance(doc, list):
+        return any(looks_like_ocds(d) for d in doc[:3])
+    return isinstance(doc, dict) and (
+        "releases" in doc or "records" in doc or "compiledRelease" in doc or "ocid" in doc
+    )
+
+
+def _identifiers(party: dict[str, Any], country: str | None) -> tuple[list[dict], bool]:
+    found: list[dict[str, str]] = []
+    person = False
+    raw_ids = [party.get("identifier")] + list(party.get("additionalIdentifiers") or [])
+    for raw in raw_ids:
+        if not isinstance(raw, dict):
+            continue
+        ident = normalise_identifier(raw.get("scheme"), raw.get("id"), country=country)
+        if ident and ident not in found:
+            found.append(ident)
+            person = person or is_natural_person_id(ident["scheme"], ident["id"], raw.get("scheme"))
+    return found, person
+
+
+class _Release:
+    """One release's parties, resolved once: party refs anywhere -> one organisation record."""
+
+    def __init__(self, release: dict[str, Any]) -> None:
+        self.r = release
+        self.ocid = str(release.get("ocid") or release.get("id") or "")
+        match = _PREFIX.match(self.ocid)
+        self.publisher = match.group(1).lower() if match else "ocds"
+        self.parties = {str(p["id"]): p for p in release.get("parties") or []
+                        if isinstance(p, dict) and p.get("id") is not None}
+        self.orgs: dict[str, dict[str, Any]] = {}
+        self.roles: dict[str, set[str]] = {}
+
+    def full_party(self, ref: dict[str, Any]) -> dict[str, Any]:
+        listed = self.parties.get(str(ref.get("id"))) if ref.get("id") is not None else None
+        if listed is None:
+            return ref
+        merged = dict(ref)
+        merged.update({k: v for k, v in listed.items() if v not in (None, "", [], {})})
+        return merged
+
+    def org(self, ref: Any, role: str | None) -> str | None:
+        """Register a party reference (with its role); return its organisation native id."""
+        if not isinstance(ref, dict):
+            return None
+        party = self.full_party(ref)
+        name = clean(party.get("name")) or clean((party.get("identifier") or {}).get("legalName"))
+        if not name:
+            return None
+        address = party.get("address") if isinstance(party.get("address"), dict) else {}
+        country = country_code(address.get("countryName")) or country_code(
+            address.get("countryCode") if isinstance(address.get("countryCode"), str) else None
+        )
+        identifiers, person = _identifiers(party, country)
+        if not country and identifiers:
+            country = _SCHEME_PREFIX.get(identifiers[0]["scheme"])
+        if identifiers:
+            native = f"{identifiers[0]['scheme']}:{identifiers[0]['id']}"
+        elif party.get("id") not in (None, ""):
+            native = f"{self.publisher}:{party['id']}"
+        else:
+            native = f"{self.publisher}:{slug(name)}"
+        if native not in self.orgs:
+            contact = party.get("contactPoint")
+            contact = contact if isinstance(contact, dict) else {}
+            fields: dict[str, Any] = {
+                "name": name,
+                "identifiers": identifiers,
+                "street": clean(address.get("streetAddress")),
+                "postcode": clean(address.get("postalCode")),
+                "city": clean(address.get("locality")),
+                "region": clean(address.get("region")),
+                "country": country,
+                "email": clean(contact.get("email")),
+                "phone": clean(contact.get("telephone")),
+                "website": clean(contact.get("url")),
+                "is_natural_person": person or is_natural_person_name(name),
+                "tender_ids": [self.ocid] if self.ocid else [],
+            }
+            person_name = clean(contact.get("name"))
+            if person_name or fields["email"]:
+                fields["contacts"] = [{k: v for k, v in {
+                    "name": person_name, "role": clean(contact.get("role")) or "contact point",
+                    "email": fields["email"], "phone": fields["phone"],
+                }.items() if v}]
+            self.orgs[native] = {k: v for k, v in fields.items() if v not in (None, "", [])}
+            self.roles[native] = set()
+        if role:
+            self.roles[native].add(role)
+        return native
+
+
+def _classifications(tender: dict[str, Any]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    candidates: list[Any] = [tender.get("classification")]
+    for item in tender.get("items") or []:
+        if isinstance(item, dict):
+            candidates.append(item.get("classification"))
+            candidates.extend(item.get("additionalClassifications") or [])
+    for c in candidates:
+        if not isinstance(c, dict):
+            continue
+        scheme_raw = str(c.get("scheme") or c.get("schema") or "").upper()
+        ident = c.get("id")
+        if scheme_raw.startswith("CPV"):
+            scheme, code = "CPV", cpv_code(ident)
+        elif "UNSPSC" in scheme_raw or "CATÁLOGO" in scheme_raw or "CATALOGO" in scheme_raw:
+            # DNCP's catalogue is UNSPSC class + a local suffix ('43222825-002').
+            scheme = "UNSPSC"
+            match = re.match(r"\d{8}", str(ident or ""))
+            code = match.group(0) if match else None
+        else:
+            continue
+        description = clean(c.get("description"))
+        key = (scheme, code or description or "")
+        if key in seen or not (code or description):
+            continue
+        seen.add(key)
+        entry = {"scheme": scheme, "id": code, "description": description}
+        out.append({k: v for k, v in entry.items() if v})
+    return out
+
+
+def parse_release(release: dict[str, Any]) -> ParsedDocument:
+    """One OCDS release (or compiled release) -> normalised records."""
+    rel = _Release(release)
+    out = ParsedDocument(format="ocds")
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    awards = [a for a in release.get("awards") or [] if isinstance(a, dict)]
+    contracts = [c for c in release.get("contracts") or [] if isinstance(c, dict)]
+    contracted = {str(c.get("awardID")) for c in contracts if c.get("awardID")}
+
+    buyer_ref = release.get("buyer") or tender.get("procuringEntity")
+    buyer_id = rel.org(buyer_ref, "buyer")
+    if tender.get("procuringEntity") and release.get("buyer"):
+        rel.org(tender["procuringEntity"], "buyer")
+    for t in tender.get("tenderers") or []:
+        rel.org(t, "tenderer")
+
+    winners: set[str] = set()
+    for award in awards:
+        status = str(award.get("status") or "").lower()
+        winning = status == "active" or (not status and str(award.get("id")) in contracted)
+        suppliers = [s for s in award.get("suppliers") or [] if isinstance(s, dict)]
+        done: set[str] = set()
+        for supplier in suppliers:
+            native = rel.org(supplier, "supplier" if winning else "tenderer")
+            if not winning or not native or native in done:
+                continue
+            done.add(native)
+            winners.add(native)
+            value = award.get("value") if isinstance(award.get("value"), dict) else {}
+            amount = number(value.get("amount"))
+            currency = value.get("currency")
+            if len(suppliers) > 1:  # shared award value: take this supplier's contract if known
+                amount, currency = _contract_value(rel, contracts, award, native)
+            out.awards.append(_award(rel, award.get("id"), native, supplier, amount, currency,
+                                     award.get("date"), "active"))
+    known_awards = {str(a.get("id")) for a in awards}
+    for contract in contracts:  # OCDS 1.0 contract releases name the supplier on the contract
+        sup = contract.get("suppliers")
+        refs = [sup] if isinstance(sup, dict) else [s for s in sup or [] if isinstance(s, dict)]
+        if str(contract.get("awardID")) in known_awards or not refs:
+            continue
+        if str(contract.get("status") or "active").lower() not in ("active", "terminated"):
+            continue
+        for ref in refs:
+            native = rel.org(ref, "supplier")
+            if native:
+                winners.add(native)
+                value = contract.get("value") if isinstance(contract.get("value"), dict) else {}
+                out.awards.append(_award(
+                    rel, contract.get("awardID") or contract.get("id"), native, ref,
+                    number(value.get("amount")), value.get("currency"),
+                    contract.get("dateSigned"), "active"))
+
+    for pid, party in rel.parties.items():
+        roles = {_ROLE_WORDS.get(str(r).lower()) for r in party.get("roles") or []} - {None}
+        if "supplier" in roles and awards:
+            roles.discard("supplier")  # only winners of active awards are suppliers
+            roles.add("tenderer")
+        for role in roles or {None}:
+            rel.org({"id": pid}, role)
+
+    for native, fields in rel.orgs.items():
+        role = strongest_role(rel.roles[native] | ({"supplier"} if native in winners else set()))
+        if role:
+            out.organisations.append({"native_id": native, "fields": {**fields, "role": role}})
+
+    if tender or buyer_id:
+        out.tenders.append(_tender(rel, tender, buyer_id))
+    out.awards = _dedupe(out.awards)
+    out.high_water_mark = iso_datetime(release.get("date"))
+    return out
+
+
+def _contract_value(rel: _Release, contracts: list[dict], award: dict, native: str
+                    ) -> tuple[float | None, str | None]:
+    """Sum of this supplier's contracts under the award (DNCP: one contract per lot won)."""
+    total, currency, found = 0.0, None, False
+    for contract in contracts:
+        if str(contract.get("awardID")) != str(award.get("id")):
+            continue
+        sup = contract.get("suppliers")
+        refs = [sup] if isinstance(sup, dict) else [s for s in sup or [] if isinstance(s, dict)]
+        if any(rel.org(ref, None) == native for ref in refs):
+            value = contract.get("value") if isinstance(contract.get("value"), dict) else {}
+            amount = number(value.get("amount"))
+            if amount is not None:
+                total, currency, found = total + amount, value.get("currency"), True
+    return (total, currency) if found else (None, None)
+
+
+def _award(rel: _Release, award_id: Any, native: str, ref: dict, amount: float | None,
+           currency: Any, date: Any, status: str) -> dict[str, Any]:
+    award_id = str(award_id) if award_id not in (None, "") else "award"
+    fields = {
+        "tender_id": rel.ocid, "award_id": award_id, "supplier_native_id": native,
+        "supplier_name": rel.orgs.get(native, {}).get("name") or clean(ref.get("name")),
+        "value": amount, "currency": clean(currency), "date": iso_datetime(date),
+        "status": status,
+    }
+    return {"native_id": f"{rel.ocid}/{award_id}/{native}",
+            "fields": {k: v for k, v in fields.items() if v not in (None, "")}}
+
+
+def _tender(rel: _Release, tender: dict[str, Any], buyer_id: str | None) -> dict[str, Any]:
+    value = tender.get("value") if isinstance(tender.get("value"), dict) else {}
+    period = tender.get("tenderPeriod") if isinstance(tender.get("tenderPeriod"), dict) else {}
+    lots = []
+    for lot in tender.get("lots") or []:
+        if isinstance(lot, dict) and lot.get("id") is not None:
+            lot_value = lot.get("value") if isinstance(lot.get("value"), dict) else {}
+            entry = {"id": str(lot["id"]), "title": clean(lot.get("title")),
+                     "value": number(lot_value.get("amount")),
+                     "currency": lot_value.get("currency")}
+            lots.append({k: v for k, v in entry.items() if v not in (None, "")})
+    amount = number(value.get("amount"))
+    fields = {
+        "tender_id": rel.ocid,
+        "title": clean(tender.get("title")),
+        "description": clean(tender.get("description")),
+        "buyer_native_id": buyer_id,
+        "buyer_name": rel.orgs.get(buyer_id, {}).get("name") if buyer_id else None,
+        "classifications": _classifications(tender),
+        "value": amount if amount else None,  # 0 means "not published" (Compranet)
+        "currency": clean(value.get("currency")) if amount else None,
+        "deadline": iso_datetime(period.get("endDate")),
+        "status": tender_status(tender.get("status")),
+        "published_at": iso_datetime(tender.get("datePublished") or rel.r.get("date")),
+        "procedure": clean(tender.get("procurementMethodDetails") or
+                           tender.get("procurementMethod")),
+        "lots": lots,
+    }
+    return {"native_id": rel.ocid,
+            "fields": {k: v for k, v in fields.items() if v not in (None, "", [])}}
+
+
+def parse_ocds(doc: Any) -> ParsedDocument:
+    """Any OCDS document (package, record, release, list) -> all its normalised records."""
+    out = ParsedDocument(format="ocds")
+    for release in iter_releases(doc):
+        out.extend(parse_release(release))
+    return out
+
+
+def _dedupe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record per native id (a supplier listed twice on one award, say); last one wins."""
+    return list({r["native_id"]: r for r in records}.values())

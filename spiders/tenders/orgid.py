@@ -1,0 +1,190 @@
+"""Organisation identifiers: free-text schemes to org-id.guide codes, and natural persons.
+
+Publishers label the same registers in many ways ("Registro Federal de Contribuyentes de
+México", "Nit de Persona Jurídica", an empty string, a wrong ``XM-EORI``); resolution can only
+join firms across sources when the scheme is one code. Codes follow org-id.guide (GB-COH,
+UA-EDR, MX-RFC, PY-RUC, BE-BCE_KBO, FI-PRO, ...). Registers without an org-id.guide list keep
+the org-id.guide shape ``<country>-<register>`` (CO-NIT, PL-NIP, ``<cc>-VAT``) so they still join.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import pycountry
+
+_SPACES = re.compile(r"[\s.]+")
+
+# Free-text scheme labels (accents stripped, lower case) -> org-id.guide code.
+# Patterns, not words: broken upstream encodings turn accented letters into U+FFFD.
+_SCHEME_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), code) for pattern, code in (
+        (r"registro federal de contribuyentes", "MX-RFC"),
+        (r"registro .{1,2}nico de contribuyente", "PY-RUC"),
+        (r"nit de persona (jur.{1,2}dica|natural)", "CO-NIT"),
+        (r"c.{1,2}dula de ciudadan.{1,2}a", "CO-CC"),
+        (r"c.{1,2}dula de extranjer.{1,2}a", "CO-CE"),
+        (r"companies house", "GB-COH"),
+        (r"edrpou|єдрпоу", "UA-EDR"),
+    )
+)
+_SCHEME_EXACT = {
+    "nit": "CO-NIT", "rfc": "MX-RFC", "ruc": "PY-RUC", "edr": "UA-EDR", "coh": "GB-COH",
+}
+_PERSON_SCHEMES = {"CO-CC", "CO-CE"}
+_PERSON_SCHEME_WORDS = re.compile(r"persona natural|c.{1,2}dula")
+_PERSON_NAME = re.compile(
+    r"^(фоп|фізична особа|физическое лицо|фізична-особа|spp|sole trader)\b", re.IGNORECASE
+)
+_RFC = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
+_COUNTRY_WORDS = {
+    "україна": "UA", "украина": "UA", "ukraine": "UA", "mexico": "MX", "méxico": "MX",
+    "united kingdom": "GB", "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "paraguay": "PY", "colombia": "CO",
+}
+_ALPHA3: dict[str, str] = {c.alpha_3: c.alpha_2 for c in pycountry.countries}
+
+
+def strip_accents(text: str) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
+def country_code(value: Any) -> str | None:
+    """A country name, alpha-2 or alpha-3 code as printed -> ISO 3166-1 alpha-2, else None."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    upper = text.upper()
+    if len(upper) == 2 and upper.isalpha():
+        return "GB" if upper == "UK" else upper
+    if len(upper) == 3 and upper in _ALPHA3:
+        return _ALPHA3[upper]
+    lowered = text.lower()
+    if lowered in _COUNTRY_WORDS:
+        return _COUNTRY_WORDS[lowered]
+    try:
+        return pycountry.countries.lookup(text).alpha_2
+    except LookupError:
+        plain = strip_accents(lowered)
+        return _COUNTRY_WORDS.get(plain)
+
+
+def normalise_scheme(scheme: Any, country: str | None = None) -> str | None:
+    """A publisher's scheme label -> org-id.guide code (None when empty or unknown)."""
+    if not scheme or not isinstance(scheme, str):
+        return None
+    text = scheme.strip()
+    if not text:
+        return None
+    if re.fullmatch(r"[A-Z]{2}-[A-Z_]{2,12}", text):
+        return text
+    plain = strip_accents(text).lower()
+    if plain in _SCHEME_EXACT:
+        return _SCHEME_EXACT[plain]
+    for pattern, code in _SCHEME_WORDS:
+        if pattern.search(plain):
+            return code
+    if "compranet" in plain:
+        return "MX-COMPRANET"
+    return None
+
+
+def clean_id(value: Any) -> str:
+    return _SPACES.sub("", str(value)).strip().upper() if value is not None else ""
+
+
+def normalise_identifier(
+    scheme: Any, ident: Any, *, country: str | None = None
+) -> dict[str, str] | None:
+    """One OCDS identifier -> {scheme, id} with an org-id.guide scheme, or None if unusable."""
+    raw_id = clean_id(ident)
+    if not raw_id or set(raw_id) <= {"0", "-"}:
+        return None
+    code = normalise_scheme(scheme, country)
+    if code == "XM-EORI" and raw_id.isdigit():
+        # EORI numbers start with a country code; an all-digit "EORI" is a national register id.
+        code = "UA-EDR" if country == "UA" and len(raw_id) in (8, 10) else None
+    if code is None:
+        return None
+    if code == "MX-COMPRANET":
+        # "INA450815GV1-048D00001": the agency's RFC, then its Compranet unit code.
+        head = raw_id.split("-", 1)[0]
+        return {"scheme": "MX-RFC", "id": head} if _RFC.match(head) else None
+    if code == "CO-NIT":
+        raw_id = raw_id.replace(",", "")
+    return {"scheme": code, "id": raw_id}
+
+
+def is_natural_person_id(scheme: str, ident: str, raw_scheme: Any = None) -> bool:
+    """True when a registry id can only belong to a person (sole trader), not a company."""
+    if scheme in _PERSON_SCHEMES:
+        return True
+    if raw_scheme and isinstance(raw_scheme, str):
+        plain = strip_accents(raw_scheme).lower()
+        if _PERSON_SCHEME_WORDS.search(plain):
+            return True
+    if scheme == "MX-RFC":
+        return len(ident) == 13  # persons: 4 letters + date + 3; companies: 3 letters
+    if scheme == "UA-EDR":
+        return ident.isdigit() and len(ident) == 10  # RNOKPP (personal tax number), not EDRPOU
+    if scheme == "PY-RUC":
+        base = ident.split("-", 1)[0]
+        return base.isdigit() and int(base) < 80_000_000  # companies are numbered from 80000000
+    return False
+
+
+def is_natural_person_name(name: str | None) -> bool:
+    """Names that say "sole trader" outright (Ukrainian ФОП, "Фізична особа-підприємець")."""
+    return bool(name and _PERSON_NAME.match(name.strip()))
+
+
+# --- eForms: cac:PartyLegalEntity/cbc:CompanyID is free text; the country tells the register.
+
+_VAT_PREFIX = re.compile(r"^([A-Z]{2})(\d[\dA-Z]{5,13})$")
+
+
+def eforms_company_id(raw: str | None, country: str | None) -> list[dict[str, str]]:
+    """A CompanyID as printed + the organisation's country -> identifiers (maybe none)."""
+    if not raw:
+        return []
+    text = raw.strip().upper()
+    compact = re.sub(r"[\s.\-/]", "", text)
+    if not compact or set(compact) <= {"0"} or len(compact) < 5:
+        return []
+    vat = _VAT_PREFIX.match(compact)
+    if vat and country and vat.group(1) in (country, "EL" if country == "GR" else country):
+        # The register id first (it names the record), the VAT number after it.
+        found = []
+        if country == "FI" and len(vat.group(2)) == 8 and vat.group(2).isdigit():
+            found.append({"scheme": "FI-PRO", "id": f"{vat.group(2)[:7]}-{vat.group(2)[7]}"})
+        if country == "PL" and len(vat.group(2)) == 10:
+            found.append({"scheme": "PL-NIP", "id": vat.group(2)})
+        if country == "BE" and len(vat.group(2)) == 10:
+            found.append({"scheme": "BE-BCE_KBO", "id": vat.group(2)})
+        return found + [{"scheme": f"{country}-VAT", "id": compact}]
+    if country == "GB" and re.fullmatch(r"(\d{8}|[A-Z]{2}\d{6})", compact):
+        return [{"scheme": "GB-COH", "id": compact}]
+    if country == "IE" and re.fullmatch(r"\d{5,6}", compact):
+        return [{"scheme": "IE-CRO", "id": compact}]
+    if country == "BE":
+        head = re.match(r"^([01]\d{9}|\d{9})(?:_|$)", compact)
+        if head:
+            return [{"scheme": "BE-BCE_KBO", "id": head.group(1).zfill(10)}]
+    if country == "FI" and re.fullmatch(r"\d{7}-\d", text.replace(" ", "")):
+        return [{"scheme": "FI-PRO", "id": text.replace(" ", "")}]
+    if country == "PL":
+        if re.fullmatch(r"\d{10}", compact):
+            return [{"scheme": "PL-NIP", "id": compact}]
+        if re.fullmatch(r"\d{9}|\d{14}", compact):
+            return [{"scheme": "PL-REGON", "id": compact}]
+    if country == "FR" and re.fullmatch(r"\d{9}", compact):
+        return [{"scheme": "FR-RCS", "id": compact}]
+    if country == "AT" and re.fullmatch(r"(FN)?\d{1,6}[A-Z]", compact):
+        return [{"scheme": "AT-FB", "id": compact.removeprefix("FN")}]
+    return []
