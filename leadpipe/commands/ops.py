@@ -1,0 +1,121 @@
+"""CLI commands for operators: ``status``, ``sources`` and ``clients import``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from leadpipe.commands._common import ConfigOption, console, fail, get_config
+
+clients_app = typer.Typer(help="Imported clients: companies already buying, never prospects.",
+                          no_args_is_help=True)
+
+
+def status(config: ConfigOption = None) -> None:
+    """Show the warehouse: table sizes, recent runs, high-water marks.
+
+    \b
+    Example:
+      leadpipe status
+    """
+    from warehouse.db import WarehouseBusy, connect
+
+    cfg = get_config(config)
+    try:
+        con = connect(cfg.warehouse_path, read_only=True)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    except WarehouseBusy as exc:
+        fail(f"{exc}; try again when it finishes")
+    try:
+        sizes = Table("table", "rows", title=str(cfg.warehouse_path))
+        for name in ("source_records", "companies", "contacts", "tenders", "awards", "scores",
+                     "review_pairs", "clients"):
+            sizes.add_row(name, str(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]))
+        console.print(sizes)
+        runs = Table("run", "stage", "source", "status", "items", "finished", "message",
+                     title="recent runs")
+        for row in con.execute(
+            "SELECT run_id, stage, coalesce(source, ''), status, items, "
+            "strftime(finished_at, '%Y-%m-%d %H:%M'), coalesce(message, '') FROM runs "
+            "ORDER BY started_at DESC NULLS LAST LIMIT 12"
+        ).fetchall():
+            runs.add_row(*[str(v) if v is not None else "" for v in row])
+        console.print(runs)
+        marks = con.execute("SELECT source, mark, updated_at FROM high_water_marks").fetchall()
+        if marks:
+            table = Table("source", "high-water mark", "updated", title="incremental crawls")
+            for source, mark, updated in marks:
+                table.add_row(source, mark, str(updated))
+            console.print(table)
+    finally:
+        con.close()
+
+
+def sources(config: ConfigOption = None) -> None:
+    """List the sources leadpipe can crawl (Python spiders and YAML definitions).
+
+    \b
+    Example:
+      leadpipe sources
+    """
+    from spiders.registry import SOURCES_DIR, list_sources
+
+    cfg = get_config(config)
+    enabled = set(cfg.crawl.get("sources", []))
+    table = Table("source", "kind", "enabled")
+    for name in list_sources():
+        kind = "yaml" if (SOURCES_DIR / f"{name}.yaml").exists() else "python"
+        table.add_row(name, kind, "yes" if name in enabled else "")
+    console.print(table)
+
+
+@clients_app.command("import")
+def import_clients(
+    path: Annotated[Path, typer.Argument(help="CSV: name, website or domain, country")],
+    config: ConfigOption = None,
+) -> None:
+    """Import clients from a CSV (columns: name, website or domain, country). Re-runnable.
+
+    \b
+    Example:
+      leadpipe clients import crm-accounts.csv
+    """
+    from enrich.normalise import registrable_domain
+    from warehouse.db import connect
+
+    cfg = get_config(config)
+    if not path.exists():
+        fail(f"{path}: file not found")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        fail(f"{path}: not a readable UTF-8 CSV: {exc}")
+    if not rows or "name" not in {k.strip().lower() for k in rows[0]}:
+        fail(f"{path}: needs a header with at least a 'name' column")
+    records = []
+    for row in rows:
+        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        domain = registrable_domain(row.get("domain") or row.get("website") or "") or None
+        country = (row.get("country") or "").upper() or None
+        key = domain or f"{row['name'].lower()}|{country or ''}"
+        records.append((key, row["name"], domain, country))
+    con = connect(cfg.warehouse_path)
+    try:
+        con.executemany(
+            "INSERT INTO clients VALUES (?, ?, ?, ?, now()) ON CONFLICT (client_key) DO UPDATE "
+            "SET name = excluded.name, country = excluded.country", records)
+    finally:
+        con.close()
+    console.print(f"imported {len(records)} client(s); run `leadpipe score` to apply")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel="Operate")(status)
+    app.command(rich_help_panel="Operate")(sources)
+    app.add_typer(clients_app, name="clients", rich_help_panel="Operate")
