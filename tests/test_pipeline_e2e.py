@@ -1,0 +1,176 @@
+"""End to end: the real pipeline flow on a small demo world, checked against its ground truth.
+
+The flow runs for real under Prefect's test harness: three crawls (one subprocess each) against
+the demo server on 127.0.0.1, load, resolve, enrich (company websites), score and export.
+The checks below are also run on deliberately broken variants of the result (merging switched
+off; every company a prospect) to prove that they would catch those failures.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from leadpipe.config import load_config
+from leadpipe.demo.world import generate_world
+from warehouse.db import connect
+
+COMPANIES = 150
+SEED = 11
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory, prefect_harness):
+    from flows.pipeline import pipeline_flow
+
+    root = tmp_path_factory.mktemp("e2e")
+    config_path = root / "leadpipe.toml"
+    config_path.write_text(
+        f'[project]\ndata_dir = "data"\n[crawl]\nautothrottle = false\n'
+        f"[demo]\ncompanies = {COMPANIES}\nseed = {SEED}\n",
+        encoding="utf-8",
+    )
+    result = pipeline_flow(config_path=str(config_path))
+    config = load_config(config_path)
+    return {"result": result, "config": config, "world": generate_world(COMPANIES, SEED)}
+
+
+def _truth_of_records(con, world) -> dict[str, str]:
+    out = {}
+    for record_id, source, native_id in con.execute(
+        "SELECT record_id, source, native_id FROM source_records"
+    ).fetchall():
+        out[record_id] = world.truth_for_record(source, native_id)
+    return out
+
+
+def _clusters(con) -> dict[str, list[str]]:
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for record_id, company_id in con.execute(
+        "SELECT record_id, company_id FROM company_links"
+    ).fetchall():
+        clusters[company_id].append(record_id)
+    return clusters
+
+
+def merge_errors(clusters: dict[str, list[str]], truth: dict[str, str], world) -> dict[str, float]:
+    """Cluster purity / completeness and look-alikes wrongly merged."""
+    mixed = sum(1 for members in clusters.values() if len({truth[r] for r in members}) > 1)
+    companies_of_truth: dict[str, set[str]] = defaultdict(set)
+    for company_id, members in clusters.items():
+        for r in members:
+            companies_of_truth[truth[r]].add(company_id)
+    multi = [t for t, cs in companies_of_truth.items()
+             if sum(1 for r, tt in truth.items() if tt == t) > 1]
+    split = sum(1 for t in multi if len(companies_of_truth[t]) > 1)
+    lookalike_merged = 0
+    for pair in world.lookalikes:
+        a, b = companies_of_truth.get(pair.a, set()), companies_of_truth.get(pair.b, set())
+        lookalike_merged += bool(a & b)
+    return {
+        "impure_share": mixed / max(1, len(clusters)),
+        "split_share": split / max(1, len(multi)),
+        "lookalikes_merged": lookalike_merged,
+        "multi": len(multi),
+    }
+
+
+def assert_merging_ok(errors: dict[str, float]) -> None:
+    assert errors["multi"] >= 20, "the demo world should show many companies in several sources"
+    assert errors["impure_share"] <= 0.02, errors
+    assert errors["split_share"] <= 0.10, errors
+    assert errors["lookalikes_merged"] == 0, errors
+
+
+def prospect_quality(prospect_truths: list[str], world, profile) -> dict[str, float]:
+    truly = world.prospects(profile["industries"], profile["employees_min"],
+                            profile["employees_max"])
+    found = set(prospect_truths)
+    non_fit = [t for t in found if world.entity(t).industry not in profile["industries"]]
+    return {
+        "precision": len(found & truly) / max(1, len(found)),
+        "recall": len(found & truly) / max(1, len(truly)),
+        "non_fits": len(non_fit),
+        "duplicates": sum(n - 1 for n in Counter(prospect_truths).values() if n > 1),
+        "true_prospects": len(truly),
+    }
+
+
+def assert_prospects_ok(q: dict[str, float]) -> None:
+    assert q["true_prospects"] >= 10, q
+    assert q["precision"] >= 0.8, q
+    assert q["recall"] >= 0.6, q
+    assert q["non_fits"] <= 1, q
+    assert q["duplicates"] <= 1, q
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _company_truth(clusters, truth) -> dict[str, str]:
+    return {cid: Counter(truth[r] for r in members).most_common(1)[0][0]
+            for cid, members in clusters.items()}
+
+
+def test_every_stage_ran_and_crawls_landed(demo_run):
+    result = demo_run["result"]
+    crawled = {r["source"]: r for r in result["crawl"]}
+    assert set(crawled) == {"demo_tenders", "demo_expo", "demo_directory"}
+    assert all(r["ok"] and r["items"] > 0 for r in crawled.values()), crawled
+    assert result["load"]["new_items"] > 0
+    assert result["export"]["rows"] > 0
+
+
+def test_duplicates_merged_and_lookalikes_kept_apart(demo_run):
+    con = connect(demo_run["config"].warehouse_path, read_only=True)
+    try:
+        truth = _truth_of_records(con, demo_run["world"])
+        clusters = _clusters(con)
+    finally:
+        con.close()
+    assert_merging_ok(merge_errors(clusters, truth, demo_run["world"]))
+    # The same check fails when merging is switched off (every record its own company).
+    unmerged = {r: [r] for members in clusters.values() for r in members}
+    with pytest.raises(AssertionError):
+        assert_merging_ok(merge_errors(unmerged, truth, demo_run["world"]))
+
+
+def test_csv_lists_the_true_prospects(demo_run):
+    config, world = demo_run["config"], demo_run["world"]
+    rows = _csv_rows(Path(demo_run["result"]["export"]["path"]))
+    con = connect(config.warehouse_path, read_only=True)
+    try:
+        truth = _truth_of_records(con, world)
+        company_truth = _company_truth(_clusters(con), truth)
+    finally:
+        con.close()
+    assert {r["stage"] for r in rows} == {"prospect"}
+    assert all(r["company_id"] and r["name"] and r["reasons"] for r in rows)
+    assert len({r["company_id"] for r in rows}) == len(rows)
+    profile = config.profile()
+    assert_prospects_ok(prospect_quality([company_truth[r["company_id"]] for r in rows],
+                                         world, profile))
+    # The same check fails when scoring makes every company a prospect.
+    with pytest.raises(AssertionError):
+        assert_prospects_ok(prospect_quality(list(company_truth.values()), world, profile))
+
+
+def test_rerunning_the_stages_changes_no_company_id(demo_run):
+    from leadpipe import stages
+
+    config = demo_run["config"]
+    con = connect(config.warehouse_path, read_only=True)
+    before = dict(con.execute("SELECT record_id, company_id FROM company_links").fetchall())
+    con.close()
+    assert stages.load(config).new_items == 0
+    stages.resolve(config)
+    stages.score(config)
+    con = connect(config.warehouse_path, read_only=True)
+    after = dict(con.execute("SELECT record_id, company_id FROM company_links").fetchall())
+    con.close()
+    assert after == before
