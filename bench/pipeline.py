@@ -49,7 +49,8 @@ with stages.source_proxy(config, sources) as proxy:
         t = time.perf_counter()
         fn()
         out[name] = (time.perf_counter() - t, *peak_mb(), None)
-for name, fn in (("score", lambda: stages.score(config)), ("export", lambda: stages.export(config))):
+for name, fn in (("score", lambda: stages.score(config)),
+                 ("export", lambda: stages.export(config))):
     t = time.perf_counter()
     fn()
     out[name] = (time.perf_counter() - t, *peak_mb(), None)
