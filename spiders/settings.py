@@ -23,3 +23,30 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 ITEM_PIPELINES = {"spiders.pipelines.LandingPipeline": 900}
 EXTENSIONS = {"spiders.pipelines.RunReport": 500}
+
+# Politeness additions (spiders/middlewares.py): Retry-After on 429/503, robots.txt
+# Crawl-delay as a per-domain floor (Scrapy parses it but does not apply it), and a
+# development HTTP cache (off by default) that never stores listing pages and re-fetches
+# detail pages once older than their definition's detail.stale_after_days.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.RetryAfterMiddleware": 550,
+}
+EXTENSIONS["spiders.middlewares.RobotsCrawlDelay"] = 510
+RETRY_AFTER_MAX = 60.0
+CRAWL_DELAY_MAX = 60.0
+HTTPCACHE_ENABLED = False
+HTTPCACHE_POLICY = "spiders.middlewares.StaleAwareCachePolicy"
+HTTPCACHE_IGNORE_HTTP_CODES = [401, 403, 404, 408, 429, 500, 502, 503, 504]
+
+
+def _config_user_agent() -> str | None:
+    try:
+        from leadpipe.config import load_config
+
+        return load_config().user_agent
+    except Exception:  # a broken config must not stop `scrapy list`; the crawl stage passes it
+        return None
+
+
+USER_AGENT = _config_user_agent() or "leadpipe/0.1 (+https://github.com/leadpipe/leadpipe)"

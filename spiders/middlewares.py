@@ -1,0 +1,139 @@
+"""Politeness the stock Scrapy parts leave out.
+
+- ``RetryAfterMiddleware``: bounded retries as Scrapy's RetryMiddleware, but a 429/503 with a
+  ``Retry-After`` header waits that long (capped by ``RETRY_AFTER_MAX``) before retrying.
+- ``RobotsCrawlDelay``: Scrapy parses robots.txt with protego but ignores ``Crawl-delay``;
+  this extension sets it as the minimum delay of that domain's download slot and keeps
+  AutoThrottle from going below it.
+- ``StaleAwareCachePolicy``: the development HTTP cache never stores listing pages (they must
+  be fresh every run) and treats a cached detail page as fresh only for its definition's
+  ``detail.stale_after_days``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.extensions.httpcache import DummyPolicy
+from scrapy.http import Response
+from scrapy.utils.response import response_status_message
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """RetryMiddleware that honours ``Retry-After`` before retrying 429/503 answers."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 60.0)
+
+    async def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        retries = request.meta.get("retry_times", 0)
+        max_times = request.meta.get("max_retry_times", self.max_retry_times)
+        if wait and retries < max_times:
+            wait = min(wait, self.retry_after_max)
+            self.crawler.stats.inc_value("leadpipe/retry_after_waits")
+            logger.info("%s answered %s; waiting %.1fs (Retry-After) before retrying",
+                        request.url, response.status, wait)
+            await _sleep(wait)
+        reason = response_status_message(response.status)
+        return self._retry(request, reason) or response
+
+
+async def _sleep(seconds: float) -> None:
+    from scrapy.utils.defer import maybe_deferred_to_future
+    from twisted.internet import reactor
+    from twisted.internet.task import deferLater
+
+    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
+
+
+class RobotsCrawlDelay:
+    """Apply robots.txt ``Crawl-delay`` to the domain's download slot (a floor)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_delay = crawler.settings.getfloat("CRAWL_DELAY_MAX", 60.0)
+        self.user_agent = (crawler.settings.get("ROBOTSTXT_USER_AGENT")
+                           or crawler.settings.get("USER_AGENT") or "*")
+        self.floors: dict[str, float] = {}
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(self.request_reached, signal=signals.request_reached_downloader)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsCrawlDelay:
+        return cls(crawler)
+
+    def _floor(self, key: str) -> None:
+        delay = self.floors.get(key)
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        slot = downloader.slots.get(key) if downloader is not None else None
+        if delay is None or slot is None:
+            return
+        if slot.delay < delay:
+            slot.delay = delay
+        if hasattr(slot, "jitter"):
+            slot.jitter = 0.0
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        delay = robotparser.crawl_delay(self.user_agent)
+        if not delay:
+            return
+        key = self.crawler.engine.downloader.get_slot_key(request)
+        self.floors[key] = min(float(delay), self.max_delay)
+        self.crawler.stats.set_value(f"leadpipe/crawl_delay/{key}", self.floors[key])
+        self._floor(key)
+
+    def request_reached(self, request: Request, spider: Spider) -> None:
+        key = request.meta.get("download_slot")
+        if key in self.floors:
+            self._floor(key)
+
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        key = request.meta.get("download_slot")
+        if key in self.floors:
+            self._floor(key)
+
+
+class StaleAwareCachePolicy(DummyPolicy):
+    """Cache detail pages until they are stale; never cache listing pages."""
+
+    def should_cache_request(self, request: Request) -> bool:
+        if request.meta.get("leadpipe_page") == "listing":
+            return False
+        return super().should_cache_request(request)
+
+    def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
+        max_age = request.meta.get("leadpipe_stale_after")
+        if max_age is None:
+            return True
+        stored = request.meta.get("cache_timestamp")
+        return stored is not None and time.time() - float(stored) < float(max_age)

@@ -1,0 +1,162 @@
+"""Turn raw extracted values into contract values: types, regexes, lookups, countries, e-mails.
+
+Pure functions, shared by every page object; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import pycountry
+
+LIST_FIELDS = frozenset({"categories", "accreditations", "identifiers", "contacts"})
+INT_FIELDS = frozenset({"employees", "founded"})
+BOOL_FIELDS = frozenset({"paid_listing", "is_natural_person"})
+
+# Mailboxes a sales team may write to without singling out a person (preferred when a
+# listing shows several addresses).
+ROLE_MAILBOXES = (
+    "info", "sales", "office", "contact", "hello", "enquiries", "enquiry", "inquiries", "admin",
+    "mail", "kontakt", "service", "team", "business",
+)
+
+_WS = re.compile(r"\s+")
+_INT = re.compile(r"\d[\d.,' ]*")
+
+
+def default_type(field: str) -> str:
+    """The value type a contract field has unless a definition says otherwise."""
+    if field in LIST_FIELDS:
+        return "list"
+    if field in INT_FIELDS:
+        return "int"
+    if field in BOOL_FIELDS:
+        return "bool"
+    return "str"
+
+
+def clean_text(value: Any) -> Any:
+    """Collapse whitespace runs in text (prettified HTML, CSV cells with line breaks)."""
+    if isinstance(value, str):
+        return _WS.sub(" ", value).strip()
+    return value
+
+
+def flatten(values: Iterable[Any]) -> list[Any]:
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, list | tuple):
+            out.extend(flatten(value))
+        elif value is not None:
+            out.append(value)
+    return out
+
+
+def apply_regex(values: list[Any], pattern: re.Pattern[str]) -> list[str]:
+    """Keep what the pattern captures (group 1 when it has one); drop values it misses."""
+    out = []
+    for value in values:
+        match = pattern.search(str(value))
+        if match:
+            out.append(match.group(1) if pattern.groups else match.group(0))
+    return out
+
+
+def to_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    match = _INT.search(str(value))
+    if not match:
+        return None
+    digits = re.sub(r"[.,' ]", "", match.group(0))
+    return int(digits) if digits else None
+
+
+def to_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in ("", "0", "false", "no", "n", "none", "null"):
+        return False
+    return True
+
+
+def coerce(values: list[Any], kind: str, *, join: str | None = None) -> Any:
+    """Reduce a list of raw values to one value of ``kind`` (str, list, int, float, bool)."""
+    values = [clean_text(v) for v in values]
+    values = [v for v in values if v not in (None, "")]
+    if kind == "list":
+        seen: list[Any] = []
+        for value in values:
+            if value not in seen:
+                seen.append(value)
+        return seen or None
+    if kind == "bool":
+        return to_bool(values[0]) if values else None
+    if not values:
+        return None
+    if kind == "int":
+        return to_int(values[0])
+    if kind == "float":
+        try:
+            return float(values[0])
+        except (TypeError, ValueError):
+            return None
+    if join is not None:
+        strip = join.strip()
+        parts = [str(v).rstrip(strip).strip() if strip else str(v) for v in values]
+        return join.join(p for p in parts if p)
+    value = values[0]
+    return value if isinstance(value, str) else str(value)
+
+
+@lru_cache(maxsize=4096)
+def country_iso2(name: str) -> str | None:
+    """ISO 3166-1 alpha-2 for a country name or code as printed, or None when unsure."""
+    text = clean_text(name)
+    if not text:
+        return None
+    if len(text) == 2 and text.isalpha():
+        return text.upper() if pycountry.countries.get(alpha_2=text.upper()) else None
+    try:
+        return pycountry.countries.lookup(text).alpha_2
+    except LookupError:
+        return None
+
+
+def apply_lookup(value: Any, table: Mapping[str, Any] | None) -> tuple[bool, Any]:
+    """Map a dirty value through a definition's lookup table: (hit, new value)."""
+    if not table:
+        return False, value
+    if isinstance(value, list):
+        out, hit = [], False
+        for item in value:
+            found, new = apply_lookup(item, table)
+            hit = hit or found
+            if new not in (None, ""):
+                out.append(new)
+        return hit, out
+    if isinstance(value, str | int | float | bool) and str(value) in table:
+        return True, table[str(value)]
+    return False, value
+
+
+def prefer_role_mailbox(emails: list[str]) -> str | None:
+    """Pick the role mailbox (info@, sales@…) when there is one, else the first address."""
+    emails = [e.strip().removeprefix("mailto:").split("?")[0] for e in emails if e and "@" in e]
+    if not emails:
+        return None
+    for email in emails:
+        local = email.split("@", 1)[0].lower()
+        if local in ROLE_MAILBOXES:
+            return email
+    return emails[0]
