@@ -1,0 +1,1 @@
+"""Base spider classes for API patterns; a source module only sets class attributes."""

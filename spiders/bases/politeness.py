@@ -1,0 +1,117 @@
+"""Retries that respect the server: Retry-After honoured, backoff on 429 without it, bounded.
+
+Scrapy's RetryMiddleware retries at once and ignores ``Retry-After``; public procurement APIs
+(Find a Tender, Contracts Finder, TED) answer bursts with 429/503 and say when to come back.
+This middleware replaces it for the tender spiders:
+
+- 429/503 with ``Retry-After`` (seconds or an HTTP date): wait that long (capped by
+  ``LEADPIPE_RETRY_AFTER_MAX``), then retry;
+- 429 without it, other retryable codes and network errors: exponential backoff
+  ``LEADPIPE_BACKOFF_BASE * 2**attempt`` (capped the same way);
+- at most ``RETRY_TIMES`` retries per request, then the failure is recorded in the spider's
+  ``leadpipe_errors`` (the run report) and the response passes on as a failure.
+
+The wait does not block the reactor: the request is re-issued after a timer fires.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.internet.task import deferLater
+from twisted.web._newclient import ResponseFailed
+
+logger = logging.getLogger(__name__)
+
+NETWORK_ERRORS = (ConnectError, ConnectionLost, ConnectionRefusedError, DNSLookupError,
+                  TCPTimedOutError, TimeoutError, ResponseFailed)
+
+
+def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Parse a Retry-After header: delta seconds or an HTTP date. None if absent or junk."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    import time
+
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class PoliteRetryMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        s = crawler.settings
+        self.crawler = crawler
+        self.max_retries = s.getint("RETRY_TIMES", 3)
+        self.codes = {int(c) for c in s.getlist("RETRY_HTTP_CODES", [429, 500, 502, 503, 504])}
+        self.base = s.getfloat("LEADPIPE_BACKOFF_BASE", 2.0)
+        self.cap = s.getfloat("LEADPIPE_RETRY_AFTER_MAX", 300.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PoliteRetryMiddleware:
+        return cls(crawler)
+
+    def _delay(self, attempt: int, response: Response | None) -> float:
+        if response is not None and response.status in (429, 503):
+            told = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if told is not None:
+                self.crawler.stats.inc_value("leadpipe/retry_after_honoured")
+                return min(told, self.cap)
+        return min(self.base * (2 ** attempt), self.cap)
+
+    async def _retry(self, request: Request, reason: str, response: Response | None = None
+                     ) -> Request | Response | None:
+        attempt = int(request.meta.get("leadpipe_retries", 0))
+        stats = self.crawler.stats
+        if attempt >= self.max_retries or request.meta.get("dont_retry"):
+            stats.inc_value("leadpipe/retry_gave_up")
+            message = f"gave up on {request.url} after {attempt} retries: {reason}"
+            logger.error(message)
+            spider = self.crawler.spider
+            if spider is not None and hasattr(spider, "leadpipe_errors"):
+                spider.leadpipe_errors.append(message)
+            return response
+        delay = self._delay(attempt, response)
+        stats.inc_value("leadpipe/retries")
+        logger.info("retrying %s in %.2fs (%s, attempt %d)", request.url, delay, reason,
+                    attempt + 1)
+        if delay > 0:
+            await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
+        retry = request.replace(dont_filter=True)
+        retry.meta["leadpipe_retries"] = attempt + 1
+        retry.priority = request.priority + 1
+        return retry
+
+    async def process_response(self, request: Request, response: Response) -> Any:
+        if response.status in self.codes:
+            result = await self._retry(request, f"HTTP {response.status}", response)
+            return result if result is not None else response
+        return response
+
+    async def process_exception(self, request: Request, exception: Exception) -> Any:
+        if isinstance(exception, NETWORK_ERRORS):
+            result = await self._retry(request, type(exception).__name__)
+            if result is not None:
+                return result
+        return None
