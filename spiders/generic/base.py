@@ -108,6 +108,8 @@ class DefinitionSpider(scrapy.Spider):
             self.crawler.stats.inc_value("leadpipe/ignored_requests")
             self.logger.info("not fetched: %s (%s)", request.url, failure.value)
             return
+        elif any(w in type(failure.value).__name__ for w in ("Timeout", "TimedOut")):
+            what = f"timed out: {type(failure.value).__name__}"
         else:
             what = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
         suffix = f" after {retries} retries" if retries else ""
