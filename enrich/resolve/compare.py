@@ -1,0 +1,109 @@
+"""Compare candidate pairs field by field: one int8 level per comparison (-1 = missing)."""
+
+from __future__ import annotations
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
+
+from enrich.resolve.features import Features
+from enrich.resolve.settings import Comparison
+
+MISSING = -1
+
+
+def _exact(feats: Features, column: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    c = feats.codes(column)
+    a, b = c[i], c[j]
+    out = np.where(a == b, 0, 1).astype(np.int8)
+    out[(a < 0) | (b < 0)] = MISSING
+    return out
+
+
+def name_similarity(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(similarity, token-set ratio), both in 0..1.
+
+    similarity = max(token-sort ratio, min(Jaro-Winkler, partial ratio)): token-sort forgives
+    word order and typos; Jaro-Winkler forgives abbreviation ("arts deli") but alone it rewards
+    a long shared prefix ("ritz carlton cafe" vs "ritz carlton dining room"), so it only counts
+    as far as one name is also (nearly) contained in the other.
+    """
+    if len(a) == 0:
+        z = np.zeros(0, np.float32)
+        return z, z
+    kw = {"workers": -1, "dtype": np.float32}
+    jw = process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, **kw)
+    ts = process.cpdist(a, b, scorer=fuzz.token_sort_ratio, **kw) / 100.0
+    tset = process.cpdist(a, b, scorer=fuzz.token_set_ratio, **kw) / 100.0
+    sim = ts.copy()
+    look = np.flatnonzero(jw > ts)
+    if len(look):
+        part = process.cpdist(a[look], b[look], scorer=fuzz.partial_ratio, **kw) / 100.0
+        sim[look] = np.maximum(ts[look], np.minimum(jw[look], part))
+    return sim, tset
+
+
+def _name(feats: Features, comp: Comparison, i: np.ndarray, j: np.ndarray):
+    c = feats.codes("name_clean")
+    ca, cb = c[i], c[j]
+    missing = (ca < 0) | (cb < 0)
+    exact = (ca == cb) & ~missing
+    todo = np.flatnonzero(~exact & ~missing)
+    names = feats.objects("name_clean")
+    sim = np.where(exact, 1.0, 0.0).astype(np.float32)
+    tset = sim.copy()
+    s, t = name_similarity(names[i[todo]], names[j[todo]])
+    sim[todo], tset[todo] = s, t
+    levels = np.full(len(i), len(comp.levels) - 1, np.int8)
+    # fuzzy levels from the weakest up, so the strongest that applies wins
+    fuzzy = [(k, lv) for k, lv in enumerate(comp.levels) if lv.threshold is not None]
+    for k, lv in reversed(fuzzy):
+        score = tset if lv.label == "subset" else sim
+        levels[score >= lv.threshold] = k
+    # "Unit 1 Trading" vs "Unit 2 Trading": different numbers in the names are different firms
+    nums = feats.codes("name_numbers")
+    na, nb = nums[i], nums[j]
+    levels[(na >= 0) & (nb >= 0) & (na != nb)] = len(comp.levels) - 1
+    levels[exact] = 0
+    levels[missing] = MISSING
+    return levels, sim
+
+
+def _street(feats: Features, comp: Comparison, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """same key / same number and similar street words / same number / different."""
+    key = feats.codes("street_key")
+    num = feats.codes("house_number")
+    a, b = key[i], key[j]
+    out = np.full(len(i), len(comp.levels) - 1, np.int8)
+    same_num = (num[i] == num[j]) & (num[i] >= 0)
+    out[same_num] = 2
+    todo = np.flatnonzero(same_num & (a != b))
+    words = feats.objects("street_words")
+    wa, wb = words[i[todo]], words[j[todo]]
+    ok = np.array([x is not None and y is not None for x, y in zip(wa, wb, strict=True)], bool)
+    if ok.any():
+        score = process.cpdist(wa[ok], wb[ok], scorer=fuzz.token_set_ratio, workers=-1,
+                               dtype=np.float32) / 100.0
+        threshold = comp.levels[1].threshold or 0.9
+        out[todo[ok][score >= threshold]] = 1
+    out[a == b] = 0
+    out[(a < 0) | (b < 0)] = MISSING
+    return out
+
+
+def compare_pairs(
+    feats: Features, comparisons: tuple[Comparison, ...], i: np.ndarray, j: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Levels per comparison, and the name similarity (for explanations)."""
+    levels: dict[str, np.ndarray] = {}
+    sim = np.zeros(len(i), np.float32)
+    for comp in comparisons:
+        if comp.method == "name":
+            levels[comp.field], sim = _name(feats, comp, i, j)
+        elif comp.method == "street":
+            levels[comp.field] = _street(feats, comp, i, j)
+        elif comp.method in ("exact", "city"):
+            levels[comp.field] = _exact(feats, comp.field, i, j)
+        else:
+            raise ValueError(f"unknown comparison method {comp.method!r} for {comp.field}")
+    return levels, sim

@@ -1,0 +1,269 @@
+"""``resolve()``: organisation records in, one stable company id per record out.
+
+normalise -> block (several keys, hubs capped) -> compare (declared levels) -> Fellegi–Sunter
+weights (u from random pairs, m by EM, term-frequency aware) -> rules (never on the name alone;
+clearly different names never link) -> clustering that resists chaining -> stable ids.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from enrich.resolve.blocking import candidate_pairs
+from enrich.resolve.cluster import cluster
+from enrich.resolve.compare import compare_pairs
+from enrich.resolve.decisions import Decisions
+from enrich.resolve.explain import explain_pairs
+from enrich.resolve.features import build_features
+from enrich.resolve.ids import assign_ids
+from enrich.resolve.model import Parameters, estimate, score_pairs
+from enrich.resolve.settings import ResolveSettings
+
+
+@dataclass
+class PreviousState:
+    """The last run's answer: record -> company links and the redirects issued so far."""
+
+    links: pa.Table  # record_id, company_id
+    redirects: pa.Table | None = None  # old_id, new_id
+
+    def current_ids(self) -> dict[str, str]:
+        """record_id -> its previous company id, following redirects to their end."""
+        red = {}
+        if self.redirects is not None and self.redirects.num_rows:
+            red = dict(zip(self.redirects.column("old_id").to_pylist(),
+                           self.redirects.column("new_id").to_pylist(), strict=True))
+        out = {}
+        for rid, cid in zip(self.links.column("record_id").to_pylist(),
+                            self.links.column("company_id").to_pylist(), strict=True):
+            seen = 0
+            while cid in red and seen < 100:
+                cid = red[cid]
+                seen += 1
+            out[rid] = cid
+        return out
+
+    def used_ids(self) -> set[str]:
+        used = set(self.links.column("company_id").to_pylist())
+        if self.redirects is not None:
+            used |= set(self.redirects.column("old_id").to_pylist())
+            used |= set(self.redirects.column("new_id").to_pylist())
+        return used
+
+
+@dataclass
+class Resolution:
+    links: pa.Table  # record_id, company_id, match_weight, explanation
+    redirects: pa.Table  # old_id, new_id
+    review: pa.Table  # record_id_l, record_id_r, match_weight, explanation
+    params: Parameters | None = None
+    stats: dict = field(default_factory=dict)
+
+
+def _rules(
+    levels: dict[str, np.ndarray], contrib: dict[str, np.ndarray], settings: ResolveSettings
+) -> np.ndarray:
+    """Pairs allowed to link directly: some evidence beyond the name (phone, domain, registry id,
+    e-mail, street) and a name that is not clearly different (unless a registry id agrees).
+    An agreement only counts as evidence when it is worth ``min_evidence_weight``: a
+    switchboard number shared by hundreds of records is not."""
+    n = len(next(iter(levels.values()))) if levels else 0
+    strong = np.zeros(n, bool)
+    for comp in settings.comparisons:
+        if comp.strong:
+            lv = levels[comp.field]
+            top = settings.street_strong_level if comp.method == "street" else 0
+            worth = contrib[comp.field] >= settings.min_evidence_weight
+            strong |= (lv >= 0) & (lv <= top) & worth
+    ident = levels.get("identifier", np.full(n, -1, np.int8)) == 0
+    name = levels.get("name", np.full(n, -1, np.int8))
+    name_ok = (name >= 0) & (name <= settings.name_min_level)
+    return strong & (name_ok | ident)
+
+
+def _missing_pairs(
+    n: int, i: np.ndarray, j: np.ndarray, link: np.ndarray, max_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs inside linked groups (of up to ``max_size`` records) that blocking never compared.
+
+    Scoring them before clustering gives the chaining check real evidence (different phones,
+    different domains) instead of a guess."""
+    from enrich.resolve.cluster import components
+
+    comp = components(n, i[link], j[link])
+    sizes = np.bincount(comp, minlength=n)
+    lc = np.bincount(comp[i[link]], minlength=n)
+    roots = np.flatnonzero((sizes > 2) & (sizes <= max_size) & (lc < sizes * (sizes - 1) // 2))
+    if len(roots) == 0:
+        z = np.zeros(0, np.int64)
+        return z, z
+    member = np.flatnonzero(np.isin(comp, roots))
+    member = member[np.argsort(comp[member], kind="stable")]
+    cm = comp[member]
+    xi, xj = [], []
+    for d in range(1, max_size):
+        same = cm[d:] == cm[:-d]
+        if not same.any():
+            break
+        xi.append(member[:-d][same])
+        xj.append(member[d:][same])
+    a = np.concatenate(xi)
+    b = np.concatenate(xj)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    code = np.setdiff1d(lo * n + hi, i * n + j)
+    return code // n, code % n
+
+
+def _decision_pairs(rids: pa.Array, pairs: tuple[tuple[str, str], ...]):
+    if not pairs:
+        z = np.zeros(0, np.int64)
+        return z, z
+    left = pc.index_in(pa.array([p[0] for p in pairs], pa.string()), rids)
+    right = pc.index_in(pa.array([p[1] for p in pairs], pa.string()), rids)
+    ok = pc.and_(pc.is_valid(left), pc.is_valid(right))
+    a = np.asarray(pc.filter(left, ok).cast(pa.int64()))
+    b = np.asarray(pc.filter(right, ok).cast(pa.int64()))
+    keep = a != b
+    return np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+
+
+def _first_seen(records: pa.Table) -> np.ndarray:
+    big = np.iinfo(np.int64).max
+    if "first_seen_at" not in records.column_names:
+        return np.full(records.num_rows, big, np.int64)
+    col = records.column("first_seen_at").combine_chunks()
+    if pa.types.is_string(col.type):
+        col = pc.strptime(col, format="%Y-%m-%dT%H:%M:%S", unit="us", error_is_null=True)
+    col = col.cast(pa.timestamp("us")).cast(pa.int64())
+    return np.asarray(pc.fill_null(col, big), np.int64)
+
+
+def resolve(
+    records: pa.Table,
+    *,
+    previous: PreviousState | None = None,
+    decisions: Decisions | None = None,
+    settings: ResolveSettings | None = None,
+) -> Resolution:
+    """Resolve organisation records into companies (see the module docstring)."""
+    settings = settings or ResolveSettings()
+    decisions = decisions or Decisions()
+    stats: dict = {"records": records.num_rows}
+    t0 = time.perf_counter()
+    if "record_id" not in records.column_names or "name" not in records.column_names:
+        raise ValueError("records need at least the columns record_id and name")
+    rids = records.column("record_id").combine_chunks().cast(pa.string())
+    n = records.num_rows
+    feats = build_features(records)
+    stats["t_features"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    i, j, stats["pairs_by_key"] = candidate_pairs(feats, settings.blocking)
+    mi, mj = _decision_pairs(rids, decisions.must_link)
+    ci, cj = _decision_pairs(rids, decisions.cannot_link)
+    if len(mi) or len(ci):
+        code = np.unique(np.concatenate([i * n + j, mi * n + mj, ci * n + cj]))
+        i, j = code // n, code % n
+    stats["pairs"] = len(i)
+    stats["t_blocking"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    levels, sim = compare_pairs(feats, settings.comparisons, i, j)
+    stats["t_compare"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    params = estimate(feats, levels, settings)
+    weight, contrib = score_pairs(params, settings, feats, levels, i)
+    linkable = _rules(levels, contrib, settings)
+    if len(mi) or len(ci):
+        code = i * n + j
+        must = np.isin(code, mi * n + mj)
+        cannot = np.isin(code, ci * n + cj)
+        weight[must] = np.inf
+        linkable[must] = True
+        weight[cannot] = -np.inf
+        linkable[cannot] = False
+    stats["t_model"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    extra = _missing_pairs(n, i, j, weight >= settings.link_weight, settings.complete_up_to)
+    stats["completion_pairs"] = len(extra[0])
+    if len(extra[0]):
+        xi, xj = extra
+        xlevels, xsim = compare_pairs(feats, settings.comparisons, xi, xj)
+        xweight, xcontrib = score_pairs(params, settings, feats, xlevels, xi)
+        xlink = _rules(xlevels, xcontrib, settings)
+        i, j = np.concatenate([i, xi]), np.concatenate([j, xj])
+        levels = {k: np.concatenate([levels[k], xlevels[k]]) for k in levels}
+        sim = np.concatenate([sim, xsim])
+        weight = np.concatenate([weight, xweight])
+        linkable = np.concatenate([linkable, xlink])
+    labels = cluster(n, i, j, weight, linkable, settings.link_weight, settings.unscored_weight)
+    stats["t_cluster"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    prev_ids = previous.current_ids() if previous is not None else None
+    used = previous.used_ids() if previous is not None else None
+    rid_np = np.asarray(rids.to_numpy(zero_copy_only=False), dtype=object)
+    company, redirects = assign_ids(rid_np, labels, _first_seen(records), prev_ids, used)
+    stats["t_ids"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    links = _links(rids, company, labels, i, j, weight, levels, sim, settings)
+    same = labels[i] == labels[j]
+    rev = np.flatnonzero(~same & (weight >= settings.review_weight) & np.isfinite(weight))
+    review = pa.table({
+        "record_id_l": pc.take(rids, pa.array(i[rev])),
+        "record_id_r": pc.take(rids, pa.array(j[rev])),
+        "match_weight": pa.array(weight[rev], pa.float64()),
+        "explanation": explain_pairs(settings.comparisons, levels, sim, weight, rev),
+    })
+    red = pa.table({
+        "old_id": pa.array([r[0] for r in redirects], pa.string()),
+        "new_id": pa.array([r[1] for r in redirects], pa.string()),
+    })
+    stats["t_output"] = time.perf_counter() - t
+    stats["companies"] = int(len(np.unique(labels)))
+    stats["t_total"] = time.perf_counter() - t0
+    return Resolution(links=links, redirects=red, review=review, params=params, stats=stats)
+
+
+def _links(rids, company, labels, i, j, weight, levels, sim, settings) -> pa.Table:
+    """Each record's strongest pair inside its company explains why it belongs there."""
+    n = len(company)
+    same = np.flatnonzero(labels[i] == labels[j])
+    best_w = np.full(n, -np.inf)
+    best_pair = np.full(n, -1, np.int64)
+    best_other = np.full(n, -1, np.int64)
+    if len(same):
+        w = weight[same]
+        for a, b in ((i[same], j[same]), (j[same], i[same])):
+            order = np.lexsort((-w, a))
+            sa = a[order]
+            first = np.r_[True, sa[1:] != sa[:-1]]
+            rec, pos = sa[first], same[order[first]]
+            wv = weight[pos]
+            better = wv > best_w[rec]
+            best_w[rec[better]] = wv[better]
+            best_pair[rec[better]] = pos[better]
+            best_other[rec[better]] = b[order[first]][better]
+    has = best_pair >= 0
+    expl = np.full(n, "single record: no match at or above the link weight", dtype=object)
+    if has.any():
+        sel = best_pair[has]
+        txt = explain_pairs(settings.comparisons, levels, sim, weight, sel)
+        other = pc.take(rids, pa.array(best_other[has]))
+        txt = pc.binary_join_element_wise(txt, " (with ", other, ")", "")
+        expl[has] = np.asarray(txt.to_numpy(zero_copy_only=False), dtype=object)
+    mw = np.where(has & np.isfinite(best_w), best_w, np.nan)
+    return pa.table({
+        "record_id": rids,
+        "company_id": pa.array(company, pa.string()),
+        "match_weight": pa.array(mw, pa.float64(), mask=~(has & np.isfinite(best_w))),
+        "explanation": pa.array(expl, pa.string()),
+    })

@@ -1,0 +1,80 @@
+"""Stable company ids across runs.
+
+- A new company's id is derived from its founding record (oldest ``first_seen_at``, then smallest
+  ``record_id``): ``"c" + sha1(record_id)[:12]`` — the same data always gives the same ids.
+- A previous company is *claimed* by the new cluster holding its oldest current member.
+- A cluster that claims several previous companies (a merge) keeps the id of the oldest of them
+  (the one whose oldest member is oldest); the others redirect to it.
+- A cluster that claims none (new, or split off) gets a founder id, never one used before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+
+def founder_id(record_id: str, used: set[str]) -> str:
+    cid = "c" + hashlib.sha1(record_id.encode("utf-8")).hexdigest()[:12]
+    k = 1
+    while cid in used:
+        cid = "c" + hashlib.sha1(f"{record_id}#{k}".encode()).hexdigest()[:12]
+        k += 1
+    return cid
+
+
+def age_rank(record_ids: np.ndarray, first_seen: np.ndarray) -> np.ndarray:
+    """0 for the oldest record; ties broken by record_id."""
+    rid_order = np.argsort(record_ids.astype(str), kind="stable")
+    rid_rank = np.empty(len(record_ids), np.int64)
+    rid_rank[rid_order] = np.arange(len(record_ids))
+    order = np.lexsort((rid_rank, first_seen))
+    rank = np.empty(len(record_ids), np.int64)
+    rank[order] = np.arange(len(record_ids))
+    return rank
+
+
+def assign_ids(
+    record_ids: np.ndarray,
+    labels: np.ndarray,
+    first_seen: np.ndarray,
+    previous: dict[str, str] | None = None,
+    used: set[str] | None = None,
+) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Company id per record and the (old_id, new_id) redirects this run creates."""
+    n = len(record_ids)
+    rank = age_rank(record_ids, first_seen)
+    used = set(used or ())
+    previous = previous or {}
+    # oldest member of each cluster = its founder
+    order = np.lexsort((rank, labels))
+    sl = labels[order]
+    first = np.r_[True, sl[1:] != sl[:-1]] if n else np.zeros(0, bool)
+    founders = order[first]
+    cluster_of_founder = sl[first]
+    chosen: dict[int, str] = {}
+    redirects: list[tuple[str, str]] = []
+    if previous:
+        used |= set(previous.values())
+        anchor: dict[str, int] = {}  # previous company -> its oldest current member
+        for idx in np.flatnonzero([r in previous for r in record_ids.tolist()]):
+            cid = previous[record_ids[idx]]
+            if cid not in anchor or rank[idx] < rank[anchor[cid]]:
+                anchor[cid] = int(idx)
+        claims: dict[int, list[tuple[int, str]]] = {}
+        for cid, idx in anchor.items():
+            claims.setdefault(int(labels[idx]), []).append((int(rank[idx]), cid))
+        for lab, cl in claims.items():
+            cl.sort()
+            chosen[lab] = cl[0][1]
+            redirects.extend((cid, cl[0][1]) for _, cid in cl[1:])
+    out_by_label: dict[int, str] = dict(chosen)
+    for f, lab in zip(founders.tolist(), cluster_of_founder.tolist(), strict=True):
+        if lab not in out_by_label:
+            cid = founder_id(str(record_ids[f]), used)
+            used.add(cid)
+            out_by_label[lab] = cid
+    uniq_labels, inv = np.unique(labels, return_inverse=True)
+    ids = np.array([out_by_label[int(lab)] for lab in uniq_labels], dtype=object)
+    return ids[inv], redirects

@@ -1,0 +1,243 @@
+"""The warehouse resolution stage: source_records -> company_links, redirects, review, companies.
+
+Everything is written in one transaction, so readers see the previous resolution or the new
+one, never half of each. Golden records pick each field from one member record by survivorship:
+most trusted source first, then the most recently seen, then the most complete record; the
+record each value came from is kept in ``field_sources``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from enrich import normalise as nz
+from enrich.resolve.core import PreviousState, resolve
+from enrich.resolve.decisions import load_decisions
+from enrich.resolve.settings import ResolveSettings
+
+# Default trust by how a value was obtained: structured feeds beat scraped markup.
+METHOD_TRUST = {"api": 4, "export": 4, "jsonld": 3, "microdata": 3, "state_json": 3, "css": 2}
+
+_SCALAR_FIELDS = (
+    "name", "website", "email", "phone", "street", "postcode", "city", "country", "description",
+    "employees", "founded",
+)
+_COMPLETENESS = (
+    "website", "email", "phone", "street", "postcode", "city", "country", "description",
+    "employees", "founded",
+)
+
+
+@dataclass
+class ResolveSummary:
+    records: int = 0
+    companies: int = 0
+    multi_record_companies: int = 0
+    redirects: int = 0
+    review_pairs: int = 0
+    seconds: float = 0.0
+    stats: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return (f"{self.records} records -> {self.companies} companies "
+                f"({self.multi_record_companies} with several records), "
+                f"{self.redirects} new redirects, {self.review_pairs} pairs to review")
+
+
+def _read_records(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    return con.sql(
+        """SELECT record_id, source, name, street, postcode, city, address, country, phone,
+                  website, email, identifiers, first_seen_at
+           FROM source_records
+           WHERE NOT coalesce(is_natural_person, false)
+           ORDER BY record_id"""
+    ).to_arrow_table()
+
+
+def _previous(con: duckdb.DuckDBPyConnection) -> PreviousState | None:
+    links = con.sql("SELECT record_id, company_id FROM company_links").to_arrow_table()
+    redirects = con.sql("SELECT old_id, new_id FROM company_redirects").to_arrow_table()
+    if links.num_rows == 0 and redirects.num_rows == 0:
+        return None
+    return PreviousState(links=links, redirects=redirects)
+
+
+def _golden_sql(trust: dict[str, float]) -> str:
+    trust_case = " ".join(
+        f"WHEN r.source = '{s.replace(chr(39), chr(39) * 2)}' THEN {float(v)}"
+        for s, v in trust.items()
+    )
+    method_case = " ".join(f"WHEN r.method = '{m}' THEN {v}" for m, v in METHOD_TRUST.items())
+    completeness = " + ".join(f"(r.{f} IS NOT NULL)::INT" for f in _COMPLETENESS)
+    picks = []
+    for f in _SCALAR_FIELDS:
+        picks.append(f"arg_min(r.{f}, rk) FILTER (WHERE r.{f} IS NOT NULL) AS {f}")
+        picks.append(f"arg_min(r.record_id, rk) FILTER (WHERE r.{f} IS NOT NULL) AS {f}__src")
+    picks.append("arg_min(r.categories, rk) FILTER (WHERE len(r.categories) > 0) AS categories")
+    picks.append(
+        "arg_min(r.record_id, rk) FILTER (WHERE len(r.categories) > 0) AS categories__src"
+    )
+    return f"""
+    WITH m AS (
+        SELECT l.company_id, r.*,
+               CASE {trust_case or "WHEN FALSE THEN 0"}
+                    ELSE CASE {method_case} ELSE 1 END END AS trust,
+               {completeness} AS completeness
+        FROM company_links l JOIN source_records r USING (record_id)
+    ), ranked AS (
+        SELECT *, row_number() OVER (
+            PARTITION BY company_id
+            ORDER BY trust DESC, last_seen_at DESC, completeness DESC, record_id) AS rk
+        FROM m
+    )
+    SELECT company_id, {", ".join(picks)},
+           list_sort(list_distinct(flatten(list(r.identifiers)
+               FILTER (WHERE r.identifiers IS NOT NULL)))) AS identifiers,
+           list_sort(list_distinct(list(r.source))) AS sources,
+           list_sort(list_distinct(list(r.url) FILTER (WHERE r.url IS NOT NULL))) AS source_urls,
+           count(*)::INT AS record_count,
+           min(r.first_seen_at) AS first_seen_at,
+           max(r.last_seen_at) AS last_seen_at
+    FROM ranked r
+    GROUP BY company_id
+    """
+
+
+def _golden(con: duckdb.DuckDBPyConnection, settings: ResolveSettings) -> pa.Table:
+    g = con.sql(_golden_sql(settings.source_trust)).to_arrow_table()
+    n = g.num_rows
+    names = g.column("name").combine_chunks()
+    _, legal = nz.normalise_names_array(pc.fill_null(names, ""))
+    website = g.column("website").combine_chunks()
+    email = g.column("email").combine_chunks()
+    dom_web = nz.registrable_domains_array(website)
+    dom_mail = nz.registrable_domains_array(email)
+    domain = pc.coalesce(dom_web, dom_mail)
+    phones = [nz.normalise_phone(p, c) or p for p, c in zip(
+        g.column("phone").to_pylist(), g.column("country").to_pylist(), strict=True)]
+    sources = {f: g.column(f"{f}__src").to_pylist() for f in (*_SCALAR_FIELDS, "categories")}
+    dom_src = [w if dw else (e if dm else None) for w, e, dw, dm in zip(
+        sources["website"], sources["email"], dom_web.to_pylist(), dom_mail.to_pylist(),
+        strict=True)]
+    import json
+
+    field_sources = []
+    for k in range(n):
+        fs = {f: sources[f][k] for f in sources if sources[f][k] is not None}
+        if dom_src[k]:
+            fs["domain"] = dom_src[k]
+        if "name" in fs:
+            fs["legal_form"] = fs["name"]
+        field_sources.append(json.dumps(fs, sort_keys=True))
+    now = pa.array(np.full(n, np.datetime64("now", "us")), pa.timestamp("us"))
+    return pa.table({
+        "company_id": g.column("company_id"),
+        "name": names,
+        "legal_form": legal,
+        "website": website,
+        "domain": domain,
+        "email": email,
+        "phone": pa.array(phones, pa.string()),
+        "street": g.column("street"),
+        "postcode": g.column("postcode"),
+        "city": g.column("city"),
+        "country": g.column("country"),
+        "categories": g.column("categories"),
+        "description": g.column("description"),
+        "identifiers": g.column("identifiers"),
+        "employees": g.column("employees"),
+        "founded": g.column("founded"),
+        "sources": g.column("sources"),
+        "source_urls": g.column("source_urls"),
+        "record_count": g.column("record_count"),
+        "field_sources": pa.array(field_sources, pa.string()),
+        "first_seen_at": g.column("first_seen_at"),
+        "last_seen_at": g.column("last_seen_at"),
+        "updated_at": now,
+    })
+
+
+def run_resolution(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    settings: ResolveSettings | None = None,
+    decisions_path: str | Path | None = None,
+) -> ResolveSummary:
+    """Resolve every organisation record in the warehouse and rebuild the companies table."""
+    import time
+
+    t0 = time.perf_counter()
+    settings = settings or ResolveSettings()
+    decisions = load_decisions(decisions_path)
+    records = _read_records(con)
+    previous = _previous(con)
+    if records.num_rows == 0:
+        return ResolveSummary()
+    res = resolve(records, previous=previous, decisions=decisions, settings=settings)
+    links = res.links.append_column(
+        "linked_at", pa.array(np.full(res.links.num_rows, np.datetime64("now", "us")),
+                              pa.timestamp("us")))
+    redirects = res.redirects
+    review = res.review
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("_links", links)
+        con.register("_redirects", redirects)
+        con.register("_review", review)
+        con.execute("DELETE FROM company_links")
+        con.execute(
+            "INSERT INTO company_links (record_id, company_id, match_weight, explanation, "
+            "linked_at) SELECT record_id, company_id, match_weight, explanation, linked_at "
+            "FROM _links"
+        )
+        # keep every redirect one hop long: old redirects to a now-redirected id move along
+        con.execute(
+            "UPDATE company_redirects SET new_id = r.new_id, redirected_at = now() "
+            "FROM _redirects r WHERE company_redirects.new_id = r.old_id"
+        )
+        con.execute(
+            "INSERT INTO company_redirects (old_id, new_id, redirected_at) "
+            "SELECT old_id, new_id, now() FROM _redirects "
+            "ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id, "
+            "redirected_at = excluded.redirected_at"
+        )
+        # an id in use again is no longer redirected
+        con.execute(
+            "DELETE FROM company_redirects WHERE old_id IN (SELECT company_id FROM _links)"
+        )
+        con.execute("DELETE FROM review_pairs")
+        con.execute(
+            "INSERT INTO review_pairs SELECT DISTINCT ON (record_id_l, record_id_r) "
+            "record_id_l, record_id_r, match_weight, explanation FROM _review"
+        )
+        golden = _golden(con, settings)
+        con.register("_golden", golden)
+        con.execute("DELETE FROM companies")
+        cols = ", ".join(golden.column_names)
+        con.execute(f"INSERT INTO companies ({cols}) SELECT {cols} FROM _golden")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("_links", "_redirects", "_review", "_golden"):
+            try:
+                con.unregister(name)
+            except Exception:  # noqa: BLE001 - not registered when an early step failed
+                pass
+    counts = pc.value_counts(res.links.column("company_id")).field("counts")
+    return ResolveSummary(
+        records=records.num_rows,
+        companies=golden.num_rows,
+        multi_record_companies=int(pc.sum(pc.greater(counts, 1)).as_py() or 0),
+        redirects=redirects.num_rows,
+        review_pairs=review.num_rows,
+        seconds=time.perf_counter() - t0,
+        stats=res.stats,
+    )

@@ -1,0 +1,90 @@
+"""Normalisation: legal forms kept aside, phones to E.164, registrable domains, address keys."""
+
+import pyarrow as pa
+import pytest
+
+from enrich.normalise import (
+    normalise_identifier,
+    normalise_name,
+    normalise_phone,
+    normalise_postcode,
+    phone_keys_array,
+    registrable_domain,
+    street_key,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean", "legal"),
+    [
+        ("ACME Industrial Supplies Sdn. Bhd.", "acme ind supply", "Sdn Bhd"),
+        ("ACME IND. SUPPLIES SDN BHD", "acme ind supply", "Sdn Bhd"),
+        ("Acme Industrial Supplies", "acme ind supply", None),
+        ("Acme Industrial Supplies Sendirian Berhad", "acme ind supply", "Sdn Bhd"),
+        ("Müller & Söhne GmbH & Co. KG", "muller sohne", "GmbH & Co. KG"),
+        ("Van Dijk Logistiek B.V.", "van dijk logistiek", "B.V."),
+        ("Northwind Trading LLC", "northwind trdg", "LLC"),
+        ("Northwind Trading Limited", "northwind trdg", "Ltd"),
+        ("Tokyo Seiki Co., Ltd.", "tokyo seiki", "Co., Ltd."),
+        ("The Apple Pan", "apple pan", None),
+    ],
+)
+def test_names_fold_and_keep_the_legal_form(raw, clean, legal):
+    got = normalise_name(raw)
+    assert got.clean == clean
+    assert got.legal_form == legal
+    assert got.tokens == tuple(clean.split())
+
+
+def test_a_name_that_is_only_a_legal_form_is_not_emptied():
+    assert normalise_name("Limited").clean != ""
+
+
+def test_phones_to_e164_with_the_record_country():
+    assert normalise_phone("03-1234 5678", "MY") == "+60312345678"
+    assert normalise_phone("+60 3 1234 5678") == "+60312345678"
+    assert normalise_phone("310/246-1501", "US") == "+13102461501"
+    assert normalise_phone("12", "US") is None
+    assert normalise_phone(None) is None
+
+
+def test_phone_match_keys_ignore_format_and_prefix():
+    raw = ["+44 (0)20 7946 0958", "020-7946-0958", "0207 946 0958 ext 12", "123", None]
+    keys = phone_keys_array(pa.array(raw)).to_pylist()
+    assert keys[0] == keys[1] == keys[2]
+    assert keys[3] is None and keys[4] is None
+
+
+@pytest.mark.parametrize(
+    ("value", "domain"),
+    [
+        ("https://www.shop.acme.co.uk/about", "acme.co.uk"),
+        ("acme.com.my", "acme.com.my"),
+        ("sales@acme.de", "acme.de"),
+        ("WWW.ACME.COM", "acme.com"),
+        ("someone@gmail.com", None),
+        ("https://yahoo.co.uk", None),
+        ("https://www.facebook.com/acme", None),
+        ("https://acme.wixsite.com/home", None),
+        ("not a domain", None),
+        (None, None),
+    ],
+)
+def test_registrable_domain(value, domain):
+    assert registrable_domain(value) == domain
+
+
+def test_street_keys_compare_across_spellings():
+    assert street_key("435 S. La Cienega Blv.") == street_key("435 s la cienega boulevard")
+    assert street_key("Suite 200, 435 Main Street") == street_key("435 Main St")
+    assert street_key("Hauptstraße 5") == street_key("Hauptstr. 5")
+    assert street_key("747 Ninth Ave.") == street_key("747 9th Avenue")
+    assert street_key("12 Main St") != street_key("14 Main St")
+
+
+def test_postcodes_and_identifiers():
+    assert normalise_postcode("sw1a 1aa") == "SW1A1AA"
+    assert normalise_postcode("94105-1234") == "94105"
+    assert normalise_postcode(" ") is None
+    assert normalise_identifier("gb-coh", " 0123 4567 ") == "GB-COH:01234567"
+    assert normalise_identifier("GB-COH:01234567") == "GB-COH:01234567"
