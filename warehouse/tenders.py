@@ -153,20 +153,21 @@ def new_open_tenders(con: duckdb.DuckDBPyConnection, cpv_prefixes: Sequence[str]
         since = datetime.fromisoformat(since.replace("Z", "+00:00"))
     if since is not None and since.tzinfo is not None:
         since = since.astimezone(UTC).replace(tzinfo=None)
-    prefixes = [p.strip() for p in cpv_prefixes if p and p.strip()]
+    prefixes = tuple(p.strip() for p in cpv_prefixes if p and p.strip())
     rows = con.execute(
         "SELECT source, tender_id, title, buyer_record_id, buyer_name, cpv, value, currency, "
         "deadline, published_at, first_seen_at, url FROM tenders "
         "WHERE status = 'active' AND deadline IS NOT NULL AND deadline >= ? "
         "AND (CAST(? AS TIMESTAMP) IS NULL OR first_seen_at > CAST(? AS TIMESTAMP)) "
-        "AND (len(?::VARCHAR[]) = 0 OR len(list_filter(coalesce(cpv, []), "
-        "      c -> len(list_filter(?::VARCHAR[], p -> starts_with(c, p))) > 0)) > 0) "
         "ORDER BY deadline, tender_id",
-        [now, since, since, prefixes, prefixes],
+        [now, since, since],
     ).fetchall()
     cols = ("source", "tender_id", "title", "buyer_record_id", "buyer_name", "cpv", "value",
             "currency", "deadline", "published_at", "first_seen_at", "url")
-    return [dict(zip(cols, r, strict=True)) for r in rows]
+    found = [dict(zip(cols, r, strict=True)) for r in rows]
+    if not prefixes:
+        return found
+    return [r for r in found if any(c.startswith(prefixes) for c in r["cpv"] or [])]
 
 
 def last_load_started(con: duckdb.DuckDBPyConnection) -> datetime | None:

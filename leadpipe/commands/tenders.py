@@ -1,0 +1,145 @@
+"""``leadpipe tenders``: open tenders matching the ICP, buyers' demand, suppliers' wins."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from leadpipe.commands._common import ConfigOption, console, fail, get_config
+
+tenders_app = typer.Typer(help="Leads from public tenders: new open tenders, buyers, suppliers.",
+                          no_args_is_help=True)
+
+
+def _open_read_only(cfg: Any) -> Any:
+    from warehouse.db import WarehouseBusy, connect
+
+    try:
+        return connect(cfg.warehouse_path, read_only=True)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    except WarehouseBusy as exc:
+        fail(f"{exc}; try again when it finishes")
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+
+
+@tenders_app.command("new")
+def new(
+    config: ConfigOption = None,
+    profile: Annotated[str | None, typer.Option(help="ICP profile whose cpv_prefixes count.")]
+    = None,
+    since: Annotated[str | None, typer.Option(
+        help="ISO date-time; default: the start of the load before the latest one.")] = None,
+    cpv: Annotated[list[str] | None, typer.Option(
+        help="CPV prefix (repeatable); overrides the profile's.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")]
+    = False,
+) -> None:
+    """List open tenders (deadline ahead) new since the last run whose CPV codes match the ICP.
+
+    \b
+    Examples:
+      leadpipe tenders new
+      leadpipe tenders new --since 2026-11-01 --cpv 48 --cpv 72
+      leadpipe tenders new --profile default --json > open-tenders.jsonl
+    """
+    from warehouse.tenders import last_load_started, new_open_tenders
+
+    cfg = get_config(config)
+    prefixes = list(cpv) if cpv else list(cfg.profile(profile).get("cpv_prefixes", []))
+    try:
+        since_value = datetime.fromisoformat(since.replace("Z", "+00:00")) if since else None
+    except ValueError:
+        fail(f"--since {since!r} is not an ISO date or date-time")
+    con = _open_read_only(cfg)
+    try:
+        if since_value is None:
+            since_value = last_load_started(con)
+        rows = new_open_tenders(con, prefixes, since_value)
+    finally:
+        con.close()
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(_jsonable(row), ensure_ascii=False))
+        return
+    title = (f"{len(rows)} open tender(s), CPV {', '.join(prefixes) or 'any'}, "
+             f"new since {since_value or 'the beginning'}")
+    table = Table("deadline", "buyer", "title", "CPV", "value", "source", title=title)
+    for r in rows:
+        value = f"{r['value']:,.0f} {r['currency'] or ''}" if r["value"] is not None else ""
+        table.add_row(str(r["deadline"])[:16], r["buyer_name"] or "", (r["title"] or "")[:60],
+                      ", ".join(r["cpv"] or [])[:30], value, r["source"])
+    console.print(table)
+
+
+@tenders_app.command("buyers")
+def buyers(
+    config: ConfigOption = None,
+    top: Annotated[int, typer.Option(help="How many buyers, most tenders first.")] = 20,
+) -> None:
+    """Buyers as suspects: how many tenders, what they buy (CPV), open tenders.
+
+    \b
+    Example:
+      leadpipe tenders buyers --top 10
+    """
+    from warehouse.tenders import buyer_demand
+
+    cfg = get_config(config)
+    con = _open_read_only(cfg)
+    try:
+        demand = buyer_demand(con)
+        names = dict(con.execute("SELECT record_id, name FROM source_records").fetchall())
+    finally:
+        con.close()
+    table = Table("buyer", "tenders", "top CPV", "open", "next deadline", "last published")
+    ranked = sorted(demand.values(), key=lambda d: (-d.tenders, d.record_id))[:top]
+    for d in ranked:
+        deadlines = sorted(t["deadline"] for t in d.open_tenders)
+        table.add_row(names.get(d.record_id, d.record_id), str(d.tenders),
+                      ", ".join(d.top_cpv[:3]), str(len(d.open_tenders)),
+                      str(deadlines[0])[:10] if deadlines else "",
+                      str(d.last_published or "")[:10])
+    console.print(table)
+
+
+@tenders_app.command("suppliers")
+def suppliers(
+    config: ConfigOption = None,
+    top: Annotated[int, typer.Option(help="How many suppliers, most awards first.")] = 20,
+) -> None:
+    """Suppliers as suspects: awards won, total and largest value, distinct buyers.
+
+    \b
+    Example:
+      leadpipe tenders suppliers --top 10
+    """
+    from warehouse.tenders import supplier_history
+
+    cfg = get_config(config)
+    con = _open_read_only(cfg)
+    try:
+        history = supplier_history(con)
+        names = dict(con.execute("SELECT record_id, name FROM source_records").fetchall())
+    finally:
+        con.close()
+    table = Table("supplier", "awards", "total", "largest", "buyers", "last award")
+    ranked = sorted(history.values(), key=lambda h: (-h.awards, h.record_id))[:top]
+    for h in ranked:
+        total = f"{h.total:,.0f} {h.currency}" if h.total is not None else ""
+        largest = (f"{h.largest_value:,.0f} {h.largest_currency}"
+                   if h.largest_value is not None else "")
+        table.add_row(names.get(h.record_id, h.record_id), str(h.awards), total, largest,
+                      str(h.distinct_buyers), str(h.last_award_date or "")[:10])
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(tenders_app, name="tenders")

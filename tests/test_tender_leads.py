@@ -1,0 +1,131 @@
+"""Leads from tenders: parsed fixtures -> landing file -> real DuckDB -> demand and history."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from spiders.landing import LandingWriter, make_item, record_id
+from spiders.tenders import landing_items, parse_bytes
+from warehouse.db import connect
+from warehouse.load import load_file
+from warehouse.tenders import (
+    buyer_demand,
+    get_high_water_mark,
+    new_open_tenders,
+    set_high_water_mark,
+    supplier_history,
+)
+
+FIX = Path(__file__).parent / "fixtures" / "tenders"
+SOURCE = "fixtures"
+NOW = datetime(2024, 3, 1)
+
+
+def build_warehouse(path: Path, landing: Path):
+    """Every fixture file, parsed and landed, loaded by the real loader into ``path``."""
+    with LandingWriter(landing, "run-1", SOURCE) as writer:
+        for doc in sorted(FIX.glob("*/*.json")) + sorted(FIX.glob("*/*.xml")):
+            parsed = parse_bytes(doc.read_bytes())
+            for item in landing_items(parsed, url=doc.name, method="api"):
+                writer.write(make_item(source=SOURCE, run_id="run-1", **item))
+    db = connect(path)
+    load_file(db, landing / "run-1" / f"{SOURCE}.jsonl")
+    return db
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("leads")
+    db = build_warehouse(tmp / "wh.duckdb", tmp / "landing")
+    yield db
+    db.close()
+
+
+def rid(native_id: str) -> str:
+    return record_id(SOURCE, native_id)
+
+
+def test_loader_keeps_tender_fields(con):
+    row = con.execute(
+        "SELECT buyer_name, cpv, value, currency, deadline, status FROM tenders "
+        "WHERE tender_id = '2cf71157-a4d8-4909-abe7-03d35ad9fcc4'").fetchone()
+    assert row == ('"Koleje Mazowieckie - KM" Sp. z o.o.', ["34110000"], None, None,
+                   datetime(2024, 3, 18, 10, 30), "active")
+
+
+def test_supplier_history_counts_totals_largest_buyers(con):
+    h = supplier_history(con)
+    rielco = h[rid("CO-NIT:860536079")]
+    assert rielco.awards == 2 and rielco.total == 8605500.0 and rielco.currency == "COP"
+    assert rielco.largest_value == 6000000.0 and rielco.distinct_buyers == 1
+    belgo = h[rid("BE-BCE_KBO:0832584553")]
+    assert belgo.awards == 5 and belgo.distinct_buyers == 1
+    assert belgo.total == pytest.approx(8819.09 + 12725.09 + 9317.85 + 11807.88 + 11016.45)
+    assert belgo.last_award_date == datetime(2024, 3, 3, 23, 0)
+    gab = h[rid("MX-RFC:GAB0709244G5")]
+    assert gab.awards == 2 and gab.largest_value == 189654.0 and gab.largest_currency == "MXN"
+    # an unsuccessful ProZorro award gives no history
+    assert rid("UA-EDR:40126602") not in h
+
+
+def test_buyer_demand_cpv_values_open_tenders(con):
+    d = buyer_demand(con, now=NOW)
+    km = d[rid("PL-NIP:1132520369")]
+    assert km.tenders == 1 and km.top_cpv == ["34110000"]
+    assert [t["deadline"] for t in km.open_tenders] == [datetime(2024, 3, 18, 10, 30)]
+    ua = d[rid("UA-EDR:39985748")]
+    assert ua.cpv == {"18100000": 1} and ua.value_by_currency == {"UAH": 7500.0}
+    assert ua.open_tenders == []  # complete
+    only = buyer_demand(con, [rid("UA-EDR:39985748")], now=NOW)
+    assert list(only) == [rid("UA-EDR:39985748")]
+
+
+def test_new_open_tenders_match_icp_prefixes(con):
+    rows = new_open_tenders(con, ["34", "79"], None, now=NOW)
+    titles = [r["title"] for r in rows]
+    assert titles == ["Najem długoterminowy samochodów służbowych", "23/062 - Legal Services Panel"]
+    assert new_open_tenders(con, ["72"], None, now=NOW) == []
+    everything = new_open_tenders(con, [], None, now=NOW)
+    assert {r["buyer_name"] for r in everything} >= {"Landes-Immobilien GmbH", "Uisce Éireann"}
+    later = datetime.now().replace(year=datetime.now().year + 1)
+    assert new_open_tenders(con, ["34"], later, now=NOW) == []  # nothing first seen since then
+
+
+def test_high_water_marks_round_trip(con):
+    assert get_high_water_mark(con, "ted") is None
+    set_high_water_mark(con, "ted", "2024-03-01#2024-00128154")
+    set_high_water_mark(con, "ted", "2024-04-11#2024-00215550")
+    set_high_water_mark(con, "ted", "")
+    assert get_high_water_mark(con, "ted") == "2024-04-11#2024-00215550"
+
+
+def test_tenders_new_command_lists_matching_tenders(tmp_path, monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    from leadpipe.commands import tenders as cmd
+    from warehouse import tenders as wt
+
+    build_warehouse(tmp_path / "data" / "warehouse.duckdb", tmp_path / "landing").close()
+    config = tmp_path / "leadpipe.toml"
+    config.write_text('[project]\ndata_dir = "data"\n', encoding="utf-8")
+    monkeypatch.setattr(wt, "datetime", _Frozen)  # "today" is 2024-03-01 for the deadlines
+    app = typer.Typer()
+    cmd.register(app)
+    result = CliRunner().invoke(app, ["tenders", "new", "-c", str(config), "--cpv", "34",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["tender_id"] for r in rows] == ["2cf71157-a4d8-4909-abe7-03d35ad9fcc4"]
+    table = CliRunner().invoke(app, ["tenders", "suppliers", "-c", str(config), "--top", "3"])
+    assert table.exit_code == 0 and "Belgo" in table.stdout  # most awards (5) in the fixtures
+
+
+class _Frozen(datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return NOW.replace(tzinfo=tz) if tz else NOW
