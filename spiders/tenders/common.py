@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -111,7 +112,10 @@ def number(value: Any) -> float | None:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")[:80]
+    """'Compañía Paraguaya (COPACO)' -> 'compania-paraguaya-copaco' (a stable id part)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.lower())
+                    if not unicodedata.combining(c))
+    return re.sub(r"[^0-9a-z\u0400-\u04ff]+", "-", plain).strip("-")[:80]
 
 
 def clean(value: Any) -> str | None:
