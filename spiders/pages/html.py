@@ -25,6 +25,7 @@ from spiders.pages.spec import (
     evaluate,
     get_path,
     param_next_url,
+    select_nodes,
 )
 
 # schema.org properties → contract fields, used for JSON-LD and microdata unless a definition
@@ -158,8 +159,8 @@ class HtmlPage:
             if not mspec.records:
                 return [base], None
             sel = mspec.records
-            found = base.xpath(sel) if sel.startswith(("/", "(", "./")) else base.css(sel)
-            return list(found), None
+            kind = "xpath" if sel.startswith(("/", "(", "./")) else "css"
+            return select_nodes(base, kind, sel, elements=True), None
         return [], None
 
     def _fields_for(self, mspec: MethodSpec) -> dict[str, FieldSpec]:
@@ -190,6 +191,11 @@ class ListingPage(HtmlPage):
     def records(self) -> list[Extracted]:
         return self.extracted[1]
 
+    @cached_property
+    def _ids(self) -> dict[str, Any]:
+        """Elements by id attribute (embedded detail blocks are found by #anchor)."""
+        return {el.get("id"): el for el in self.selector.root.iter() if el.get("id")}
+
     @property
     def method(self) -> str | None:
         return self.extracted[0]
@@ -201,10 +207,10 @@ class ListingPage(HtmlPage):
         frag = same_document(record.detail_url, self.url)
         if not frag:
             return record
-        scope = self.selector.xpath("//*[@id=$id]", id=frag)
-        if not scope:
+        scope = self._ids.get(frag)
+        if scope is None:
             return record
-        found = DetailPage(self.url, b"", self.spec, selector=self.selector, scope=scope[0],
+        found = DetailPage(self.url, b"", self.spec, selector=self.selector, scope=scope,
                            page_spec=detail).record()
         return record.merge(found) if found is not None else record
 
@@ -231,7 +237,7 @@ class DetailPage(HtmlPage):
     """A page (or an element of one) about a single record."""
 
     def __init__(self, url: str, body: bytes | str, spec: ExtractionSpec, *,
-                 selector: Selector | None = None, scope: Selector | None = None,
+                 selector: Selector | None = None, scope: Any = None,
                  page_spec: PageSpec | None = None) -> None:
         super().__init__(url, body, spec, selector=selector)
         self.scope = scope

@@ -76,13 +76,12 @@ def build_record(mspec: MethodSpec, ctx: Context, spec: ExtractionSpec) -> Extra
             templates[name] = fspec
             continue
         value = evaluate(fspec, ctx, name)
-        if value is None and any(a.source == "template" for a in fspec.alts):
+        if value is None and fspec.has_template:
             templates[name] = fspec
             continue
         if value is not None:
             raw[name] = value
-            only_const = all(a.source == "const" for a in fspec.alts)
-            methods[name] = "derived" if only_const else ctx.method
+            methods[name] = "derived" if fspec.only_const else ctx.method
     for name, fspec in templates.items():
         value = render_template(fspec, raw)
         if value is not None:

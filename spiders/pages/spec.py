@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -48,10 +49,15 @@ class Alt:
 @dataclass(frozen=True)
 class FieldSpec:
     alts: tuple[Alt, ...]
+    is_template: bool = field(init=False)    # only templates: rendered after the other fields
+    has_template: bool = field(init=False)
+    only_const: bool = field(init=False)     # a constant from the definition ("derived")
 
-    @property
-    def is_template(self) -> bool:
-        return all(a.source == "template" for a in self.alts)
+    def __post_init__(self) -> None:
+        sources = [a.source for a in self.alts]
+        object.__setattr__(self, "is_template", all(s == "template" for s in sources))
+        object.__setattr__(self, "has_template", "template" in sources)
+        object.__setattr__(self, "only_const", all(s == "const" for s in sources))
 
 
 @dataclass(frozen=True)
@@ -171,13 +177,40 @@ def raw_values(alt: Alt, ctx: Context) -> list[Any]:
             return [ctx.record.get(c) for c in alt.arg if ctx.record.get(c) not in (None, "")]
         return []
     if alt.source in ("css", "xpath"):
-        if not hasattr(ctx.record, "css"):
-            return []
-        select = ctx.record.css if alt.source == "css" else ctx.record.xpath
-        if alt.fields is not None:
-            return list(select(alt.arg))
-        return select(alt.arg).getall()
+        return select_nodes(ctx.record, alt.source, alt.arg, elements=alt.fields is not None)
     return []
+
+
+@lru_cache(maxsize=2048)
+def compiled_xpath(kind: str, expr: str) -> Any:
+    """A CSS (with parsel's ::text / ::attr()) or XPath expression, compiled once."""
+    from lxml import etree
+    from parsel.csstranslator import css2xpath
+
+    return etree.XPath(css2xpath(expr) if kind == "css" else expr,
+                       namespaces={"re": "http://exslt.org/regular-expressions"})
+
+
+def select_nodes(node: Any, kind: str, expr: str, *, elements: bool = False) -> list[Any]:
+    """Evaluate a selector on an lxml element (or parsel Selector): texts, or elements.
+
+    A selector that ends at an element (no ``::text``/``::attr``) yields the element's text.
+    """
+    node = getattr(node, "root", node)
+    if isinstance(node, dict | list | str) or not hasattr(node, "tag"):
+        return []
+    result = compiled_xpath(kind, expr)(node)
+    if not isinstance(result, list):
+        return [result]
+    if elements:
+        return [r for r in result if hasattr(r, "tag")]
+    out = []
+    for r in result:
+        if isinstance(r, str):
+            out.append(str(r))
+        elif hasattr(r, "tag"):
+            out.append("".join(r.itertext()))
+    return out
 
 
 def nested_records(alt: Alt, ctx: Context) -> list[dict[str, Any]]:

@@ -1,0 +1,60 @@
+"""Politeness parts in isolation: Retry-After parsing, the cache policy's freshness rules."""
+
+from __future__ import annotations
+
+import time
+from email.utils import formatdate
+
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
+
+from spiders import settings as base_settings
+from spiders.middlewares import StaleAwareCachePolicy, retry_after_seconds
+
+
+def policy() -> StaleAwareCachePolicy:
+    settings = Settings()
+    settings.setmodule(base_settings)
+    return StaleAwareCachePolicy(settings)
+
+
+def test_retry_after_in_seconds_or_as_a_date():
+    assert retry_after_seconds(b"7") == 7.0
+    now = time.time()
+    assert 29 <= retry_after_seconds(formatdate(now + 30, usegmt=True), now=now) <= 31
+    assert retry_after_seconds(formatdate(now - 30, usegmt=True), now=now) == 0.0
+    assert retry_after_seconds(b"soon") is None
+    assert retry_after_seconds(None) is None
+
+
+def test_listing_pages_are_never_cached():
+    listing = Request("https://fair.example/exhibitors?page=1", meta={"leadpipe_page": "listing"})
+    detail = Request("https://fair.example/exhibitor/acme", meta={"leadpipe_page": "detail"})
+    assert policy().should_cache_request(listing) is False
+    assert policy().should_cache_request(detail) is True
+
+
+def test_detail_pages_are_fresh_until_stale_after():
+    day = 86400
+    response = HtmlResponse("https://fair.example/exhibitor/acme", body=b"<html></html>")
+    young = Request(response.url, meta={"leadpipe_stale_after": 30 * day,
+                                        "cache_timestamp": time.time() - 2 * day})
+    old = Request(response.url, meta={"leadpipe_stale_after": 30 * day,
+                                      "cache_timestamp": time.time() - 31 * day})
+    no_rule = Request(response.url, meta={"cache_timestamp": time.time() - 365 * day})
+    assert policy().is_cached_response_fresh(response, young) is True
+    assert policy().is_cached_response_fresh(response, old) is False
+    assert policy().is_cached_response_fresh(response, no_rule) is True
+
+
+def test_politeness_defaults():
+    settings = Settings()
+    settings.setmodule(base_settings)
+    assert settings.getbool("ROBOTSTXT_OBEY") is True
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") is True
+    assert settings.getbool("HTTPCACHE_ENABLED") is False
+    assert settings.getint("RETRY_TIMES") > 0
+    assert 429 in settings.getlist("RETRY_HTTP_CODES")
+    assert settings["USER_AGENT"].startswith("leadpipe/")
