@@ -284,3 +284,30 @@ def test_contracts_finder_walks_date_windows(feeds, tmp_path):
     buyers = {i["fields"]["buyer_name"] for i in landed(report) if i["kind"] == "tender"}
     assert buyers == {"Met Office", "Spend Network"}
     assert feeds.hits["/Published/Notices/OCDS/Search"] >= 5  # one+ request per 7-day window
+
+
+def test_progress_mark_prefix_and_keys_landed_past_a_gap():
+    from spiders.bases.tenders import ProgressMark, mark_date
+
+    p = ProgressMark("2024-01-01#a")
+    assert p.seen("2024-01-01#a") and not p.seen("2024-01-02#b")
+    for key in ("2024-01-02#b", "2024-01-03#c", "2024-01-04#d"):
+        p.open(key)
+    p.finish("2024-01-02#b")
+    p.finish("2024-01-04#d")  # c failed: the prefix stops before it, d is listed
+    assert p.mark() == "2024-01-02#b|2024-01-04#d"
+    resumed = ProgressMark(p.mark())
+    assert resumed.seen("2024-01-04#d") and not resumed.seen("2024-01-03#c")
+    resumed.open("2024-01-03#c")
+    resumed.finish("2024-01-03#c")
+    assert resumed.mark() == "2024-01-03#c|2024-01-04#d"
+    assert mark_date(resumed.mark()) == "2024-01-03"
+
+
+def test_retry_after_header_forms():
+    from spiders.bases.politeness import retry_after_seconds
+
+    assert retry_after_seconds(b"120") == 120.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT",
+                               now=1445412480.0 - 30) == pytest.approx(30.0)
+    assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None
