@@ -32,8 +32,8 @@ def key_pairs(key: np.ndarray, order: np.ndarray, window: int) -> tuple[np.ndarr
 
 def candidate_pairs(
     feats: Features, keys: tuple[BlockingKey, ...]
-) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Distinct pairs (i < j) over all keys, and how many pairs each key produced."""
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Distinct pairs (i < j) over all keys, and for each key the positions of its pairs."""
     order = feats.codes("name_sorted").astype(np.int64)
     codes, stats = [], {}
     n = feats.n
@@ -41,7 +41,8 @@ def candidate_pairs(
         k = feats.combined_codes(bk.parts)
         a, b = key_pairs(k, order, bk.window)
         lo, hi = np.minimum(a, b), np.maximum(a, b)
-        stats[bk.name] = len(lo)
         codes.append(lo * n + hi)
     allc = np.unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
+    for bk, c in zip(keys, codes, strict=True):
+        stats[bk.name] = np.searchsorted(allc, c)
     return allc // n, allc % n, stats

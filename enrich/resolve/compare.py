@@ -43,6 +43,29 @@ def name_similarity(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return sim, tset
 
 
+def _word_matches(word: str, others: set[str]) -> bool:
+    for o in others:
+        if o.startswith(word) or word.startswith(o):
+            return True
+        if fuzz.ratio(word, o) >= 75:
+            return True
+    return False
+
+
+def distinct_words(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True where both names keep a word of their own that matches nothing in the other name
+    (not a typo, not an abbreviation/prefix): same brand, different business."""
+    out = np.zeros(len(a), bool)
+    for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        ta, tb = set(x.split()), set(y.split())
+        la, lb = ta - tb, tb - ta
+        if not la or not lb:
+            continue
+        short, long_ = (la, lb) if len(la) <= len(lb) else (lb, la)
+        out[k] = not all(_word_matches(w, long_) for w in short)
+    return out
+
+
 def _name(feats: Features, comp: Comparison, i: np.ndarray, j: np.ndarray):
     c = feats.codes("name_clean")
     ca, cb = c[i], c[j]
@@ -60,6 +83,11 @@ def _name(feats: Features, comp: Comparison, i: np.ndarray, j: np.ndarray):
     for k, lv in reversed(fuzzy):
         score = tset if lv.label == "subset" else sim
         levels[score >= lv.threshold] = k
+    # "Acme Trading" vs "Acme Automation": each name has a word the other lacks -> different
+    check = np.flatnonzero((levels > 0) & (levels < len(comp.levels) - 1) & (tset < 1.0))
+    if len(check):
+        clash = distinct_words(names[i[check]], names[j[check]])
+        levels[check[clash]] = len(comp.levels) - 1
     # "Unit 1 Trading" vs "Unit 2 Trading": different numbers in the names are different firms
     nums = feats.codes("name_numbers")
     na, nb = nums[i], nums[j]

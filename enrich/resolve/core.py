@@ -163,7 +163,8 @@ def resolve(
     stats["t_features"] = time.perf_counter() - t0
 
     t = time.perf_counter()
-    i, j, stats["pairs_by_key"] = candidate_pairs(feats, settings.blocking)
+    i, j, sessions = candidate_pairs(feats, settings.blocking)
+    stats["pairs_by_key"] = {k: len(v) for k, v in sessions.items()}
     mi, mj = _decision_pairs(rids, decisions.must_link)
     ci, cj = _decision_pairs(rids, decisions.cannot_link)
     if len(mi) or len(ci):
@@ -177,7 +178,7 @@ def resolve(
     stats["t_compare"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    params = estimate(feats, levels, settings)
+    params = estimate(feats, levels, settings, sessions)
     weight, contrib = score_pairs(params, settings, feats, levels, i)
     linkable = _rules(levels, contrib, settings)
     if len(mi) or len(ci):

@@ -1,11 +1,14 @@
-"""Fellegi–Sunter weights: u measured on random pairs, m and the match share by EM.
+"""Fellegi–Sunter weights estimated without labels.
 
-u (how often a level occurs between two records of *different* companies) comes from random
-record pairs, and for exact keys from the value counts themselves (P(two random records share a
-value) = sum of squared value shares). m (how often it occurs between records of the *same*
-company) and the share of matches among candidate pairs are estimated by EM on the candidate
-pairs, run on the distinct comparison patterns (a few hundred) instead of millions of pairs. The
-declared priors act as pseudo-counts so a small file cannot push m to absurd values.
+u (how often a level occurs between records of *different* companies) is first measured on
+random record pairs, and for exact keys from the value counts (P(two random records share a
+value) = sum of squared value shares). EM on the candidate pairs then estimates m (how often a
+level occurs between records of the *same* company), u among candidates (blocked non-matches
+agree far more often than random pairs) and the share of matches; it runs on the distinct
+comparison patterns (a few hundred), not on millions of pairs. Declared priors and the random-pair
+u act as pseudo-counts so a small file cannot push the parameters to absurd values.
+Term-frequency: an exact agreement on a value shifts the weight by log2(average u / the value's
+own frequency), so a rare name or phone counts more and a switchboard number almost nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Parameters:
     tf_counts: dict[str, np.ndarray]  # value counts per code, for term-frequency adjustment
     tf_total: dict[str, int]
     u_prior: dict[str, float] = field(default_factory=dict)  # prior u of the exact level
+    u_random: dict[str, np.ndarray] = field(default_factory=dict)  # u over random pairs
 
     def weights(self, name: str) -> np.ndarray:
         return np.log2(self.m[name] / self.u[name])
@@ -117,47 +121,99 @@ def _pattern_table(levels: dict[str, np.ndarray], names: list[str], sizes: list[
     return cols, counts.astype(float)
 
 
-def estimate(
-    feats: Features, levels: dict[str, np.ndarray], settings: ResolveSettings
-) -> Parameters:
-    u, tf_counts, tf_total = estimate_u(feats, settings)
-    comps = settings.comparisons
-    names = [c.field for c in comps]
-    sizes = [len(c.levels) for c in comps]
-    prior_m = {c.field: np.array([lv.m for lv in c.levels], float) for c in comps}
-    u_prior = {c.field: c.levels[0].u / sum(lv.u for lv in c.levels) for c in comps}
-    for k in prior_m:
-        prior_m[k] /= prior_m[k].sum()
-    m = {k: v.copy() for k, v in prior_m.items()}
-    lam = settings.prior_match_share
-    if len(levels[names[0]]) == 0:
-        return Parameters(m, u, 1e-4, tf_counts, tf_total, u_prior)
-    cols, counts = _pattern_table(levels, names, sizes)
+def _em(
+    cols: dict[str, np.ndarray],
+    counts: np.ndarray,
+    active: list[str],
+    sizes: dict[str, int],
+    m: dict[str, np.ndarray],
+    u: dict[str, np.ndarray],
+    lam: float,
+    settings: ResolveSettings,
+    prior_m: dict[str, np.ndarray],
+    fit_m: bool = True,
+) -> tuple[dict[str, np.ndarray], float, float]:
+    """EM over a pattern table with u fixed: returns (m, lambda, expected matches)."""
+    m = {k: v.copy() for k, v in m.items()}
     alpha = settings.em_prior_strength
+    matches = 0.0
     for _ in range(settings.em_iterations):
         logm = np.zeros(len(counts))
         logu = np.zeros(len(counts))
-        for k in names:
+        for k in active:
             lv = cols[k]
             ok = lv >= 0
             logm[ok] += np.log(m[k][lv[ok]])
             logu[ok] += np.log(u[k][lv[ok]])
-        a = np.log(lam) + logm
-        b = np.log(1 - lam) + logu
-        post = 1.0 / (1.0 + np.exp(np.clip(b - a, -700, 700)))
+        post = 1.0 / (1.0 + np.exp(np.clip(np.log(1 - lam) + logu - np.log(lam) - logm,
+                                           -700, 700)))
         wm = post * counts
-        lam_new = float(np.clip((wm.sum() + alpha * settings.prior_match_share)
+        matches = float(wm.sum())
+        lam_new = float(np.clip((matches + alpha * settings.prior_match_share)
                                 / (counts.sum() + alpha), 1e-6, 0.999))
-        for k, size in zip(names, sizes, strict=True):
-            lv = cols[k]
-            ok = lv >= 0
-            mk = np.bincount(lv[ok], weights=wm[ok], minlength=size) + alpha * prior_m[k]
-            m[k] = np.maximum(mk / mk.sum(), 1e-6)
-        if abs(lam_new - lam) < 1e-7:
-            lam = lam_new
-            break
+        if fit_m:
+            for k in active:
+                lv = cols[k]
+                ok = lv >= 0
+                mk = np.bincount(lv[ok], weights=wm[ok], minlength=sizes[k])
+                mk = mk + alpha * prior_m[k]
+                m[k] = np.maximum(mk / mk.sum(), 1e-6)
+        done = abs(lam_new - lam) < 1e-7
         lam = lam_new
-    return Parameters(m, u, lam, tf_counts, tf_total, u_prior)
+        if done:
+            break
+    return m, lam, matches
+
+
+def estimate(
+    feats: Features,
+    levels: dict[str, np.ndarray],
+    settings: ResolveSettings,
+    sessions: dict[str, np.ndarray] | None = None,
+) -> Parameters:
+    """u from random pairs; m by EM in training sessions, one per blocking key: the pairs a key
+    produced, with the comparisons of that key's own fields left out (they agree by
+    construction) — the way Splink trains, which keeps EM from mistaking "shares a phone" for
+    "is the same company". m of each comparison is the match-weighted mean over the sessions
+    that could see it; lambda comes from one last EM step over all candidates."""
+    u, tf_counts, tf_total = estimate_u(feats, settings)
+    comps = settings.comparisons
+    names = [c.field for c in comps]
+    sizes = {c.field: len(c.levels) for c in comps}
+    prior_m = {c.field: np.array([lv.m for lv in c.levels], float) for c in comps}
+    u_prior = {c.field: c.levels[0].u / sum(lv.u for lv in c.levels) for c in comps}
+    for k in prior_m:
+        prior_m[k] /= prior_m[k].sum()
+    lam = settings.prior_match_share
+    n_pairs = len(levels[names[0]]) if names else 0
+    if n_pairs == 0:
+        return Parameters(prior_m, u, lam, tf_counts, tf_total, u_prior, u)
+    acc = {k: np.zeros(sizes[k]) for k in names}
+    acc_w = dict.fromkeys(names, 0.0)
+    for key, pos in (sessions or {}).items():
+        if key not in settings.training_keys or len(pos) < settings.min_session_pairs:
+            continue
+        excluded = {f for part in key.split("+") for f in KEY_FIELDS.get(part, (part,))}
+        active = [k for k in names if k not in excluded]
+        sub = {k: levels[k][pos] for k in names}
+        cols, counts = _pattern_table(sub, names, [sizes[k] for k in names])
+        m_s, _, matches = _em(cols, counts, active, sizes, prior_m, u, lam, settings, prior_m)
+        for k in active:
+            acc[k] += m_s[k] * matches
+            acc_w[k] += matches
+    m = {k: (acc[k] / acc_w[k] if acc_w[k] > 0 else prior_m[k]) for k in names}
+    cols, counts = _pattern_table(levels, names, [sizes[k] for k in names])
+    _, lam, _ = _em(cols, counts, names, sizes, m, u, lam, settings, prior_m, fit_m=False)
+    return Parameters(m, u, lam, tf_counts, tf_total, u_prior, u)
+
+
+# comparison fields a blocking-key part makes agree by construction
+KEY_FIELDS = {
+    "phone": ("phone",), "domain": ("domain", "email"), "email": ("email", "domain"),
+    "identifier": ("identifier",), "name_sorted": ("name",), "name_rare1": ("name",),
+    "name_rare2": ("name",), "postcode": ("postcode",), "house_number": ("street",),
+    "street_key": ("street",), "city": ("city",), "country": (),
+}
 
 
 def score_pairs(
@@ -186,7 +242,9 @@ def score_pairs(
             freq = np.maximum(freq, 1.0 / nn**2)
             u_tf = _blend(freq, nn * (nn - 1) / 2, params.u_prior[comp.field],
                           settings.u_prior_pairs)
-            contrib[exact] = np.log2(params.m[comp.field][0] / u_tf)
+            # shift the average exact-agreement weight by how rare this very value is
+            u_avg = params.u_random[comp.field][0]
+            contrib[exact] = w[0] + np.log2(u_avg / u_tf)
         total += contrib
         parts[comp.field] = contrib
     return total, parts

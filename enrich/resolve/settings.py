@@ -84,7 +84,8 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
         ),
         strong=True,
     ),
-    Comparison("postcode", "exact", (Level("same", 0.85, 1e-3), Level("different", 0.15))),
+    Comparison("postcode", "exact", (Level("same", 0.85, 1e-3), Level("different", 0.15)),
+               strong=True),
     Comparison("city", "city", (Level("same", 0.8, 0.05), Level("different", 0.2))),
     Comparison("legal_form", "exact", (Level("same", 0.8, 0.4), Level("different", 0.2))),
 )
@@ -94,11 +95,11 @@ DEFAULT_BLOCKING: tuple[BlockingKey, ...] = (
     BlockingKey(("domain",)),
     BlockingKey(("identifier",)),
     BlockingKey(("email",)),
-    BlockingKey(("name_sorted",)),
-    BlockingKey(("name_rare1", "country"), window=8),
-    BlockingKey(("name_rare2", "country"), window=8),
+    BlockingKey(("name_sorted", "country")),
+    BlockingKey(("name_rare1", "country"), window=5),
     BlockingKey(("postcode", "house_number"), window=8),
-    BlockingKey(("street_key", "city"), window=8),
+    BlockingKey(("street_key",), window=8),
+    BlockingKey(("house_number", "name_rare1"), window=8),
 )
 
 
@@ -121,6 +122,11 @@ class ResolveSettings:
     # a street agreement at this level index or better counts as evidence beyond the name
     street_strong_level: int = 1
     em_iterations: int = 30
+    # blocking keys whose pairs train m (each without the comparisons of its own fields)
+    training_keys: tuple[str, ...] = (
+        "phone", "domain", "name_sorted+country", "postcode+house_number", "street_key",
+    )
+    min_session_pairs: int = 20
     em_prior_strength: float = 20.0  # pseudo-pairs pulling m and lambda towards the priors
     prior_match_share: float = 0.1  # prior share of matches among candidate pairs
     u_prior_pairs: float = 10_000.0  # pseudo-pairs pulling u towards the declared priors
