@@ -7,7 +7,8 @@ Where a winning tender has no ``PayableAmount`` and the notice has one winner on
 notice's ``cbc:TotalAmount`` is that winner's value (real notices leave lot amounts out).
 
 Texts come in several languages; the notice's own language wins, then English, then the
-first one printed.
+first one printed. An organisation's record key is its registry id when ``CompanyID`` can be
+read as one, else ``ted:<country>:<name>`` (``ORG-0001`` is only unique inside one notice).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from spiders.tenders.common import ParsedDocument, clean, cpv_code, iso_datetime, number
+from spiders.tenders.common import ParsedDocument, clean, cpv_code, iso_datetime, number, slug
 from spiders.tenders.orgid import country_code, eforms_company_id
 
 NS = {
@@ -145,6 +146,10 @@ class _Notice:
             }.items() if v}]
         if identifiers:
             native = f"{identifiers[0]['scheme']}:{identifiers[0]['id']}"
+        elif fields["name"]:
+            # ORG-xxxx ids are local to one notice; name + country is what stays the same
+            # when one buyer publishes its contract notice and, later, its award notice.
+            native = f"ted:{country or 'XX'}:{slug(fields['name'])}"
         else:
             native = f"ted:{self.notice_id}:{local}"
         return {"native_id": native,
