@@ -247,14 +247,15 @@ def _method(c: _Checker, method: str, raw: Any, where: tuple) -> MethodSpec:
 
 
 def _page(c: _Checker, raw: Any, where: tuple, kind: str, *, detail: bool = False) -> PageSpec:
-    extra = {"embedded", "stale_after_days", "url_pattern"} if detail else set()
+    extra = {"embedded", "stale_after_days", "url_pattern"} if detail else {"combine"}
     allowed = frozenset(set(KIND_METHODS[kind]) | extra)
     raw = c.mapping(raw, where, allowed)
     methods = tuple(_method(c, m, raw[m], where + (m,)) for m in KIND_METHODS[kind] if m in raw)
     if not methods:
         raise c.fail(where, f"declare at least one extraction method "
                      f"({', '.join(KIND_METHODS[kind])})")
-    return PageSpec(methods=methods, embedded=bool(raw.get("embedded", False)))
+    return PageSpec(methods=methods, embedded=bool(raw.get("embedded", False)),
+                    combine=bool(raw.get("combine", False)))
 
 
 def load_definition(path: str | Path) -> SourceDefinition:

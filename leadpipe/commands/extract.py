@@ -23,7 +23,7 @@ def extract_file(definition: SourceDefinition, path: Path, url: str, out: IO[str
                  detail: bool = False) -> tuple[int, str | None, list[str]]:
     """Write one JSON line per extracted item; return (items, method, warnings)."""
     body = path.read_bytes()
-    detail = detail or definition.is_detail_url(url)
+    detail = definition.kind == "html" and (detail or definition.is_detail_url(url))
     page = page_for(definition.extraction, url, body, detail=detail)
     if detail:
         record = page.record()

@@ -180,13 +180,26 @@ class ListingPage(HtmlPage):
 
     @cached_property
     def extracted(self) -> tuple[str | None, list[Extracted]]:
+        """(method, records). By default the first method that finds records provides them
+        all; with ``combine`` every method runs and records are joined by native id, the
+        better method winning per field (for pages where only some cards carry markup)."""
+        combined: dict[str, Extracted] = {}
+        first: str | None = None
         for mspec in self.spec.listing.methods:
             raw, root = self._records(mspec)
             records = [self._build(mspec, r, root) for r in raw]
             records = [r for r in records if r.fields.get("name")]
-            if records:
+            if not records:
+                continue
+            if not self.spec.listing.combine:
                 return mspec.method, [self._embedded_detail(r) for r in records]
-        return None, []
+            first = first or mspec.method
+            for i, record in enumerate(records):
+                key = record.native_id or (record.url if record.url != self.url else
+                                           f"{mspec.method}#{i}")
+                seen = combined.get(key)
+                combined[key] = record if seen is None else seen.merge(record)
+        return first, [self._embedded_detail(r) for r in combined.values()]
 
     def records(self) -> list[Extracted]:
         return self.extracted[1]

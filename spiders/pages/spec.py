@@ -77,6 +77,7 @@ class PageSpec:
 
     methods: tuple[MethodSpec, ...]
     embedded: bool = False           # detail blocks live in the listing document (#anchors)
+    combine: bool = False            # listing: union the records of all methods by native id
 
     def get(self, method: str) -> MethodSpec | None:
         return next((m for m in self.methods if m.method == method), None)
