@@ -1,0 +1,64 @@
+"""``leadpipe demo-server``: serve the demo world (tenders, expo, directory, websites) locally."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from leadpipe.config import ConfigError, load_config
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo-server")
+    def demo_server(
+        companies: int = typer.Option(None, "--companies", "-n", min=1,
+                                      help="Companies (default: demo.companies in the config)."),
+        seed: int = typer.Option(None, "--seed", "-s",
+                                 help="World seed (default: demo.seed in the config)."),
+        port: int = typer.Option(8765, "--port", "-p", min=0, max=65535,
+                                 help="Port to listen on (0 picks a free one)."),
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
+        config: str = typer.Option(None, "--config", "-c", help="Config file."),
+    ) -> None:
+        """Serve the demo world until Ctrl-C; use the printed URL as an HTTP proxy.
+
+        Examples:
+
+          leadpipe demo-server
+
+          leadpipe demo-server --companies 5000 --seed 42 --port 8765
+
+          curl -x http://127.0.0.1:8765 http://expo.demo.leadpipe.test/exhibitors
+        """
+        from leadpipe.demo.hosts import START_URLS
+        from leadpipe.demo.server import DemoServer
+        from leadpipe.demo.world import generate_world
+
+        console = Console()
+        try:
+            demo = load_config(config).section("demo")
+        except ConfigError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        companies = companies or int(demo.get("companies", 300))
+        seed = seed if seed is not None else int(demo.get("seed", 7))
+        with console.status(f"Generating a world of {companies:,} companies (seed {seed})…"):
+            world = generate_world(companies, seed)
+        server = DemoServer(world, host=host, port=port)
+        try:
+            server.start()
+        except OSError as exc:
+            console.print(f"[red]error:[/red] cannot listen on {host}:{port}: {exc.strerror}")
+            raise typer.Exit(1) from exc
+        console.print(f"Demo world: {len(world.companies):,} companies, {len(world.buyers):,} "
+                      f"buyers, {len(world.tenders):,} tenders (seed {seed}).")
+        console.print(f"Proxy URL: [bold]{server.proxy_url}[/bold]  "
+                      f"(export http_proxy={server.proxy_url})")
+        for source, url in START_URLS.items():
+            console.print(f"  {source:<15} {url}")
+        console.print(f"Try: curl -x {server.proxy_url} {START_URLS['demo_expo']}")
+        console.print("Press Ctrl-C to stop.")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            console.print("Stopped.")
