@@ -184,12 +184,14 @@ class LinksNextSpider(TenderSpider):
     page_size_param: str | None = None
     page_size: int = 100
     date_format: str = "%Y-%m-%dT%H:%M:%S"
+    first_page_params: dict[str, Any] = {}
+    party_native_ids: bool = False  # key organisations by party id (see parse_release)
 
     def fmt(self, mark: str) -> str:
         return datetime.fromisoformat(mark.replace("Z", "+00:00")).strftime(self.date_format)
 
     def first_url(self, since: str | None, until: str | None) -> str:
-        params: dict[str, Any] = {}
+        params: dict[str, Any] = dict(self.first_page_params)
         if since and self.since_param:
             params[self.since_param] = self.fmt(since)
         if until and self.until_param:
@@ -216,7 +218,8 @@ class LinksNextSpider(TenderSpider):
                 continue
             if key:
                 self.progress.open(key)
-            yield from landing_items(parse_release(release), url=response.url, method="api")
+            parsed = parse_release(release, party_ids=self.party_native_ids)
+            yield from landing_items(parsed, url=response.url, method="api")
             self.landed(key)
         nxt = self.next_url(doc, response)
         if nxt:

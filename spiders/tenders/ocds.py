@@ -88,8 +88,9 @@ def _identifiers(party: dict[str, Any], country: str | None) -> tuple[list[dict]
 class _Release:
     """One release's parties, resolved once: party refs anywhere -> one organisation record."""
 
-    def __init__(self, release: dict[str, Any]) -> None:
+    def __init__(self, release: dict[str, Any], party_ids: bool = False) -> None:
         self.r = release
+        self.party_ids = party_ids
         self.ocid = str(release.get("ocid") or release.get("id") or "")
         match = _PREFIX.match(self.ocid)
         self.publisher = match.group(1).lower() if match else "ocds"
@@ -121,7 +122,9 @@ class _Release:
         identifiers, person = _identifiers(party, country)
         if not country and identifiers:
             country = _SCHEME_PREFIX.get(identifiers[0]["scheme"])
-        if identifiers:
+        if self.party_ids and party.get("id") not in (None, ""):
+            native = str(party["id"])  # the publisher keeps party ids stable: they are the key
+        elif identifiers:
             native = f"{identifiers[0]['scheme']}:{identifiers[0]['id']}"
         elif party.get("id") not in (None, ""):
             native = f"{self.publisher}:{party['id']}"
@@ -189,9 +192,14 @@ def _classifications(tender: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-def parse_release(release: dict[str, Any]) -> ParsedDocument:
-    """One OCDS release (or compiled release) -> normalised records."""
-    rel = _Release(release)
+def parse_release(release: dict[str, Any], *, party_ids: bool = False) -> ParsedDocument:
+    """One OCDS release (or compiled release) -> normalised records.
+
+    Organisations are keyed by their registry identifier ('GB-COH:01234567'), else by
+    publisher + party id. ``party_ids=True`` keys them by party id alone, for publishers whose
+    party ids are stable across releases and documented as the key (the demo world).
+    """
+    rel = _Release(release, party_ids)
     out = ParsedDocument(format="ocds")
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     awards = [a for a in release.get("awards") or [] if isinstance(a, dict)]
@@ -324,11 +332,11 @@ def _tender(rel: _Release, tender: dict[str, Any], buyer_id: str | None) -> dict
             "fields": {k: v for k, v in fields.items() if v not in (None, "", [])}}
 
 
-def parse_ocds(doc: Any) -> ParsedDocument:
+def parse_ocds(doc: Any, *, party_ids: bool = False) -> ParsedDocument:
     """Any OCDS document (package, record, release, list) -> all its normalised records."""
     out = ParsedDocument(format="ocds")
     for release in iter_releases(doc):
-        out.extend(parse_release(release))
+        out.extend(parse_release(release, party_ids=party_ids))
     return out
 
 
