@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -26,6 +26,19 @@ def _open_read_only(cfg: Any) -> Any:
         fail(f"{exc}; try again when it finishes")
 
 
+def _when(value: str | None, option: str) -> datetime | None:
+    """An ISO date or date-time option as naive UTC (what the warehouse stores)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        fail(f"{option} {value!r} is not an ISO date or date-time")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
 
@@ -41,6 +54,9 @@ def new(
         help="CPV prefix (repeatable); overrides the profile's.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")]
     = False,
+    as_of: Annotated[str | None, typer.Option(
+        help="Judge deadlines as of this date (default: now; the demo world's is 2026-06-30).")]
+    = None,
 ) -> None:
     """List open tenders (deadline ahead) new since the last run whose CPV codes match the ICP.
 
@@ -49,20 +65,19 @@ def new(
       leadpipe tenders new
       leadpipe tenders new --since 2026-11-01 --cpv 48 --cpv 72
       leadpipe tenders new --profile default --json > open-tenders.jsonl
+      leadpipe tenders new --as-of 2026-06-30   # the demo world's today
     """
     from warehouse.tenders import last_load_started, new_open_tenders
 
     cfg = get_config(config)
     prefixes = list(cpv) if cpv else list(cfg.profile(profile).get("cpv_prefixes", []))
-    try:
-        since_value = datetime.fromisoformat(since.replace("Z", "+00:00")) if since else None
-    except ValueError:
-        fail(f"--since {since!r} is not an ISO date or date-time")
+    since_value = _when(since, "--since")
+    now = _when(as_of, "--as-of")
     con = _open_read_only(cfg)
     try:
         if since_value is None:
             since_value = last_load_started(con)
-        rows = new_open_tenders(con, prefixes, since_value)
+        rows = new_open_tenders(con, prefixes, since_value, now=now)
     finally:
         con.close()
     if as_json:
@@ -83,19 +98,22 @@ def new(
 def buyers(
     config: ConfigOption = None,
     top: Annotated[int, typer.Option(help="How many buyers, most tenders first.")] = 20,
+    as_of: Annotated[str | None, typer.Option(
+        help="Judge deadlines as of this date (default: now).")] = None,
 ) -> None:
     """Buyers as suspects: how many tenders, what they buy (CPV), open tenders.
 
     \b
-    Example:
+    Examples:
       leadpipe tenders buyers --top 10
+      leadpipe tenders buyers --as-of 2026-06-30   # the demo world's today
     """
     from warehouse.tenders import buyer_demand
 
     cfg = get_config(config)
     con = _open_read_only(cfg)
     try:
-        demand = buyer_demand(con)
+        demand = buyer_demand(con, now=_when(as_of, "--as-of"))
         names = dict(con.execute("SELECT record_id, name FROM source_records").fetchall())
     finally:
         con.close()
