@@ -167,3 +167,26 @@ def test_mexico_rfc_awards_without_status():
 ])
 def test_identifier_normalisation(scheme, ident, country, expected):
     assert normalise_identifier(scheme, ident, country=country) == expected
+
+
+def test_wrong_types_anywhere_never_break_a_document():
+    """Publishers put null, "", numbers or objects where lists and objects belong."""
+    import random
+
+    rng = random.Random(7)
+    junk = [None, "", "x", 0, 1.5, [], {}, [1, "a"], {"a": 1}, True]
+
+    def mutate(node):
+        if isinstance(node, dict):
+            return {k: rng.choice(junk) if rng.random() < 0.05 else mutate(v)
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [rng.choice(junk) if rng.random() < 0.05 else mutate(v) for v in node]
+        return node
+
+    for path in ALL_OCDS:
+        doc = json.loads(path.read_bytes())
+        for _ in range(5):
+            parsed = parse_bytes(json.dumps(mutate(doc)).encode())  # no exception at all
+            for o in parsed.organisations:
+                assert o["fields"]["name"] and o["fields"]["role"]

@@ -39,6 +39,11 @@ _SCHEME_PREFIX = {"UA-EDR": "UA", "MX-RFC": "MX", "PY-RUC": "PY", "CO-NIT": "CO"
                   "GB-COH": "GB"}
 
 
+def _list(value: Any) -> list[Any]:
+    """A JSON array, or nothing: publishers put null, "", objects or numbers where lists go."""
+    return value if isinstance(value, list) else []
+
+
 def iter_releases(doc: Any) -> Iterator[dict[str, Any]]:
     """Every release worth parsing in an OCDS document, whatever its packaging."""
     if isinstance(doc, list):
@@ -74,7 +79,7 @@ def looks_like_ocds(doc: Any) -> bool:
 def _identifiers(party: dict[str, Any], country: str | None) -> tuple[list[dict], bool]:
     found: list[dict[str, str]] = []
     person = False
-    raw_ids = [party.get("identifier")] + list(party.get("additionalIdentifiers") or [])
+    raw_ids = [party.get("identifier")] + list(_list(party.get("additionalIdentifiers")))
     for raw in raw_ids:
         if not isinstance(raw, dict):
             continue
@@ -94,7 +99,7 @@ class _Release:
         self.ocid = str(release.get("ocid") or release.get("id") or "")
         match = _PREFIX.match(self.ocid)
         self.publisher = match.group(1).lower() if match else "ocds"
-        self.parties = {str(p["id"]): p for p in release.get("parties") or []
+        self.parties = {str(p["id"]): p for p in _list(release.get("parties"))
                         if isinstance(p, dict) and p.get("id") is not None}
         self.orgs: dict[str, dict[str, Any]] = {}
         self.roles: dict[str, set[str]] = {}
@@ -164,10 +169,10 @@ def _classifications(tender: dict[str, Any]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
     candidates: list[Any] = [tender.get("classification")]
-    for item in tender.get("items") or []:
+    for item in _list(tender.get("items")):
         if isinstance(item, dict):
             candidates.append(item.get("classification"))
-            candidates.extend(item.get("additionalClassifications") or [])
+            candidates.extend(_list(item.get("additionalClassifications")))
     for c in candidates:
         if not isinstance(c, dict):
             continue
@@ -202,22 +207,22 @@ def parse_release(release: dict[str, Any], *, party_ids: bool = False) -> Parsed
     rel = _Release(release, party_ids)
     out = ParsedDocument(format="ocds")
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
-    awards = [a for a in release.get("awards") or [] if isinstance(a, dict)]
-    contracts = [c for c in release.get("contracts") or [] if isinstance(c, dict)]
+    awards = [a for a in _list(release.get("awards")) if isinstance(a, dict)]
+    contracts = [c for c in _list(release.get("contracts")) if isinstance(c, dict)]
     contracted = {str(c.get("awardID")) for c in contracts if c.get("awardID")}
 
     buyer_ref = release.get("buyer") or tender.get("procuringEntity")
     buyer_id = rel.org(buyer_ref, "buyer")
     if tender.get("procuringEntity") and release.get("buyer"):
         rel.org(tender["procuringEntity"], "buyer")
-    for t in tender.get("tenderers") or []:
+    for t in _list(tender.get("tenderers")):
         rel.org(t, "tenderer")
 
     winners: set[str] = set()
     for award in awards:
         status = str(award.get("status") or "").lower()
         winning = status == "active" or (not status and str(award.get("id")) in contracted)
-        suppliers = [s for s in award.get("suppliers") or [] if isinstance(s, dict)]
+        suppliers = [s for s in _list(award.get("suppliers")) if isinstance(s, dict)]
         done: set[str] = set()
         for supplier in suppliers:
             native = rel.org(supplier, "supplier" if winning else "tenderer")
@@ -235,7 +240,7 @@ def parse_release(release: dict[str, Any], *, party_ids: bool = False) -> Parsed
     known_awards = {str(a.get("id")) for a in awards}
     for contract in contracts:  # OCDS 1.0 contract releases name the supplier on the contract
         sup = contract.get("suppliers")
-        refs = [sup] if isinstance(sup, dict) else [s for s in sup or [] if isinstance(s, dict)]
+        refs = [sup] if isinstance(sup, dict) else [s for s in _list(sup) if isinstance(s, dict)]
         if str(contract.get("awardID")) in known_awards or not refs:
             continue
         if str(contract.get("status") or "active").lower() not in ("active", "terminated"):
@@ -251,7 +256,7 @@ def parse_release(release: dict[str, Any], *, party_ids: bool = False) -> Parsed
                     contract.get("dateSigned"), "active"))
 
     for pid, party in rel.parties.items():
-        roles = {_ROLE_WORDS.get(str(r).lower()) for r in party.get("roles") or []} - {None}
+        roles = {_ROLE_WORDS.get(str(r).lower()) for r in _list(party.get("roles"))} - {None}
         if "supplier" in roles and awards:
             roles.discard("supplier")  # only winners of active awards are suppliers
             roles.add("tenderer")
@@ -278,7 +283,7 @@ def _contract_value(rel: _Release, contracts: list[dict], award: dict, native: s
         if str(contract.get("awardID")) != str(award.get("id")):
             continue
         sup = contract.get("suppliers")
-        refs = [sup] if isinstance(sup, dict) else [s for s in sup or [] if isinstance(s, dict)]
+        refs = [sup] if isinstance(sup, dict) else [s for s in _list(sup) if isinstance(s, dict)]
         if any(rel.org(ref, None) == native for ref in refs):
             value = contract.get("value") if isinstance(contract.get("value"), dict) else {}
             amount = number(value.get("amount"))
@@ -304,7 +309,7 @@ def _tender(rel: _Release, tender: dict[str, Any], buyer_id: str | None) -> dict
     value = tender.get("value") if isinstance(tender.get("value"), dict) else {}
     period = tender.get("tenderPeriod") if isinstance(tender.get("tenderPeriod"), dict) else {}
     lots = []
-    for lot in tender.get("lots") or []:
+    for lot in _list(tender.get("lots")):
         if isinstance(lot, dict) and lot.get("id") is not None:
             lot_value = lot.get("value") if isinstance(lot.get("value"), dict) else {}
             entry = {"id": str(lot["id"]), "title": clean(lot.get("title")),
