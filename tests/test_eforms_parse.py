@@ -136,3 +136,23 @@ def test_truncated_notice_is_a_parse_error():
     data = (FIX / "eforms-sdk-examples/cn_24_open.xml").read_bytes()
     with pytest.raises(TenderParseError, match="not well-formed XML"):
         parse_bytes(data[: len(data) // 2])
+
+
+def test_missing_elements_and_junk_text_never_break_a_notice():
+    import random
+
+    from lxml import etree
+
+    rng = random.Random(3)
+    for path in ALL_EFORMS:
+        data = path.read_bytes()
+        for _ in range(5):
+            root = etree.fromstring(data)
+            for el in list(root.iter()):
+                r = rng.random()
+                if r < 0.03 and el.getparent() is not None:
+                    el.getparent().remove(el)
+                elif r < 0.06:
+                    el.text = rng.choice(["", "junk", "-1", "2024-13-45", "1e999", " "])
+            parsed = parse_bytes(etree.tostring(root))  # no exception at all
+            assert len(parsed.tenders) == 1
