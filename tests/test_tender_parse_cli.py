@@ -63,3 +63,11 @@ def test_parse_to_stdout_in_a_real_process():
     roles = {r["fields"]["name"]: r["role"] for r in rows if r["kind"] == "organisation"}
     assert roles["ТОВ С-МАСТЕР"] == "tenderer"
     assert roles["Департамент муніципальної поліції Луцької міської ради"] == "buyer"
+
+
+def test_a_folder_stands_for_its_json_and_xml_files(tmp_path: Path):
+    out = tmp_path / "all.jsonl"
+    result = CliRunner().invoke(_app(), ["parse", str(FIX), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    files = {json.loads(line)["file"] for line in out.read_text("utf-8").splitlines()}
+    assert len(files) == len(list(FIX.glob("*/*.json"))) + len(list(FIX.glob("*/*.xml"))) == 33

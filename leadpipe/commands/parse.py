@@ -13,6 +13,18 @@ from rich.progress import Progress
 from spiders.tenders import TenderParseError, detect_format, landing_items, parse_bytes
 
 
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a directory stands for the .json and .xml files under it."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*")
+                          if p.is_file() and p.suffix.lower() in (".json", ".xml"))
+        else:
+            out.append(path)
+    return out
+
+
 def parse_files(paths: list[Path], out: IO[str], err: IO[str]) -> tuple[int, int]:
     """Write one JSON line per record of every readable file; return (records, failed files).
 
@@ -47,7 +59,8 @@ def parse_files(paths: list[Path], out: IO[str], err: IO[str]) -> tuple[int, int
 def register(app: typer.Typer) -> None:
     @app.command("parse")
     def parse_command(
-        files: Annotated[list[Path], typer.Argument(help="OCDS JSON or eForms XML files.")],
+        files: Annotated[list[Path], typer.Argument(
+            help="OCDS JSON or eForms XML files, or folders of them.")],
         output: Annotated[Path | None, typer.Option(
             "--output", "-o", help="Write JSON Lines here instead of stdout.")] = None,
     ) -> None:
@@ -63,7 +76,10 @@ def register(app: typer.Typer) -> None:
             leadpipe parse releases.json notice.xml
 
             leadpipe parse data/*.json --output leads.jsonl
+
+            leadpipe parse downloads/ted/ -o ted.jsonl
         """
+        files = expand(files)
         fh = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             if output and len(files) > 1:
