@@ -187,9 +187,10 @@ def _alt(c: _Checker, raw: Any, where: tuple, method: str, allowed_fields: froze
     elif source in ("css", "xpath", "template"):
         if not isinstance(arg, str):
             raise c.fail(where + (source,), "expected text")
-        if source == "css" and method not in ("css",) and "fields" not in raw:
-            raise c.fail(where + (source,), f"css selectors only work in the css method, "
-                         f"not in {method}")
+        if source in ("css", "xpath") and method not in ("css", "microdata") \
+                and "fields" not in raw:
+            raise c.fail(where + (source,), f"{source} selectors work in the css and microdata "
+                         f"methods (on the item's element), not in {method}")
     if "type" in raw:
         c.choice(raw["type"], where + ("type",), TYPES)
     nested = None

@@ -129,7 +129,14 @@ class StaleAwareCachePolicy(DummyPolicy):
     def should_cache_request(self, request: Request) -> bool:
         if request.meta.get("leadpipe_page") == "listing":
             return False
+        if request.url.endswith("/robots.txt"):
+            return False                     # robots.txt is read fresh every run
         return super().should_cache_request(request)
+
+    def is_cached_response_valid(self, cachedresponse: Response, response: Response,
+                                 request: Request) -> bool:
+        # a stale page was fetched again: keep the new one unless the server said 304
+        return response.status == 304
 
     def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
         max_age = request.meta.get("leadpipe_stale_after")

@@ -14,7 +14,16 @@ from spiders.pages.records import same_document
 
 
 class HtmlSpider(DefinitionSpider):
-    """Listing pages (paginated) whose records may be completed from their detail pages."""
+    """Listing pages (paginated) whose records may be completed from their detail pages.
+
+    Spider argument ``stale_after_days`` overrides the definition's (0 = re-fetch every
+    detail page even when the HTTP cache holds it).
+    """
+
+    def __init__(self, *args: Any, stale_after_days: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stale = self.definition.stale_after_days
+        self.stale_after_days = float(stale_after_days) if stale_after_days else stale
 
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
         page = ListingPage(response.url, response.body, self.spec, selector=response.selector)
@@ -27,8 +36,8 @@ class HtmlSpider(DefinitionSpider):
                 yield from self.emit([record])
                 continue
             meta: dict[str, Any] = {"leadpipe_page": "detail"}
-            if self.definition.stale_after_days is not None:
-                meta["leadpipe_stale_after"] = self.definition.stale_after_days * 86400
+            if self.stale_after_days is not None:
+                meta["leadpipe_stale_after"] = self.stale_after_days * 86400
             yield Request(self.rebase(link), callback=self.parse_detail,
                           errback=self.on_detail_error, cb_kwargs={"record": record},
                           meta=meta, dont_filter=True)

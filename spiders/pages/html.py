@@ -96,6 +96,8 @@ def _microdata_as_jsonld(item: Any) -> Any:
         out = {"@type": item.get("type")}
         if item.get("id"):
             out["@id"] = item["id"]
+        if item.get("htmlNode") is not None:
+            out["htmlNode"] = item["htmlNode"]  # lets css/xpath fields read the item's element
         out.update({k: _microdata_as_jsonld(v) for k, v in item["properties"].items()})
         return out
     return item
@@ -133,7 +135,8 @@ class HtmlPage:
     def microdata(self) -> list[dict[str, Any]]:
         from extruct.w3cmicrodata import MicrodataExtractor
 
-        items = MicrodataExtractor().extract_items(self.selector.root, self.url)
+        extractor = MicrodataExtractor(add_html_node=True)
+        items = extractor.extract_items(self.selector.root, self.url)
         return [_microdata_as_jsonld(i) for i in items]
 
     def state_json(self, var: str) -> Any:

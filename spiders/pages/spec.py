@@ -197,8 +197,10 @@ def select_nodes(node: Any, kind: str, expr: str, *, elements: bool = False) -> 
 
     A selector that ends at an element (no ``::text``/``::attr``) yields the element's text.
     """
+    if isinstance(node, dict):          # a microdata item: its element
+        node = node.get("htmlNode")
     node = getattr(node, "root", node)
-    if isinstance(node, dict | list | str) or not hasattr(node, "tag"):
+    if node is None or isinstance(node, list | str) or not hasattr(node, "tag"):
         return []
     result = compiled_xpath(kind, expr)(node)
     if not isinstance(result, list):
