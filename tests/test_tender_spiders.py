@@ -307,3 +307,17 @@ def test_retry_after_header_forms():
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT",
                                now=1445412480.0 - 30) == pytest.approx(30.0)
     assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None
+
+
+def test_network_errors_are_retried_then_reported(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = {"base_url": f"http://127.0.0.1:{port}/api/1.0/ocdsReleasePackages",
+            "since": "2020-01-01"}
+    report = crawl("uk_find_a_tender", "run-refused", tmp_path, args, RETRY_TIMES=1)
+    assert report.stats["leadpipe/retries"] == 1
+    assert any("gave up" in e and "Refused" in e for e in report.errors), report.errors
+    assert report.stats["leadpipe/high_water_mark"] == "2020-01-01T00:00:00Z"  # unchanged

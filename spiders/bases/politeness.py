@@ -24,22 +24,11 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.misc import load_object
 from twisted.internet import reactor
-from twisted.internet.error import (
-    ConnectError,
-    ConnectionLost,
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
 from twisted.internet.task import deferLater
-from twisted.web._newclient import ResponseFailed
 
 logger = logging.getLogger(__name__)
-
-NETWORK_ERRORS = (ConnectError, ConnectionLost, ConnectionRefusedError, DNSLookupError,
-                  TCPTimedOutError, TimeoutError, ResponseFailed)
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
@@ -67,6 +56,9 @@ class PoliteRetryMiddleware:
         self.codes = {int(c) for c in s.getlist("RETRY_HTTP_CODES", [429, 500, 502, 503, 504])}
         self.base = s.getfloat("LEADPIPE_BACKOFF_BASE", 2.0)
         self.cap = s.getfloat("LEADPIPE_RETRY_AFTER_MAX", 300.0)
+        # Network failures worth another try: the same list Scrapy's own retry uses.
+        self.exceptions = tuple(load_object(e) if isinstance(e, str) else e
+                                for e in s.getlist("RETRY_EXCEPTIONS"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PoliteRetryMiddleware:
@@ -110,7 +102,7 @@ class PoliteRetryMiddleware:
         return response
 
     async def process_exception(self, request: Request, exception: Exception) -> Any:
-        if isinstance(exception, NETWORK_ERRORS):
+        if isinstance(exception, self.exceptions):
             result = await self._retry(request, type(exception).__name__)
             if result is not None:
                 return result
