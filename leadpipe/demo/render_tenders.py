@@ -18,8 +18,8 @@ class BadRequest(ValueError):
     """A query parameter the API cannot use; the message says which."""
 
 
-def normalise_date(value: str, end_of_day: bool = False) -> str:
-    """Turn an ISO date or date-time into the API's sortable ``YYYY-MM-DDTHH:MM:SSZ``."""
+def parse_date(value: str, end_of_day: bool = False) -> datetime:
+    """An ISO date or date-time as naive UTC (a bare date at 00:00:00, or 23:59:59)."""
     text = value.strip()
     try:
         if len(text) == 10:
@@ -32,7 +32,7 @@ def normalise_date(value: str, end_of_day: bool = False) -> str:
                 moment = moment.astimezone(UTC).replace(tzinfo=None)
     except ValueError as exc:
         raise BadRequest(f"not an ISO 8601 date: {value!r}") from exc
-    return iso(moment)
+    return moment
 
 
 def _party(world: World, rec: SourceRecord, role: str) -> dict[str, Any]:
@@ -121,8 +121,8 @@ def release_package(
     """Page ``page`` of the releases dated within [since, until]; ``None`` past the last page."""
     if page < 1:
         raise BadRequest("page must be 1 or more")
-    since_n = normalise_date(since) if since else None
-    until_n = normalise_date(until, end_of_day=True) if until else None
+    since_n = parse_date(since) if since else None
+    until_n = parse_date(until, end_of_day=True) if until else None
     selected = world.releases_between(since_n, until_n)
     pages = max(1, -(-len(selected) // PAGE_SIZE))
     if page > pages:

@@ -324,8 +324,8 @@ COUNTRIES: dict[str, dict] = {
         "cities": (
             ("Kuala Lumpur", "Wilayah Persekutuan", "3", 8, "8", ("50450", "52100", "57000")),
             ("Shah Alam", "Selangor", "3", 8, "8", ("40000", "40150", "40460")),
-            ("George Town", "Pulau Pinang", "4", 7, "234567", ("10050", "10200", "11900")),
-            ("Johor Bahru", "Johor", "7", 7, "245", ("80000", "80300", "81200")),
+            ("George Town", "Pulau Pinang", "4", 7, "34567", ("10050", "10200", "11900")),
+            ("Johor Bahru", "Johor", "7", 7, "25", ("80000", "80300", "81200")),
             ("Ipoh", "Perak", "5", 7, "34", ("30000", "30100", "31400")),
         ),
         "streets": ("Jalan Perusahaan", "Jalan Industri", "Jalan Teknologi", "Jalan Utama",

@@ -25,7 +25,7 @@ import math
 import random
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import accumulate
 from urllib.parse import urlsplit
 
@@ -97,7 +97,6 @@ class TrueCompany:
     registry_id: str
     health: float
     solvent: bool
-    contacts: list[Contact] = field(default_factory=list)
     kind: str = "company"  # company | buyer
     accreditations: tuple[str, ...] = ()
     offices_countries: int = 1
@@ -106,6 +105,18 @@ class TrueCompany:
     website_state: str = "ok"  # ok | administration | unreachable
     site_updated: int = WORLD_TODAY.year  # the copyright year in the site footer
     seed: int = 0  # per-company seed for lazily derived text
+    _contacts: list[Contact] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def contacts(self) -> list[Contact]:
+        """1-2 public business contacts, derived from the seed on first use."""
+        if self._contacts is None:
+            rng = random.Random(self.seed ^ 0xC0FFEE)
+            roles = _BUYER_ROLES if self.kind == "buyer" else None
+            count = 1 if self.kind == "buyer" or rng.random() < 0.55 else 2
+            self._contacts = [_person(rng, self.country, self.domain, self.phone, roles)
+                              for _ in range(count)]
+        return self._contacts
 
     @property
     def street_address(self) -> str:
@@ -139,38 +150,105 @@ class SourceRecord:
     index: int = 0  # position in the source's serving order
 
 
+_EPOCH = datetime(2000, 1, 1)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+
+
+def minute_of(day: date, hour: int = 0, minute: int = 0) -> int:
+    """Minutes since 2000-01-01: the compact timestamp tenders are stored and sorted by."""
+    return (day.toordinal() - _EPOCH_ORDINAL) * 1440 + hour * 60 + minute
+
+
+def at(minutes: int) -> datetime:
+    return _EPOCH + timedelta(minutes=minutes)
+
+
+def stamp(minutes: int) -> str:
+    """ISO 8601 UTC text of a compact timestamp."""
+    return at(minutes).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass(slots=True)
 class Award:
     award_id: str
     suppliers: list[SourceRecord]
     amount: float
-    date: datetime
+    minute: int
+
+    @property
+    def date(self) -> datetime:
+        return at(self.minute)
 
 
 @dataclass(slots=True)
 class Tender:
-    ocid: str
-    tender_id: str
+    """A tender; stored compactly (ints and indexes), its texts derived from ``seed``."""
+
+    number: int
     buyer: SourceRecord
-    title: str
-    cpv: str
-    cpv_description: str
-    category: str  # goods | works | services
+    place: str  # the buyer's city, used in some titles
+    cpv_index: int
     amount: float
     currency: str
-    published: datetime
-    deadline: datetime
+    published_min: int
+    deadline_min: int
     status: str  # active | complete
     awards: list[Award]
     seed: int
 
     @property
+    def ocid(self) -> str:
+        return f"{OCID_PREFIX}-{self.number:06d}"
+
+    @property
+    def tender_id(self) -> str:
+        return f"DMO-{self.number:06d}"
+
+    @property
+    def cpv(self) -> str:
+        return W.CPV[self.cpv_index][0]
+
+    @property
+    def cpv_description(self) -> str:
+        return W.CPV[self.cpv_index][1]
+
+    @property
+    def category(self) -> str:
+        """goods | works | services, from the CPV division."""
+        division = int(self.cpv[:2])
+        if division == 45:
+            return "works"
+        return "goods" if division < 45 else "services"
+
+    @property
+    def title(self) -> str:
+        rng = random.Random(self.seed)
+        title = _choice(rng, W.TENDER_TITLES[self.cpv[:2]])
+        if rng.random() < 0.4:
+            title = f"{title} - {self.place}"
+        if rng.random() < 0.2:
+            title = f"{title} ({_choice(rng, ('Framework', 'Lot 1', 'Lot 2', 'Call-off', 'DPS'))})"
+        return title
+
+    @property
+    def published(self) -> datetime:
+        return at(self.published_min)
+
+    @property
+    def deadline(self) -> datetime:
+        return at(self.deadline_min)
+
+    @property
+    def release_min(self) -> int:
+        return self.awards[0].minute if self.awards else self.published_min
+
+    @property
     def release_date(self) -> datetime:
-        return self.awards[0].date if self.awards else self.published
+        return at(self.release_min)
 
     @property
     def release_date_iso(self) -> str:
-        return iso(self.release_date)
+        return stamp(self.release_min)
 
 
 @dataclass(slots=True, frozen=True)
@@ -178,6 +256,9 @@ class LookalikePair:
     a: str
     b: str
     kind: str  # same_name | near_name | same_building | same_building_phone
+
+
+OCID_PREFIX = "ocds-dmo7ld"
 
 
 def iso(moment: datetime) -> str:
@@ -201,7 +282,7 @@ class World:
         self._record_index: dict[tuple[str, str], SourceRecord] = {}
         self._tender_index: dict[str, Tender] = {}
         self._records_of: dict[str, list[SourceRecord]] = {}
-        self._release_dates: list[str] = []
+        self._release_keys: list[int] = []
 
     # -- lookups -------------------------------------------------------------------------
     def entity(self, true_id: str) -> TrueCompany:
@@ -223,10 +304,15 @@ class World:
     def tender(self, ocid: str) -> Tender | None:
         return self._tender_index.get(ocid)
 
-    def releases_between(self, since: str | None, until: str | None) -> list[Tender]:
-        """Tenders whose release date is within [since, until] (ISO strings), in date order."""
-        lo = 0 if since is None else bisect_left(self._release_dates, since)
-        hi = len(self.tenders) if until is None else bisect_right(self._release_dates, until)
+    def releases_between(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Tender]:
+        """Tenders whose release date is within [since, until] (naive UTC), in date order."""
+        def key(moment: datetime) -> float:
+            return (moment - _EPOCH).total_seconds() / 60
+
+        lo = 0 if since is None else bisect_left(self._release_keys, key(since))
+        hi = len(self.tenders) if until is None else bisect_right(self._release_keys, key(until))
         return self.tenders[lo:hi]
 
     # -- ground truth --------------------------------------------------------------------
@@ -286,8 +372,8 @@ class World:
         self._records_of.setdefault(rec.true_id, []).append(rec)
 
     def _finish(self) -> None:
-        self.tenders.sort(key=lambda t: (t.release_date, t.ocid))
-        self._release_dates = [t.release_date_iso for t in self.tenders]
+        self.tenders.sort(key=lambda t: (t.release_min, t.number))
+        self._release_keys = [t.release_min for t in self.tenders]
         self._tender_index = {t.ocid: t for t in self.tenders}
 
 
@@ -464,24 +550,7 @@ class _Gen:
                 self.registry.add((country, rid))
                 return rid
 
-    def person(self, country: str, domain: str, phone: str, roles=None) -> Contact:
-        rng = self.rng
-        given = _choice(rng, W.GIVEN_NAMES[country])
-        surname = _choice(rng, W.SURNAMES[country])
-        german = country == "DE"
-        local_given = ascii_fold(given, german).lower().replace(" ", "")
-        local_surname = ascii_fold(surname, german).lower().replace(" ", "").replace("'", "")
-        style = rng.random()
-        if style < 0.6:
-            local = f"{local_given}.{local_surname}"
-        elif style < 0.85:
-            local = f"{local_given[0]}.{local_surname}"
-        else:
-            local = f"{local_given[0]}{local_surname}"
-        direct = phone[:-2] + f"{_randint(rng, 0, 99):02d}"
-        if roles is None:
-            roles = W.ROLES_DE if german and rng.random() < 0.6 else W.ROLES
-        return Contact(f"{given} {surname}", _choice(rng, roles), f"{local}@{domain}", direct)
+
 
 
 _DOMAIN_ABBR = {
@@ -498,6 +567,28 @@ def _choice(rng: random.Random, seq):
 
 def _randint(rng: random.Random, a: int, b: int) -> int:
     return a + int(rng.random() * (b - a + 1))
+
+
+_BUYER_ROLES = ("Procurement Officer", "Head of Procurement", "Category Manager")
+
+
+def _person(rng: random.Random, country: str, domain: str, phone: str, roles=None) -> Contact:
+    given = _choice(rng, W.GIVEN_NAMES[country])
+    surname = _choice(rng, W.SURNAMES[country])
+    german = country == "DE"
+    local_given = ascii_fold(given, german).lower().replace(" ", "")
+    local_surname = ascii_fold(surname, german).lower().replace(" ", "").replace("'", "")
+    style = rng.random()
+    if style < 0.6:
+        local = f"{local_given}.{local_surname}"
+    elif style < 0.85:
+        local = f"{local_given[0]}.{local_surname}"
+    else:
+        local = f"{local_given[0]}{local_surname}"
+    direct = phone[:-2] + f"{_randint(rng, 0, 99):02d}"
+    if roles is None:
+        roles = W.ROLES_DE if german and rng.random() < 0.6 else W.ROLES
+    return Contact(f"{given} {surname}", _choice(rng, roles), f"{local}@{domain}", direct)
 
 
 def _sigmoid(x: float) -> float:
@@ -566,9 +657,6 @@ def _make_company(g: _Gen, idx: int, twin_of: TrueCompany | None, building_of: T
     mailbox = "kontakt" if country == "DE" and rng.random() < 0.5 else _choice(
         rng, ("info", "info", "sales", "enquiries" if country == "GB" else "office", "hello"))
 
-    n_contacts = 1 if rng.random() < 0.55 else 2
-    contacts = [g.person(country, domain, phone) for _ in range(n_contacts)]
-
     n_accred = min(_poisson(rng, max(0.05, 0.6 + 0.7 * health)), 4)
     accreditations = tuple(sorted({_choice(rng, W.ACCREDITATIONS) for _ in range(n_accred)}))
     offices = 1
@@ -582,7 +670,7 @@ def _make_company(g: _Gen, idx: int, twin_of: TrueCompany | None, building_of: T
         site_updated = WORLD_TODAY.year - (0 if rng.random() < 0.85 else _randint(rng, 1, 3))
     else:
         r = rng.random()
-        website_state = "administration" if r < 0.3 else ("unreachable" if r < 0.45 else "ok")
+        website_state = "administration" if r < 0.16 else ("unreachable" if r < 0.24 else "ok")
         site_updated = WORLD_TODAY.year - (0 if rng.random() < 0.3 else _randint(rng, 1, 5))
 
     return TrueCompany(
@@ -607,7 +695,6 @@ def _make_company(g: _Gen, idx: int, twin_of: TrueCompany | None, building_of: T
         registry_id=g.registry_id(country, city[0], founded),
         health=health,
         solvent=solvent,
-        contacts=contacts,
         accreditations=accreditations,
         offices_countries=offices,
         has_careers=has_careers,
@@ -654,9 +741,6 @@ def _make_buyers(g: _Gen, count: int) -> list[TrueCompany]:
         phone = g.phone(country, city)
         employees = int(math.exp(rng.gauss(7.0, 0.8)))
         founded = _randint(rng, 1889, 1990)
-        contact = g.person(country, domain, phone, roles=("Procurement Officer",
-                                                          "Head of Procurement",
-                                                          "Category Manager"))
         buyers.append(TrueCompany(
             true_id=f"B{idx:05d}", name=name, base_name=name, legal_form="", country=country,
             city=city[0], region=city[1], postcode=g.postcode(country, city),
@@ -665,7 +749,7 @@ def _make_buyers(g: _Gen, count: int) -> list[TrueCompany]:
             category=category, employees=employees, founded=founded,
             registry_scheme=W.BUYER_IDENTIFIER_SCHEME[country],
             registry_id=str(_randint(rng, 10000, 99999)), health=2.0, solvent=True,
-            contacts=[contact], kind="buyer", has_careers=True,
+            kind="buyer", has_careers=True,
             open_positions=_randint(rng, 3, 40), seed=rng.getrandbits(32),
         ))
     return buyers
@@ -691,36 +775,21 @@ def _choose_sources(rng: random.Random, company: TrueCompany) -> list[str]:
     return chosen
 
 
-def _cpv_by_industry() -> dict[str, list[tuple[str, str]]]:
-    out: dict[str, list[tuple[str, str]]] = {}
-    for code, desc, industries in W.CPV:
+def _cpv_by_industry() -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, (_code, _desc, industries) in enumerate(W.CPV):
         for industry in industries:
-            out.setdefault(industry, []).append((code, desc))
+            out.setdefault(industry, []).append(i)
     return out
 
 
-def _category_for(cpv: str) -> str:
-    division = int(cpv[:2])
-    if division == 45:
-        return "works"
-    return "goods" if division < 45 else "services"
-
-
-def _tender_title(rng: random.Random, cpv: str, buyer: TrueCompany) -> str:
-    title = _choice(rng, W.TENDER_TITLES[cpv[:2]])
-    if rng.random() < 0.4:
-        title = f"{title} - {buyer.city}"
-    if rng.random() < 0.2:
-        title = f"{title} ({_choice(rng, ('Framework', 'Lot 1', 'Lot 2', 'Call-off', 'DPS'))})"
-    return title
-
-
-def _moment(day: date, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(_randint(rng, 7, 18), 5 * _randint(rng, 0, 11)))
+_TODAY_MIN = minute_of(WORLD_TODAY)
 
 
 def _make_tenders(g: _Gen, world: World) -> None:
+    """Awarded tenders (one per supplier win) and open tenders, in compact form."""
     rng = g.rng
+    rand = rng.random
     cpv_for = _cpv_by_industry()
     suppliers = [r for r in world.records[SOURCE_TENDERS] if r.role == "supplier"]
     by_industry: dict[str, list[SourceRecord]] = {}
@@ -731,66 +800,59 @@ def _make_tenders(g: _Gen, world: World) -> None:
     for rec in buyer_recs:
         buyers_by_country.setdefault(world.entity(rec.true_id).country, []).append(rec)
     used_buyers: set[str] = set()
-    counter = 0
+    tenders = world.tenders
+    number = 0
 
-    def new_tender(buyer_rec: SourceRecord, cpv: tuple[str, str], published: datetime,
-                   status: str, amount: float) -> Tender:
-        nonlocal counter
-        counter += 1
-        buyer = world.entity(buyer_rec.true_id)
+    def new_tender(buyer_rec: SourceRecord, cpv_index: int, published: int, status: str,
+                   amount: float) -> Tender:
+        nonlocal number
+        number += 1
         used_buyers.add(buyer_rec.native_id)
-        deadline = _moment(published.date() + timedelta(days=_randint(rng, 21, 60)), rng)
-        deadline = deadline.replace(hour=12, minute=0)
-        return Tender(
-            ocid=f"ocds-dmo7ld-{counter:06d}", tender_id=f"DMO-{counter:06d}", buyer=buyer_rec,
-            title=_tender_title(rng, cpv[0], buyer), cpv=cpv[0], cpv_description=cpv[1],
-            category=_category_for(cpv[0]), amount=amount, currency=buyer.currency,
-            published=published, deadline=deadline, status=status, awards=[],
-            seed=rng.getrandbits(32),
-        )
-
-    def pick_buyer(country: str) -> SourceRecord:
-        pool = buyers_by_country.get(country) if rng.random() < 0.85 else None
-        return _choice(rng, pool or buyer_recs)
+        buyer = world.entity(buyer_rec.true_id)
+        # deadline at noon, 21-60 days after publication
+        deadline = (published // 1440 + 21 + int(rand() * 40)) * 1440 + 720
+        return Tender(number, buyer_rec, buyer.city, cpv_index, amount, buyer.currency,
+                      published, deadline, status, [], rng.getrandbits(32))
 
     # Awarded tenders: healthier suppliers win more, and more recently.
     for rec in suppliers:
         company = world.entity(rec.true_id)
-        wins = 1 + _poisson(rng, max(0.05, 1.0 + 1.1 * company.health))
-        for _ in range(min(wins, 12)):
-            cpv = _choice(rng, cpv_for.get(company.industry, [W.CPV[-1][:2]]))
-            max_age = 1100 if company.solvent else 1400
-            min_age = 5 if company.solvent else 200
-            award_day = WORLD_TODAY - timedelta(days=_randint(rng, min_age, max_age))
-            award_at = _moment(award_day, rng)
-            published = _moment(award_day - timedelta(days=_randint(rng, 45, 150)), rng)
-            amount = round(math.exp(rng.gauss(10.5 + 0.35 * math.log(company.employees + 1),
-                                              0.9)), -2)
-            tender = new_tender(pick_buyer(company.country), cpv, published, "complete",
-                                round(amount * rng.uniform(0.9, 1.3), -2))
+        wins = min(1 + _poisson(rng, max(0.05, 1.0 + 1.1 * company.health)), 12)
+        choices = cpv_for[company.industry]
+        peers = by_industry[company.industry]
+        size = math.log(company.employees + 1)
+        home = buyers_by_country.get(company.country) or buyer_recs
+        lo, hi = (5, 1100) if company.solvent else (200, 1400)
+        for _ in range(wins):
+            award_day = _TODAY_MIN // 1440 - lo - int(rand() * (hi - lo))
+            award_at = award_day * 1440 + 420 + 5 * int(rand() * 132)  # 07:00-17:55
+            published = (award_day - 45 - int(rand() * 105)) * 1440 + 420 + 5 * int(rand() * 132)
+            amount = round(math.exp(rng.gauss(10.5 + 0.35 * size, 0.9)), -2)
+            buyer_rec = home[int(rand() * len(home))] if rand() < 0.85 else \
+                buyer_recs[int(rand() * len(buyer_recs))]
+            tender = new_tender(buyer_rec, choices[int(rand() * len(choices))], published,
+                                "complete", round(amount * (0.9 + 0.4 * rand()), -2))
             winners = [rec]
-            if rng.random() < 0.12:
-                others = [r for r in rng.sample(by_industry[company.industry],
-                                                min(3, len(by_industry[company.industry])))
-                          if r.true_id != rec.true_id]
-                winners += others[:1]
-            tender.awards.append(Award(f"{tender.ocid}-award-1", winners, amount, award_at))
-            world.tenders.append(tender)
+            if rand() < 0.12 and len(peers) > 1:
+                other = peers[int(rand() * len(peers))]
+                if other.true_id != rec.true_id:
+                    winners.append(other)
+            tender.awards.append(Award(f"{OCID_PREFIX}-{number:06d}-award-1", winners, amount,
+                                       award_at))
+            tenders.append(tender)
 
     # Open tenders: deadlines after the world's today; half in the ICP's CPV divisions.
-    icp = [(c, d) for c, d, _ in W.CPV if c[:2] in ("48", "72", "42", "50")]
-    others = [(c, d) for c, d, _ in W.CPV]
-    n_open = max(8, len(world.tenders) // 4)
+    icp = [i for i, (c, _d, _i) in enumerate(W.CPV) if c[:2] in ("48", "72", "42", "50")]
+    n_open = max(8, len(tenders) // 4)
     unused = [b for b in buyer_recs if b.native_id not in used_buyers]
     for i in range(max(n_open, len(unused))):
         buyer_rec = unused[i] if i < len(unused) else _choice(rng, buyer_recs)
-        cpv = _choice(rng, icp if rng.random() < 0.5 else others)
-        published = _moment(WORLD_TODAY - timedelta(days=_randint(rng, 0, 35)), rng)
-        tender = new_tender(buyer_rec, cpv, published, "active",
+        cpv_index = _choice(rng, icp) if rand() < 0.5 else int(rand() * len(W.CPV))
+        published = _TODAY_MIN - int(rand() * 35) * 1440 + 420 + 5 * int(rand() * 132)
+        tender = new_tender(buyer_rec, cpv_index, published, "active",
                             round(math.exp(rng.gauss(12.0, 1.1)), -3))
-        tender.deadline = datetime.combine(WORLD_TODAY + timedelta(days=_randint(rng, 7, 90)),
-                                           time(12, 0))
-        world.tenders.append(tender)
+        tender.deadline_min = _TODAY_MIN + (7 + int(rand() * 84)) * 1440 + 720
+        tenders.append(tender)
 
 
 def generate_world(companies: int = 300, seed: int = 7) -> World:
