@@ -32,6 +32,10 @@ JOBS = {
 }
 
 
+# The trailing paths sources print after a domain all lead to the home page.
+HOME_PATHS = frozenset({"/", "/index.html", "/home", "/en/", "/en", "/en/home"})
+
+
 def contact_path(company: TrueCompany) -> str:
     """German sites put the legal details on an Impressum page."""
     return "/imprint" if company.country == "DE" else "/contact"
@@ -84,11 +88,11 @@ def _notice(company: TrueCompany) -> str:
     return f'  <div class="notice notice-administration" role="alert"><p>{e(text)}</p></div>'
 
 
-def _page(company: TrueCompany, title: str, body: str, head_extra: str = "") -> str:
+def _page(company: TrueCompany, title: str, body: str, head_extra: str = "",
+          lang: str = "en") -> str:
     return page(title=f"{title} | {company.base_name}", body=body, site_name=company.base_name,
                 nav=_nav(company), footer=_footer(company), head_extra=head_extra,
-                lang="de" if company.country == "DE" else "en", banner=_notice(company),
-                body_class="company-site")
+                lang=lang, banner=_notice(company), body_class="company-site")
 
 
 def _org_ld(company: TrueCompany, phone: str) -> dict[str, Any]:
@@ -160,7 +164,7 @@ def contact(company: TrueCompany) -> str:
     <h2>{labels[2]}</h2>
     <ul class="people">{people}
     </ul>"""
-    return _page(company, heading, body)
+    return _page(company, heading, body, lang="de" if german else "en")
 
 
 def careers(company: TrueCompany) -> str:
@@ -183,7 +187,7 @@ def render(company: TrueCompany, path: str) -> tuple[int, str] | None:
         return 503, ("<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head>"
                      "<body><h1>Service Unavailable</h1><p>The server is temporarily unable to "
                      "service your request.</p></body></html>")
-    if path in ("/", "/index.html"):
+    if path in HOME_PATHS:
         return 200, home(company)
     if path == contact_path(company):
         return 200, contact(company)

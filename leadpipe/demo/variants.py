@@ -83,9 +83,9 @@ def phone_variant(e164: str, rng: random.Random, style: str | None = None) -> st
     if style == "national":
         return national
     if style == "brackets":
-        if national.startswith("(") or " " not in national:
+        head, _, tail = national.partition(" ")
+        if not (head.startswith("0") and head.isdigit() and tail):
             return national
-        head, tail = national.split(" ", 1)
         return f"({head}) {tail}"
     # "+44 (0)161 ..." where the country uses a trunk zero, else dotted US style.
     cc, rest = intl.split(" ", 1)

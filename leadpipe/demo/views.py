@@ -61,9 +61,10 @@ PRODUCTS: dict[str, tuple[str, ...]] = {
     "public_sector": ("local public services", "highways and transport", "social care",
                       "waste collection", "hospital services"),
 }
-MARKETS = ("the automotive industry", "aerospace", "food and drink producers", "rail operators",
-           "the energy sector", "medical device makers", "construction firms", "retailers",
-           "the public sector", "pharmaceutical companies", "marine and offshore", "agriculture")
+MARKETS = ("the automotive industry", "aerospace manufacturers", "food and drink producers",
+           "rail operators", "the energy sector", "medical device makers", "construction firms",
+           "retailers", "the public sector", "pharmaceutical companies",
+           "marine and offshore operators", "farms and agricultural businesses")
 
 
 @dataclass(slots=True)
@@ -152,7 +153,7 @@ def size_phrase(company: TrueCompany, rng: random.Random) -> str:
     rounded = n if n < 60 else (round(n, -1) if n < 1000 else round(n, -2))
     style = rng.random()
     if style < 0.4:
-        return f"a team of {rounded:,}"
+        return f"a team of {rounded:,} people"
     if style < 0.7:
         return f"around {rounded:,} employees"
     return f"over {employee_band(n)[0]:,} people"
@@ -173,7 +174,7 @@ def describe(company: TrueCompany, rng: random.Random) -> str:
              "energy": "delivers", "construction": "specialises in", "retail": "supplies",
              "hospitality": "offers", "healthcare": "provides", "software": "builds",
              "finance": "provides"}
-    parts = [f"{name} {verbs[company.industry]} {what} for customers in {market}."]
+    parts = [f"{name} {verbs[company.industry]} {what} for {market}."]
     age = WORLD_TODAY.year - company.founded
     if age >= 5:
         parts.append(f"Founded in {company.founded}, we now employ "

@@ -472,8 +472,12 @@ class _Gen:
     def domain(self, base: str, country: str, tld: str | None = None) -> str:
         rng = self.rng
         tld = tld or W.COUNTRIES[country]["tld"]
-        words = slugify(base, german=country == "DE").split("-")
+        words = slugify(base.replace("'", ""), german=country == "DE").split("-")
         words = [w for w in words if w not in ("and", "co")] or ["company"]
+        # Dutch particles stick to the surname in domains: "De Vries" -> "devries"
+        for i in range(len(words) - 2, -1, -1):
+            if words[i] in _PARTICLES:
+                words[i:i + 2] = [words[i] + words[i + 1]]
         shapes = [
             words[0],
             "-".join(words[:2]),
@@ -553,6 +557,7 @@ class _Gen:
 
 
 
+_PARTICLES = frozenset({"van", "de", "der", "den", "het", "ten", "ter"})
 _DOMAIN_ABBR = {
     "engineering": "eng", "manufacturing": "mfg", "international": "intl", "logistics": "log",
     "technologies": "tech", "industries": "ind", "construction": "build", "distribution": "dist",
