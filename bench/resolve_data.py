@@ -53,12 +53,14 @@ FREE = ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com"]
 SYL = ["ka", "ri", "to", "na", "mo", "le", "sa", "ven", "dor", "tek", "lin", "zar", "bel",
        "cor", "mi", "tra", "nex", "vo", "al", "ber", "gen", "pra", "sol", "ta", "ro", "qui",
        "fen", "da", "lux", "mar", "nor", "pel", "sky", "vin", "wex", "yor", "ul", "hon", "ish",
-       "ex", "ar", "om", "ty", "bri", "cas", "del", "fra", "gal", "hel", "jo", "kel"]
+       "ex", "ar", "om", "ty", "bri", "cas", "del", "fra", "gal", "hel", "jo", "kel", "pa",
+       "ne", "si", "du", "ko", "ma", "re", "ti", "vu", "lo", "ga", "fi", "zu", "be", "ha",
+       "wi", "no", "su", "dan", "ker", "mon", "tal", "ves", "rin", "gor", "lam", "pis", "tor"]
 
 
 def _brand_words(rng: np.random.Generator, k: int) -> np.ndarray:
-    n_syl = rng.integers(2, 4, k)
-    parts = rng.integers(0, len(SYL), (k, 3))
+    n_syl = rng.choice([2, 3, 4], k, p=[0.1, 0.6, 0.3])
+    parts = rng.integers(0, len(SYL), (k, 4))
     words = ["".join(SYL[p] for p in row[:m]).capitalize() for row, m in zip(parts, n_syl,
                                                                                strict=True)]
     return np.array(words, dtype=object)
@@ -138,6 +140,7 @@ def generate(n_records: int, seed: int = 7) -> pa.Table:
                            "country", "phone", "website", "email", "first_seen_at", "true_id")}
     sources = ["tenders", "expo", "directory", "registry", "crm"]
     base = np.datetime64("2023-01-01T00:00:00")
+    domain_owner: dict[str, int] = {}
     for k in range(m):
         c = int(true_id[k])
         cc = codes[country[c]]
@@ -165,6 +168,9 @@ def generate(n_records: int, seed: int = 7) -> pa.Table:
             dom = f"{brands[c].lower()}{'-' + brand2[c].lower() if two_word[c] else ''}"
             if is_look[c]:  # a look-alike firm has its own site
                 dom += "-" + TRADES[trade[c]].split()[0].lower()
+            owner = domain_owner.setdefault(dom, c)
+            if owner != c:  # the name is taken: firms then register a variant
+                dom = f"{dom}{c % 1000}"
             dom += {"MY": ".com.my", "GB": ".co.uk", "DE": ".de", "NL": ".nl", "US": ".com",
                     "SG": ".com.sg"}[cc]
             style = int(rng.integers(0, 4))

@@ -20,34 +20,46 @@ def _exact(feats: Features, column: str, i: np.ndarray, j: np.ndarray) -> np.nda
     return out
 
 
-def name_similarity(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(similarity, token-set ratio), both in 0..1.
+def name_similarity(
+    a: np.ndarray, b: np.ndarray, floor: float = 0.85
+) -> tuple[np.ndarray, np.ndarray]:
+    """(similarity, subset) for name pairs; similarity in 0..1, subset: one name's words are
+    all in the other.
 
     similarity = max(token-sort ratio, min(Jaro-Winkler, partial ratio)): token-sort forgives
     word order and typos; Jaro-Winkler forgives abbreviation ("arts deli") but alone it rewards
     a long shared prefix ("ritz carlton cafe" vs "ritz carlton dining room"), so it only counts
-    as far as one name is also (nearly) contained in the other.
+    as far as one name is also (nearly) contained in the other. The costlier scorers only run
+    where they can still lift a pair over ``floor``, the lowest similarity level.
     """
-    if len(a) == 0:
-        z = np.zeros(0, np.float32)
-        return z, z
     kw = {"workers": -1, "dtype": np.float32}
-    jw = process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, **kw)
-    ts = process.cpdist(a, b, scorer=fuzz.token_sort_ratio, **kw) / 100.0
-    tset = process.cpdist(a, b, scorer=fuzz.token_set_ratio, **kw) / 100.0
-    sim = ts.copy()
-    look = np.flatnonzero(jw > ts)
+    if len(a) == 0:
+        return np.zeros(0, np.float32), np.zeros(0, bool)
+    sim = process.cpdist(a, b, scorer=fuzz.token_sort_ratio, **kw) / 100.0
+    look = np.flatnonzero(sim < 0.999)
     if len(look):
-        part = process.cpdist(a[look], b[look], scorer=fuzz.partial_ratio, **kw) / 100.0
-        sim[look] = np.maximum(ts[look], np.minimum(jw[look], part))
-    return sim, tset
+        jw = process.cpdist(a[look], b[look], scorer=JaroWinkler.normalized_similarity,
+                            score_cutoff=floor, **kw)
+        lift = jw > sim[look]
+        if lift.any():
+            idx = look[lift]
+            part = process.cpdist(a[idx], b[idx], scorer=fuzz.partial_ratio,
+                                  score_cutoff=floor * 100, **kw) / 100.0
+            sim[idx] = np.maximum(sim[idx], np.minimum(jw[lift], part))
+    subset = np.zeros(len(a), bool)
+    low = np.flatnonzero(sim < floor)
+    if len(low):
+        tset = process.cpdist(a[low], b[low], scorer=fuzz.token_set_ratio, score_cutoff=100,
+                              **kw)
+        subset[low] = tset >= 100
+    return sim, subset
 
 
 def _word_matches(word: str, others: set[str]) -> bool:
     for o in others:
         if o.startswith(word) or word.startswith(o):
             return True
-        if fuzz.ratio(word, o) >= 75:
+        if fuzz.ratio(word, o) >= 70:
             return True
     return False
 
@@ -74,17 +86,19 @@ def _name(feats: Features, comp: Comparison, i: np.ndarray, j: np.ndarray):
     todo = np.flatnonzero(~exact & ~missing)
     names = feats.objects("name_clean")
     sim = np.where(exact, 1.0, 0.0).astype(np.float32)
-    tset = sim.copy()
-    s, t = name_similarity(names[i[todo]], names[j[todo]])
-    sim[todo], tset[todo] = s, t
+    subset = np.zeros(len(i), bool)
+    floor = min(lv.threshold for lv in comp.levels
+                if lv.threshold is not None and lv.label != "subset")
+    s, t = name_similarity(names[i[todo]], names[j[todo]], floor)
+    sim[todo], subset[todo] = s, t
     levels = np.full(len(i), len(comp.levels) - 1, np.int8)
     # fuzzy levels from the weakest up, so the strongest that applies wins
     fuzzy = [(k, lv) for k, lv in enumerate(comp.levels) if lv.threshold is not None]
     for k, lv in reversed(fuzzy):
-        score = tset if lv.label == "subset" else sim
-        levels[score >= lv.threshold] = k
+        hit = subset if lv.label == "subset" else sim >= lv.threshold
+        levels[hit] = k
     # "Acme Trading" vs "Acme Automation": each name has a word the other lacks -> different
-    check = np.flatnonzero((levels > 0) & (levels < len(comp.levels) - 1) & (tset < 1.0))
+    check = np.flatnonzero((levels > 0) & (levels < len(comp.levels) - 1) & ~subset)
     if len(check):
         clash = distinct_words(names[i[check]], names[j[check]])
         levels[check[clash]] = len(comp.levels) - 1

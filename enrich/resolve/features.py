@@ -15,6 +15,7 @@ INPUT_COLUMNS = (
     "website", "email", "identifiers", "first_seen_at",
 )
 _NULL = pa.scalar(None, pa.string())
+_ORDERED = {"name_sorted"}  # sort keys inside hub blocks
 
 
 @dataclass
@@ -27,9 +28,9 @@ class Features:
     _objects: dict[str, np.ndarray] = field(default_factory=dict)
 
     def codes(self, name: str) -> np.ndarray:
-        """int32 codes, equal values -> equal codes, code order = value order, null -> -1."""
+        """int32 codes, equal values -> equal codes, null -> -1 (in value order for names)."""
         if name not in self._codes:
-            self._codes[name] = value_codes(self.cols[name])
+            self._codes[name] = value_codes(self.cols[name], ordered=name in _ORDERED)
         return self._codes[name]
 
     def objects(self, name: str) -> np.ndarray:
@@ -59,18 +60,19 @@ class Features:
         return self._codes[key]
 
 
-def value_codes(arr: pa.Array) -> np.ndarray:
+def value_codes(arr: pa.Array, ordered: bool = False) -> np.ndarray:
+    """int32 codes: equal values get equal codes, null gets -1; with ``ordered`` the codes also
+    follow the value order (one hash pass, plus a sort of the distinct values)."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    uniq = pc.drop_null(pc.unique(arr))
-    if len(uniq) == 0:
-        return np.full(len(arr), -1, np.int32)
-    order = np.asarray(pc.sort_indices(uniq))
-    rank = np.empty(len(uniq), np.int32)
-    rank[order] = np.arange(len(uniq), dtype=np.int32)
-    idx = pc.index_in(arr, uniq).to_numpy(zero_copy_only=False)
-    idx = np.where(np.isnan(idx.astype(float)), -1, idx).astype(np.int64)
-    return np.where(idx >= 0, rank[np.maximum(idx, 0)], -1).astype(np.int32)
+    enc = pc.dictionary_encode(arr)
+    idx = np.asarray(pc.fill_null(enc.indices, -1), dtype=np.int32)
+    if ordered and len(enc.dictionary):
+        rank = np.empty(len(enc.dictionary), np.int32)
+        rank[np.asarray(pc.sort_indices(enc.dictionary))] = np.arange(len(enc.dictionary),
+                                                                       dtype=np.int32)
+        idx = np.where(idx >= 0, rank[np.maximum(idx, 0)], -1).astype(np.int32)
+    return idx
 
 
 def _col(table: pa.Table, name: str) -> pa.Array:
@@ -89,53 +91,64 @@ def _blank_to_null(arr: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(arr, ""), _NULL, arr)
 
 
-def _rare_tokens(clean: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """The rarest and second-rarest token (2+ characters) of each name; ties alphabetical."""
-    n = len(clean)
-    lists = pc.split_pattern(clean, " ")
-    flat = pc.list_flatten(lists)
-    if len(flat) == 0:
-        return pa.nulls(n, pa.string()), pa.nulls(n, pa.string())
-    parents = np.asarray(pc.list_parent_indices(lists))
-    enc = pc.dictionary_encode(flat)
-    inv = np.asarray(enc.indices)
-    uniq = enc.dictionary
-    rank = np.empty(len(uniq), np.int64)
-    rank[np.asarray(pc.sort_indices(uniq))] = np.arange(len(uniq))
-    freq = np.bincount(inv, minlength=len(uniq))[inv]
-    short = np.asarray(pc.utf8_length(uniq))[inv] <= 1
-    keep = ~short
-    parents, inv, freq = parents[keep], inv[keep], freq[keep]
-    order = np.lexsort((rank[inv], freq, parents))
-    p_sorted = parents[order]
-    first = np.r_[True, p_sorted[1:] != p_sorted[:-1]] if len(p_sorted) else np.zeros(0, bool)
-    second = np.r_[False, first[:-1]] & ~first if len(p_sorted) else first
-    r1 = np.full(n, -1, np.int64)
-    r2 = np.full(n, -1, np.int64)
-    r1[p_sorted[first]] = inv[order[first]]
-    r2[p_sorted[second]] = inv[order[second]]
-    t1 = pc.take(uniq, pa.array(r1, mask=r1 < 0))
-    t2 = pc.take(uniq, pa.array(r2, mask=r2 < 0))
-    return t1, t2
+def _name_token_features(nt: nz.NameTokens) -> dict[str, pa.Array]:
+    """Sorted-word name, rarest word, numbers in the name — from the name's word codes."""
+    n = len(nt.offsets) - 1
+    codes = nt.codes
+    vocab = nt.vocab
+    lengths = np.diff(nt.offsets)
+    parent = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    nv = len(vocab)
+    rank = np.empty(nv, np.int64)
+    if nv:
+        rank[np.asarray(pc.sort_indices(vocab))] = np.arange(nv)
+    # words sorted within each name: word order does not matter ("Supplies Acme" = "Acme ...")
+    order = np.lexsort((rank[codes], parent)) if len(codes) else np.zeros(0, np.int64)
+    sorted_codes = codes[order]
+    valid = pc.is_valid(nt.clean)
+    name_sorted = nz._join_lists(nt.offsets, pc.take(vocab, pa.array(sorted_codes)), valid)
+    # numbers in the name, sorted
+    digits = np.asarray(pc.fill_null(pc.match_substring_regex(vocab, r"^[0-9]+$"), False))
+    is_num = digits[sorted_codes] if len(codes) else np.zeros(0, bool)
+    num_counts = np.bincount(parent[is_num], minlength=n) if len(codes) else np.zeros(n, int)
+    numbers = nz._join_lists(np.r_[0, np.cumsum(num_counts)],
+                             pc.take(vocab, pa.array(sorted_codes[is_num])))
+    numbers = pc.if_else(pc.greater(pa.array(num_counts), 0), numbers, _NULL)
+    # the rarest word of 2+ characters (ties: alphabetical) is a blocking key
+    freq = np.bincount(codes, minlength=nv)
+    short = np.asarray(pc.utf8_length(vocab)) <= 1 if nv else np.zeros(0, bool)
+    key = freq[codes] * (nv + 1) + rank[codes]
+    key = np.where(short[codes], np.iinfo(np.int64).max, key)
+    rare = np.full(n, -1, np.int64)
+    nonempty = lengths > 0
+    if len(codes):
+        mins = np.minimum.reduceat(key, nt.offsets[:-1][nonempty])
+        ok = mins < np.iinfo(np.int64).max
+        rows = np.flatnonzero(nonempty)[ok]
+        rare[rows] = rank_to_code(rank, mins[ok] % (nv + 1))
+    rare1 = pc.take(vocab, pa.array(rare, mask=rare < 0))
+    return {
+        "name_sorted": _blank_to_null(name_sorted),
+        "name_numbers": numbers,
+        "name_rare1": rare1,
+    }
 
 
-def _numbers(clean: pa.Array) -> pa.Array:
-    """The numbers inside a name, sorted ('3m 2000 services' -> '2000 3'); null when none."""
-    only = pc.utf8_trim_whitespace(pc.replace_substring_regex(
-        pc.replace_substring_regex(pc.fill_null(clean, ""), r"\D+", " "), r"\s+", " "))
-    only = _sorted_tokens(only)
-    return _blank_to_null(only)
+def rank_to_code(rank: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    inverse = np.empty(len(rank), np.int64)
+    inverse[rank] = np.arange(len(rank))
+    return inverse[ranks]
 
 
-def _sorted_tokens(clean: pa.Array) -> pa.Array:
-    lists = pc.split_pattern(clean, " ")
-    flat = pc.list_flatten(lists)
-    parents = pc.list_parent_indices(lists)
-    order = pc.sort_indices(pa.table({"p": parents, "t": flat}),
-                            sort_keys=[("p", "ascending"), ("t", "ascending")])
-    sorted_flat = pc.take(flat, order)
-    rebuilt = pa.ListArray.from_arrays(lists.offsets, sorted_flat, mask=pc.is_null(lists))
-    return pc.binary_join(rebuilt, " ")
+def _on_distinct(arr: pa.Array, fn) -> pa.Array | tuple[pa.Array, ...]:
+    """Apply a vectorised normaliser once per distinct value."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    enc = pc.dictionary_encode(arr)
+    out = fn(enc.dictionary)
+    if isinstance(out, tuple):
+        return tuple(pc.take(o, enc.indices) for o in out)
+    return pc.take(out, enc.indices)
 
 
 def _first_identifier(idents: pa.Array) -> pa.Array:
@@ -166,32 +179,31 @@ def _first_identifier(idents: pa.Array) -> pa.Array:
 def build_features(records: pa.Table) -> Features:
     """Normalise every input column into the feature columns comparisons and blocks use."""
     n = records.num_rows
-    name = _col(records, "name")
-    clean, legal = nz.normalise_names_array(pc.fill_null(name, ""))
-    clean = _blank_to_null(clean)
+    nt = nz.name_tokens_array(_col(records, "name"))
+    clean = nt.clean
+    name_feats = _name_token_features(nt)
     street = _col(records, "street")
     address = _col(records, "address")
-    # a one-line address: its first part that carries a house number, else its first part
-    addr_street = pc.coalesce(
-        pc.struct_field(pc.extract_regex(address, r"(?P<s>[^,]*\d[^,]*)"), [0]),
-        pc.struct_field(pc.extract_regex(address, r"^(?P<s>[^,]+)"), [0]),
-    )
-    street_key, number, street_words = nz.street_keys_array(
-        pc.coalesce(street, addr_street), with_words=True
-    )
-    country = pc.utf8_upper(_col(records, "country"))
+    if pc.any(pc.is_valid(address)).as_py():
+        # a one-line address: its first part carrying a house number, else its first part
+        addr_street = pc.coalesce(
+            pc.struct_field(pc.extract_regex(address, r"(?P<s>[^,]*\d[^,]*)"), [0]),
+            pc.struct_field(pc.extract_regex(address, r"^(?P<s>[^,]+)"), [0]),
+        )
+        street = pc.coalesce(street, addr_street)
+    street_key, number, street_words = _on_distinct(
+        street, lambda v: nz.street_keys_array(v, with_words=True))
+    country = _on_distinct(_col(records, "country"), pc.utf8_upper)
     website = _col(records, "website")
-    email = pc.utf8_lower(_col(records, "email"))
-    domain = nz.registrable_domains_array(pc.coalesce(website, email))
-    rare1, rare2 = _rare_tokens(pc.fill_null(clean, ""))
+    email = _on_distinct(_col(records, "email"), pc.utf8_lower)
+    domain = _on_distinct(pc.coalesce(website, email), nz.registrable_domains_array)
     cols = {
         "name_clean": clean,
-        "legal_form": legal,
-        "name_sorted": _blank_to_null(_sorted_tokens(pc.fill_null(clean, ""))),
-        "name_numbers": _numbers(clean),
-        "name_rare1": rare1,
-        "name_rare2": rare2,
-        "phone": nz.phone_keys_array(_col(records, "phone")),
+        "name_prefix": pc.utf8_slice_codeunits(clean, 0, 5),
+        "sorted_prefix": pc.utf8_slice_codeunits(name_feats["name_sorted"], 0, 5),
+        "legal_form": nt.legal_form,
+        **name_feats,
+        "phone": _on_distinct(_col(records, "phone"), nz.phone_keys_array),
         "domain": domain,
         "email": pc.if_else(pc.match_substring(email, "@"), email, _NULL),
         "identifier": _first_identifier(
@@ -201,8 +213,9 @@ def build_features(records: pa.Table) -> Features:
         "street_key": street_key,
         "house_number": number,
         "street_words": street_words,
-        "postcode": nz.postcodes_array(_col(records, "postcode")),
-        "city": _blank_to_null(nz.fold_array(_col(records, "city"))),
+        "postcode": _on_distinct(_col(records, "postcode"), nz.postcodes_array),
+        "city": _on_distinct(_col(records, "city"),
+                             lambda v: _blank_to_null(nz.fold_array(v))),
         "country": country,
     }
     return Features(n=n, cols=cols)

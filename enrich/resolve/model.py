@@ -211,7 +211,8 @@ def estimate(
 KEY_FIELDS = {
     "phone": ("phone",), "domain": ("domain", "email"), "email": ("email", "domain"),
     "identifier": ("identifier",), "name_sorted": ("name",), "name_rare1": ("name",),
-    "name_rare2": ("name",), "postcode": ("postcode",), "house_number": ("street",),
+    "name_rare2": ("name",), "name_prefix": ("name",), "sorted_prefix": ("name",),
+    "postcode": ("postcode",), "house_number": ("street",),
     "street_key": ("street",), "city": ("city",), "country": (),
 }
 

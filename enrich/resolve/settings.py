@@ -100,6 +100,8 @@ DEFAULT_BLOCKING: tuple[BlockingKey, ...] = (
     BlockingKey(("postcode", "house_number"), window=8),
     BlockingKey(("street_key",), window=8),
     BlockingKey(("house_number", "name_rare1"), window=8),
+    BlockingKey(("postcode", "name_prefix"), window=8),
+    BlockingKey(("postcode", "sorted_prefix"), window=8),
 )
 
 
