@@ -59,6 +59,7 @@ class Feeds:
         self.releases = fixture_releases()
         self.notices = fixture_notices()
         self.failing_xml: set[str] = set()   # publication numbers answered with 503
+        self.missing_xml: set[str] = set()   # ... answered with 404
         self.throttle: list[tuple[int, str | None]] = []  # queued (status, Retry-After)
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
@@ -106,6 +107,8 @@ def make_server(feeds: Feeds) -> ThreadingHTTPServer:
                 return self.send(200, json.dumps({"releases": [release]}).encode())
             if url.path.startswith("/en/notice/"):
                 number = url.path.split("/")[3]
+                if number in feeds.missing_xml:
+                    return self.send(404, b"gone", "text/plain")
                 if number in feeds.failing_xml:
                     return self.send(503, b"busy", "text/plain", {"Retry-After": "0"})
                 (notice,) = [n for n in feeds.notices if n["number"] == number]
@@ -321,3 +324,18 @@ def test_network_errors_are_retried_then_reported(tmp_path):
     assert report.stats["leadpipe/retries"] == 1
     assert any("gave up" in e and "Refused" in e for e in report.errors), report.errors
     assert report.stats["leadpipe/high_water_mark"] == "2020-01-01T00:00:00Z"  # unchanged
+
+
+def test_a_notice_gone_for_good_does_not_hold_the_mark_back(feeds, tmp_path):
+    from spiders.bases.tenders import TedSearchSpider
+
+    gone = feeds.notices[1]["number"]
+    feeds.missing_xml = {gone}
+    args = {"search_url": f"{feeds.url}/v3/notices/search", "page_size": "3",
+            "since": "2023-01-01"}
+    report = crawl("ted", "ted-404", tmp_path, args)
+    assert any(gone in e and "404" in e for e in report.errors)
+    last = feeds.notices[-1]
+    assert report.stats["leadpipe/high_water_mark"] == TedSearchSpider.notice_key(
+        last["date"], last["number"])  # past the 404, nothing left open
+    assert feeds.hits[f"/en/notice/{gone}/xml"] == 1  # a 404 is not retried

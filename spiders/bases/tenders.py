@@ -105,6 +105,8 @@ class TenderSpider(scrapy.Spider):
             since = (datetime.now(UTC) - timedelta(days=self.default_days)).strftime(
                 "%Y-%m-%dT%H:%M:%SZ")
         self.since = self.normalise_since(since) if since else None
+        if until and len(until) == 10:
+            until = f"{until}T23:59:59Z"  # a bare date means the whole day
         self.until = iso_datetime(until) or until or None
         self.cursor = cursor or None
         self.progress = ProgressMark(self.since)
@@ -168,7 +170,17 @@ def release_key(release: dict[str, Any]) -> tuple[str | None, str | None]:
     date = iso_datetime(release.get("date"))
     if not date:
         return None, None
-    return f"{date}#{release.get('ocid') or ''}/{release.get('id') or ''}", date
+    return safe_key(f"{date}#{release.get('ocid') or ''}/{release.get('id') or ''}"), date
+
+
+def failure_status(failure: Failure) -> int | None:
+    """The HTTP status behind a failed request, if it got that far."""
+    return getattr(getattr(failure.value, "response", None), "status", None)
+
+
+def safe_key(key: str) -> str:
+    """Keys travel inside marks ('<prefix>|<key>,<key>'): keep the separators out of them."""
+    return key.replace("|", "_").replace(",", "_")
 
 
 class LinksNextSpider(TenderSpider):
@@ -239,7 +251,9 @@ class LinksNextSpider(TenderSpider):
         return ()
 
     def page_failed(self, failure: Failure) -> None:
-        self.record_error(f"{failure.request.url}: page failed ({failure.getErrorMessage()})")
+        status = failure_status(failure)
+        self.record_error(f"{failure.request.url}: page failed "
+                          f"({f'HTTP {status}' if status else failure.getErrorMessage()})")
 
 
 class DateWindowSpider(LinksNextSpider):
@@ -293,12 +307,20 @@ class _DetailSpider(TenderSpider):
         self.landed(response.meta.get("key"))
 
     def detail_failed(self, failure: Failure) -> None:
-        # Not landed: the mark stops before it, so the next run fetches it again.
-        self.record_error(f"{failure.request.url}: document failed ({failure.getErrorMessage()})")
+        status = failure_status(failure)
+        self.record_error(f"{failure.request.url}: document failed "
+                          f"({f'HTTP {status}' if status else failure.getErrorMessage()})")
+        if status is not None and 400 <= status < 500 and status not in (408, 429):
+            # Gone or forbidden for good: asking again next run would not help, and keeping
+            # it open would hold the mark back forever.
+            self.landed(failure.request.meta.get("key"))
+        # Otherwise (5xx after retries, network): not landed, the mark stops before it and
+        # the next run fetches it again.
 
     def page_failed(self, failure: Failure) -> None:
+        status = failure_status(failure)
         self.record_error(f"{failure.request.url}: index page failed "
-                          f"({failure.getErrorMessage()})")
+                          f"({f'HTTP {status}' if status else failure.getErrorMessage()})")
 
 
 class IndexOffsetSpider(_DetailSpider):
@@ -332,7 +354,7 @@ class IndexOffsetSpider(_DetailSpider):
         entries = [e for e in doc.get(self.list_key) or [] if isinstance(e, dict)]
         for entry in entries:
             date = iso_datetime(entry.get(self.date_key))
-            key = f"{date}#{entry.get(self.id_key)}" if date else None
+            key = safe_key(f"{date}#{entry.get(self.id_key)}") if date else None
             if self.fresh(key, date):
                 yield self.detail_request(self.detail_url.format(id=entry[self.id_key]), key,
                                           {"Accept": "application/json"})
