@@ -7,6 +7,7 @@ raises ``TenderParseError`` whose message is one line that says why.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from lxml import etree
@@ -32,7 +33,8 @@ def detect_format(data: bytes) -> str:
 
 
 def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())
+    text = re.sub(r"\s*\(<string>, line \d+\)$", "", str(exc))  # lxml repeats the line
+    return " ".join(text.split())
 
 
 def parse_bytes(data: bytes) -> ParsedDocument:
