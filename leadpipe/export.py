@@ -82,7 +82,7 @@ def _copy(con: duckdb.DuckDBPyConnection, select: str, params: list[str], path: 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     rel = con.execute(f"SELECT {', '.join(COLUMNS)} FROM ({select})", params)
-    table = rel.fetch_arrow_table()
+    table = rel.to_arrow_table()
     con.register("export_rows", table)
     try:
         con.execute(f"COPY export_rows TO '{tmp.as_posix()}' (HEADER, DELIMITER ',', QUOTE '\"')")

@@ -74,16 +74,23 @@ def source_proxy(config: Config, sources: Sequence[str]) -> Iterator[str | None]
 
 
 def crawl_settings(config: Config) -> dict[str, Any]:
+    """Scrapy settings from the config: only what the user set, so that each source's own
+    politeness (its download delay, retries) stands unless the config overrides it."""
     c = config.crawl
+    mapping = {
+        "concurrent_requests_per_domain": ("CONCURRENT_REQUESTS_PER_DOMAIN", int),
+        "download_delay": ("DOWNLOAD_DELAY", float),
+        "autothrottle": ("AUTOTHROTTLE_ENABLED", bool),
+        "retry_times": ("RETRY_TIMES", int),
+        "http_cache": ("HTTPCACHE_ENABLED", bool),
+    }
     settings: dict[str, Any] = {
         "USER_AGENT": config.user_agent,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": int(c.get("concurrent_requests_per_domain", 1)),
-        "DOWNLOAD_DELAY": float(c.get("download_delay", 0.0)),
-        "AUTOTHROTTLE_ENABLED": bool(c.get("autothrottle", True)),
-        "RETRY_TIMES": int(c.get("retry_times", 3)),
-        "HTTPCACHE_ENABLED": bool(c.get("http_cache", False)),
         "HTTPCACHE_DIR": str(config.data_dir / "httpcache"),
     }
+    for key, (setting, cast) in mapping.items():
+        if key in c:
+            settings[setting] = cast(c[key])
     return settings
 
 

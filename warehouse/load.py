@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from spiders.landing import KINDS, item_hash, iter_landing_files
+from spiders.landing import KINDS, item_hash, iter_landing_files, record_id
 
 ORG_TEXT_FIELDS = (
     "role",
@@ -119,8 +119,8 @@ def _org_row(item: dict[str, Any]) -> dict[str, Any]:
 def _contact_rows(item: dict[str, Any]) -> Iterable[dict[str, Any]]:
     f = item["fields"]
     if item["kind"] == "contact":
-        people, owner = [f], item.get("fields", {}).get("organisation_record_id")
-        owner = owner or item["record_id"]
+        org = f.get("organisation_native_id")
+        people, owner = [f], (record_id(item["source"], str(org)) if org else item["record_id"])
     else:
         people, owner = f.get("contacts") or [], item["record_id"]
     for person in people:
@@ -141,8 +141,6 @@ def _contact_rows(item: dict[str, Any]) -> Iterable[dict[str, Any]]:
 
 
 def _tender_row(item: dict[str, Any]) -> dict[str, Any]:
-    from spiders.landing import record_id
-
     f = item["fields"]
     classifications = f.get("classifications") or []
     cpv = [
@@ -174,8 +172,6 @@ def _tender_row(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _award_row(item: dict[str, Any]) -> dict[str, Any]:
-    from spiders.landing import record_id
-
     f = item["fields"]
     supplier = f.get("supplier_native_id")
     return {
