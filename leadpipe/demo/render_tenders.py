@@ -35,7 +35,21 @@ def parse_date(value: str, end_of_day: bool = False) -> datetime:
     return moment
 
 
+_PARTY_CACHE_LIMIT = 50_000
+
+
 def _party(world: World, rec: SourceRecord, role: str) -> dict[str, Any]:
+    """The party object of a registration (memoised: suppliers and buyers recur often)."""
+    key = ("ocds-party", rec.native_id)
+    cached = world.render_cache.get(key)
+    if cached is None:
+        if len(world.render_cache) > _PARTY_CACHE_LIMIT:
+            world.render_cache.clear()
+        cached = world.render_cache[key] = _build_party(world, rec, role)
+    return cached  # type: ignore[return-value]
+
+
+def _build_party(world: World, rec: SourceRecord, role: str) -> dict[str, Any]:
     view = record_view(world, rec)
     company = view.company
     party: dict[str, Any] = {"id": rec.native_id, "name": view.name}

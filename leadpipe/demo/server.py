@@ -212,6 +212,9 @@ def respond(world: World, host: str, target: str) -> Response:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, a keep-alive client waits ~40 ms
+    # for the delayed ACK on every response.
+    disable_nagle_algorithm = True
     server_version = "leadpipe-demo/1.0"
     world: World  # set on the subclass DemoServer makes
 
