@@ -37,23 +37,21 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def generic_crawl(proxy: str, landing: Path, run_id: str) -> tuple[int, int, float, float]:
-    """(pages, items, wall s, cpu s) for the generic spiders over both demo sources."""
-    pages = items = 0
+def generic_crawl(source: str, proxy: str, landing: Path, run_id: str
+                  ) -> tuple[int, int, float, float]:
+    """(pages, items, wall s, cpu s) for the generic spider of one demo source."""
     cpu0, wall0 = children_cpu(), time.perf_counter()
-    for source in SOURCES:
-        report = run_crawl(source, run_id=run_id, landing_dir=landing, settings=SETTINGS,
-                           proxy=proxy, timeout=1800)
-        if not report.ok:
-            raise SystemExit(f"{source} failed: {report.errors}")
-        pages += int(report.stats.get("response_received_count", 0))
-        items += report.items
-    return pages, items, time.perf_counter() - wall0, children_cpu() - cpu0
+    report = run_crawl(source, run_id=run_id, landing_dir=landing, settings=SETTINGS,
+                       proxy=proxy, timeout=1800)
+    wall, cpu = time.perf_counter() - wall0, children_cpu() - cpu0
+    if not report.ok:
+        raise SystemExit(f"{source} failed: {report.errors}")
+    return int(report.stats.get("response_received_count", 0)), report.items, wall, cpu
 
 
-def bare_crawl(proxy: str) -> tuple[int, float, float]:
-    """(pages, wall s, cpu s) for the link-following baseline."""
-    starts = [u for s in SOURCES for u in load_definition(sources_dir() / f"{s}.yaml").start_urls]
+def bare_crawl(source: str, proxy: str) -> tuple[int, float, float]:
+    """(pages, wall s, cpu s) for the link-following baseline on the same host."""
+    starts = load_definition(sources_dir() / f"{source}.yaml").start_urls
     env = dict(os.environ, http_proxy=proxy, HTTP_PROXY=proxy,
                PYTHONPATH=str(Path(__file__).resolve().parent.parent))
     cmd = [sys.executable, "-m", "bench.crawl_bare", *starts]
@@ -68,28 +66,41 @@ def bare_crawl(proxy: str) -> tuple[int, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--companies", type=int, default=12000)
+    parser.add_argument("--companies", type=int, default=17000,
+                        help="17,000 companies give about 10,000 pages in the two sources")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=3)
     ns = parser.parse_args()
     t0 = time.perf_counter()
     world = generate_world(companies=ns.companies, seed=ns.seed)
     print(f"world: {ns.companies} companies in {time.perf_counter() - t0:.1f}s")
-    rows = []
+    rows: list[dict[str, float]] = []
     with DemoServer(world) as server, tempfile.TemporaryDirectory() as tmp:
         for i in range(ns.rounds):
-            g_pages, items, g_wall, g_cpu = generic_crawl(server.proxy_url, Path(tmp), f"b{i}")
-            b_pages, b_wall, b_cpu = bare_crawl(server.proxy_url)
+            total = dict.fromkeys(("g_pages", "items", "g_wall", "g_cpu", "b_pages", "b_wall",
+                                   "b_cpu"), 0.0)
+            for source in SOURCES:
+                g_pages, items, g_wall, g_cpu = generic_crawl(source, server.proxy_url,
+                                                              Path(tmp), f"b{i}")
+                b_pages, b_wall, b_cpu = bare_crawl(source, server.proxy_url)
+                print(f"  round {i + 1} {source}: generic {g_pages} pages {g_pages / g_wall:.1f}"
+                      f" p/s {1000 * g_cpu / g_pages:.2f} ms cpu/page | bare {b_pages} pages "
+                      f"{b_pages / b_wall:.1f} p/s {1000 * b_cpu / b_pages:.2f} ms cpu/page")
+                for key, value in (("g_pages", g_pages), ("items", items), ("g_wall", g_wall),
+                                   ("g_cpu", g_cpu), ("b_pages", b_pages), ("b_wall", b_wall),
+                                   ("b_cpu", b_cpu)):
+                    total[key] += value
             row = {
-                "generic_pages": g_pages, "items": items, "generic_pps": g_pages / g_wall,
-                "generic_cpu_ms": 1000 * g_cpu / g_pages,
-                "bare_pages": b_pages, "bare_pps": b_pages / b_wall,
-                "bare_cpu_ms": 1000 * b_cpu / b_pages,
+                "generic_pages": total["g_pages"], "items": total["items"],
+                "generic_pps": total["g_pages"] / total["g_wall"],
+                "generic_cpu_ms": 1000 * total["g_cpu"] / total["g_pages"],
+                "bare_pages": total["b_pages"], "bare_pps": total["b_pages"] / total["b_wall"],
+                "bare_cpu_ms": 1000 * total["b_cpu"] / total["b_pages"],
             }
-            row["ratio"] = row["generic_pps"] / row["bare_pps"]
+            row["ratio_pps"] = row["generic_pps"] / row["bare_pps"]
+            row["ratio_cpu"] = row["bare_cpu_ms"] / row["generic_cpu_ms"]
             rows.append(row)
-            print(json.dumps({k: round(v, 3) if isinstance(v, float) else v
-                              for k, v in row.items()}))
+            print(json.dumps({k: round(v, 3) for k, v in row.items()}))
     med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
     print("median:", json.dumps({k: round(v, 3) for k, v in med.items()}))
 

@@ -310,11 +310,14 @@ def load_definition(path: str | Path) -> SourceDefinition:
     ) and not any(m.method in ("jsonld", "microdata") for m in listing.methods):
         raise c.fail(("listing",), "detail pages need a 'detail_url' field in the listing")
     pag_raw = c.mapping(data.get("pagination"), ("pagination",),
-                        frozenset({"next", "param", "start", "step", "page_size", "max_pages"}))
+                        frozenset({"next", "pages", "param", "start", "step", "page_size",
+                                   "max_pages"}))
     next_method = "css" if kind == "html" else "api"
     pagination = Pagination(
         next=_field(c, pag_raw["next"], ("pagination", "next"), next_method, RECORD_FIELDS)
         if pag_raw.get("next") else None,
+        pages=_field(c, pag_raw["pages"], ("pagination", "pages"), next_method, RECORD_FIELDS)
+        if pag_raw.get("pages") else None,
         param=c.string(pag_raw.get("param"), ("pagination", "param")),
         start=c.integer(pag_raw.get("start"), ("pagination", "start")) or (
             0 if pag_raw.get("step", 1) != 1 else 1),

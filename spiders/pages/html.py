@@ -88,21 +88,6 @@ def _walk_jsonld(obj: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _microdata_as_jsonld(item: Any) -> Any:
-    """extruct's {type, properties} microdata items in the JSON-LD shape."""
-    if isinstance(item, list):
-        return [_microdata_as_jsonld(i) for i in item]
-    if isinstance(item, dict) and "properties" in item:
-        out = {"@type": item.get("type")}
-        if item.get("id"):
-            out["@id"] = item["id"]
-        if item.get("htmlNode") is not None:
-            out["htmlNode"] = item["htmlNode"]  # lets css/xpath fields read the item's element
-        out.update({k: _microdata_as_jsonld(v) for k, v in item["properties"].items()})
-        return out
-    return item
-
-
 class HtmlPage:
     """A parsed HTML document and the structured data embedded in it (parsed lazily)."""
 
@@ -133,11 +118,9 @@ class HtmlPage:
 
     @cached_property
     def microdata(self) -> list[dict[str, Any]]:
-        from extruct.w3cmicrodata import MicrodataExtractor
+        from spiders.pages.microdata import microdata_items
 
-        extractor = MicrodataExtractor(add_html_node=True)
-        items = extractor.extract_items(self.selector.root, self.url)
-        return [_microdata_as_jsonld(i) for i in items]
+        return microdata_items(self.selector.root, self.url)
 
     def state_json(self, var: str) -> Any:
         return _state_json(self.selector, var)
@@ -166,16 +149,28 @@ class HtmlPage:
             return select_nodes(base, kind, sel, elements=True), None
         return [], None
 
-    def _fields_for(self, mspec: MethodSpec) -> dict[str, FieldSpec]:
-        if mspec.method in ("jsonld", "microdata"):
-            return schema_org_fields(mspec)
-        return mspec.fields
+    @cached_property
+    def _page_cache(self) -> dict[str, list[Any]]:
+        return {}
 
     def _build(self, mspec: MethodSpec, record: Any, root: Any) -> Extracted:
-        fields_mspec = MethodSpec(mspec.method, mspec.records, mspec.types, mspec.var,
-                                  self._fields_for(mspec))
-        ctx = Context(mspec.method, record, self.url, root=root)
-        return build_record(fields_mspec, ctx, self.spec)
+        ctx = Context(mspec.method, record, self.url, root=root, page_cache=self._page_cache)
+        return build_record(_with_schema_org(mspec), ctx, self.spec)
+
+
+_SCHEMA_ORG_CACHE: dict[int, tuple[MethodSpec, MethodSpec]] = {}
+
+
+def _with_schema_org(mspec: MethodSpec) -> MethodSpec:
+    """JSON-LD/microdata methods read the schema.org mapping plus their own fields (cached)."""
+    if mspec.method not in ("jsonld", "microdata"):
+        return mspec
+    cached = _SCHEMA_ORG_CACHE.get(id(mspec))
+    if cached is None or cached[0] is not mspec:
+        full = MethodSpec(mspec.method, mspec.records, mspec.types, mspec.var,
+                          schema_org_fields(mspec))
+        cached = _SCHEMA_ORG_CACHE[id(mspec)] = (mspec, full)
+    return cached[1]
 
 
 class ListingPage(HtmlPage):
@@ -243,6 +238,10 @@ class ListingPage(HtmlPage):
             value = evaluate(_absolute(pagination.next), ctx, "next")
             if value and value != self.url:
                 urls.append(value)
+        if pagination.pages is not None:
+            ctx = Context("css", self.selector, self.url)
+            found = evaluate(_absolute(pagination.pages, "list"), ctx, "pages") or []
+            urls.extend(u for u in found if u != self.url and u not in urls)
         step = param_next_url(self.url, pagination, len(self.records()))
         if step:
             urls.append(step)
@@ -274,8 +273,8 @@ class DetailPage(HtmlPage):
         return merged
 
 
-def _absolute(spec: FieldSpec) -> FieldSpec:
-    alts = tuple(Alt(a.source, a.arg, a.regex, "str", a.join, a.split, True, a.invert,
+def _absolute(spec: FieldSpec, kind: str = "str") -> FieldSpec:
+    alts = tuple(Alt(a.source, a.arg, a.regex, kind, a.join, a.split, True, a.invert,
                      a.default, a.fields) for a in spec.alts)
     return FieldSpec(alts)
 

@@ -86,6 +86,7 @@ class PageSpec:
 @dataclass(frozen=True)
 class Pagination:
     next: FieldSpec | None = None    # evaluated on the page: the next page URL
+    pages: FieldSpec | None = None   # numbered page links to follow as well (fetched once)
     param: str | None = None         # or: a query parameter to count up
     start: int = 1
     step: int = 1
@@ -158,6 +159,7 @@ class Context:
     page_url: str
     root: Any = None
     title: str | None = None
+    page_cache: dict[str, list[Any]] | None = None   # absolute XPaths: once per page
 
 
 def raw_values(alt: Alt, ctx: Context) -> list[Any]:
@@ -178,6 +180,11 @@ def raw_values(alt: Alt, ctx: Context) -> list[Any]:
             return [ctx.record.get(c) for c in alt.arg if ctx.record.get(c) not in (None, "")]
         return []
     if alt.source in ("css", "xpath"):
+        if alt.source == "xpath" and alt.arg.startswith("//") and ctx.page_cache is not None:
+            if alt.arg not in ctx.page_cache:       # the same answer for every record
+                ctx.page_cache[alt.arg] = select_nodes(ctx.record, "xpath", alt.arg,
+                                                       elements=alt.fields is not None)
+            return ctx.page_cache[alt.arg]
         return select_nodes(ctx.record, alt.source, alt.arg, elements=alt.fields is not None)
     return []
 
@@ -222,7 +229,7 @@ def nested_records(alt: Alt, ctx: Context) -> list[dict[str, Any]]:
     items = raw_values(alt, ctx) if alt.source in ("path", "css", "xpath") else []
     out = []
     for item in items:
-        sub = Context(ctx.method, item, ctx.page_url, ctx.root, ctx.title)
+        sub = Context(ctx.method, item, ctx.page_url, ctx.root, ctx.title, ctx.page_cache)
         row = {}
         for name, spec in alt.fields.items():
             value = evaluate(spec, sub, name)
