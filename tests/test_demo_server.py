@@ -285,3 +285,29 @@ def test_demo_server_command_serves_until_stopped():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_internal_links_resolve_and_private_pages_are_counted(world, client):
+    """Every same-site link on the main pages answers 200 (no dead navigation)."""
+    for host, path in ((EXPO_HOST, "/exhibitors?page=1"), (DIRECTORY_HOST, "/search?page=2"),
+                       (EXPO_HOST, "/"), (DIRECTORY_HOST, "/")):
+        html = client.get(f"http://{host}{path}").text
+        hrefs = set(re.findall(r'href="(/[^"#]*)"', html))
+        assert hrefs
+        for href in hrefs:
+            assert client.get(f"http://{host}{href}").status_code == 200, (host, href)
+    company = next(c for c in world.companies if c.website_state == "ok")
+    html = client.get(f"http://www.{company.domain}/").text
+    for href in set(re.findall(r'href="(/[^"#]*)"', html)):
+        assert client.get(f"http://www.{company.domain}{href}").status_code == 200, href
+
+
+def test_server_counts_requests_and_private_hits(world):
+    with DemoServer(world) as srv, httpx.Client(proxy=srv.proxy_url) as c:
+        c.get(f"http://{EXPO_HOST}/exhibitors")
+        c.get(f"http://{EXPO_HOST}/nothing-here")
+        assert srv.private_hits == []
+        c.get(f"http://{DIRECTORY_HOST}/private/account")
+        assert srv.private_hits == [f"http://{DIRECTORY_HOST}/private/account"]
+        assert srv.requests[(EXPO_HOST, 200)] == 1
+        assert srv.requests[(EXPO_HOST, 404)] == 1

@@ -12,7 +12,8 @@ NAV = [("Home", "/"), ("Search", "/search"), ("Add your business", "/advertise")
        ("About", "/about")]
 FOOTER = ("    <p>© 2026 TradeFinder Directories · Listings are supplied by businesses and may "
           "be out of date.</p>\n    <p><a href=\"/terms\">Terms</a> · "
-          "<a href=\"/privacy\">Privacy</a></p>")
+          "<a href=\"/privacy\">Privacy</a> · "
+          "<a href=\"/private/account\">Manage your listing</a></p>")
 
 
 def _card(world: World, rec: SourceRecord) -> str:
@@ -94,6 +95,26 @@ def search(world: World, page_no: int) -> str | None:
     )
     return page(title=f"Business search – page {page_no} | {SITE_NAME}", body=body,
                 site_name=SITE_NAME, nav=NAV, footer=FOOTER, body_class="directory")
+
+
+INFO_PAGES = {
+    "/advertise": ("Add your business", "A free listing shows your name, address and phone. "
+                   "Premium listings appear first and carry a description and certifications."),
+    "/about": ("About TradeFinder", "TradeFinder lists businesses in the UK, Germany, the "
+               "Netherlands, the United States and Malaysia."),
+    "/terms": ("Terms of use", "Listings are supplied by the businesses themselves."),
+    "/privacy": ("Privacy notice", "We store the business details you submit."),
+}
+
+
+def info(path: str) -> str | None:
+    """The directory's static pages (advertise, about, terms, privacy)."""
+    if path not in INFO_PAGES:
+        return None
+    title, text = INFO_PAGES[path]
+    body = f"    <h1>{e(title)}</h1>\n    <p>{e(text)}</p>"
+    return page(title=f"{title} | {SITE_NAME}", body=body, site_name=SITE_NAME, nav=NAV,
+                footer=FOOTER, body_class="directory")
 
 
 def home() -> str:

@@ -33,7 +33,8 @@ def _banner() -> str:
 
 def _footer() -> str:
     return (f'    <p>{e(EVENT["name"])} · {e(_event_dates())} · {e(EVENT["venue"])}</p>\n'
-            "    <p>© 2026 Northgate Events Ltd · <a href=\"/privacy\">Privacy</a></p>")
+            "    <p>© 2026 Northgate Events Ltd · <a href=\"/privacy\">Privacy</a> · "
+            "<a href=\"/private/exhibitor-login\">Exhibitor login</a></p>")
 
 
 def _page(title: str, body: str, head_extra: str = "") -> str:
@@ -174,6 +175,24 @@ def detail(world: World, slug: str) -> str | None:
     </article>"""
     head = json_ld(_org_json_ld(view, hall, booth)) if with_ld else ""
     return _page(view.name, body, head)
+
+
+INFO_PAGES = {
+    "/visit": ("Plan your visit", "Doors open 09:00–17:00 on all three days. Registration is "
+               "free for trade visitors; bring your badge to Hall 1."),
+    "/contact": ("Contact the organisers", "Northgate Events Ltd, exhibitor services: "
+                 "exhibitors@northgate-events.example, +44 121 496 0000."),
+    "/privacy": ("Privacy notice", "We process visitor registrations to run the event and never "
+                 "sell personal data."),
+}
+
+
+def info(path: str) -> str | None:
+    """The organiser's static pages (visit, contact, privacy)."""
+    if path not in INFO_PAGES:
+        return None
+    title, text = INFO_PAGES[path]
+    return _page(title, f"    <h1>{e(title)}</h1>\n    <p>{e(text)}</p>")
 
 
 def home() -> str:

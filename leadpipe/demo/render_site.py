@@ -193,4 +193,8 @@ def render(company: TrueCompany, path: str) -> tuple[int, str] | None:
         return 200, contact(company)
     if path == "/careers" and company.has_careers:
         return 200, careers(company)
+    if path == "/privacy":
+        body = ("    <h1>Privacy policy</h1>\n    <p>We only use the details you send us to answer "
+                "your enquiry.</p>")
+        return 200, _page(company, "Privacy policy", body)
     return None

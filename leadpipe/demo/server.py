@@ -6,7 +6,11 @@ It dispatches on the ``Host`` header (virtual hosts) and also understands absolu
 (``GET http://expo.demo.leadpipe.test/exhibitors?page=2 HTTP/1.1``), which is what a client sends
 to a proxy. Every URL is plain ``http://`` (there is no TLS and ``CONNECT`` is refused).
 Unknown hosts and paths answer 404; a bad query parameter 400. Every host serves
-``/robots.txt`` (allow all but ``/private/``). All pages are UTF-8.
+``/robots.txt`` (allow all but ``/private/``). Footers link to a sign-in page under
+``/private/``: it answers 200, and ``DemoServer.private_hits`` lists every such request, so a
+test can prove a crawler obeyed robots.txt; ``DemoServer.requests`` counts answers by (host kind,
+status). Navigation links (visit, contact, about, privacy, ...) lead to small static pages.
+All pages are UTF-8.
 
 Source ids and native ids (what ``World.truth_for_record(source, native_id)`` accepts) are named
 under each host.
@@ -92,6 +96,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -133,6 +139,13 @@ def _not_found(what: str = "Not found") -> Response:
     return 404, HTML, body.encode()
 
 
+_PRIVATE_PAGE = (
+    b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in</title></head>"
+    b"<body><h1>Sign in</h1><form method=\"post\"><input name=\"user\"><input name=\"password\" "
+    b"type=\"password\"><button>Sign in</button></form></body></html>"
+)
+
+
 def _page_param(query: dict[str, list[str]]) -> int:
     raw = query.get("page", ["1"])[0]
     if not raw.isdigit():
@@ -166,7 +179,7 @@ def _expo(world: World, path: str, query: dict[str, list[str]]) -> Response:
         return _html(render_expo.listing(world, _page_param(query)))
     if path.startswith("/exhibitors/"):
         return _html(render_expo.detail(world, unquote(path[len("/exhibitors/"):])))
-    return _not_found()
+    return _html(render_expo.info(path))
 
 
 def _directory(world: World, path: str, query: dict[str, list[str]]) -> Response:
@@ -174,7 +187,7 @@ def _directory(world: World, path: str, query: dict[str, list[str]]) -> Response
         return _html(render_directory.home())
     if path == "/search":
         return _html(render_directory.search(world, _page_param(query)))
-    return _not_found()
+    return _html(render_directory.info(path))
 
 
 def respond(world: World, host: str, target: str) -> Response:
@@ -189,6 +202,11 @@ def respond(world: World, host: str, target: str) -> Response:
             company is not None and company.website_state != "unreachable"
         ):
             return 200, TEXT, ROBOTS_TXT.encode()
+    if path.startswith("/private/") and (
+        host in (TENDERS_HOST, EXPO_HOST, DIRECTORY_HOST) or world.company_for_host(host)
+    ):
+        # Disallowed by robots.txt and linked from footers: a polite crawler never comes here.
+        return 200, HTML, _PRIVATE_PAGE
     if path == "/static/site.css":
         return 200, "text/css; charset=utf-8", STYLESHEET.encode()
     try:
@@ -217,6 +235,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server_version = "leadpipe-demo/1.0"
     world: World  # set on the subclass DemoServer makes
+    record: Callable[[str, str, int], None]  # likewise: DemoServer._record
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         """Quiet: a crawl makes thousands of requests."""
@@ -230,6 +249,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             host = self.headers.get("Host", "")
         status, content_type, body = respond(self.world, host, target)
+        self.record(host, target, status)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -265,6 +285,19 @@ class DemoServer:
         self._requested_port = port
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.requests: Counter[tuple[str, int]] = Counter()
+        """Requests answered, by (host kind, status); host kind is a source host or "site"."""
+        self.private_hits: list[str] = []
+        """URLs under /private/ that were requested (robots.txt disallows them)."""
+
+    def _record(self, host: str, target: str, status: int) -> None:
+        host = host.lower().split(":", 1)[0]
+        kind = host if host in (TENDERS_HOST, EXPO_HOST, DIRECTORY_HOST) else "site"
+        with self._lock:
+            self.requests[(kind, status)] += 1
+            if urlsplit(target).path.startswith("/private/"):
+                self.private_hits.append(f"http://{host}{target}")
 
     @property
     def port(self) -> int:
@@ -281,7 +314,10 @@ class DemoServer:
     def start(self) -> DemoServer:
         if self._httpd is not None:
             return self
-        handler = type("DemoHandler", (_Handler,), {"world": self.world})
+        handler = type("DemoHandler", (_Handler,), {
+            "world": self.world,
+            "record": staticmethod(self._record),
+        })
         httpd = ThreadingHTTPServer((self.host, self._requested_port), handler)
         httpd.daemon_threads = True
         self._httpd = httpd
