@@ -29,11 +29,27 @@ def taxonomy() -> dict[str, dict]:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
-    return {
-        name: re.compile(r"\b(" + "|".join(re.escape(k) for k in spec["keywords"]) + r")", re.I)
-        for name, spec in taxonomy().items()
-    }
+def _keywords() -> list[tuple[str, str]]:
+    """(keyword, industry), longest first, so one alternation prefers the longer keyword."""
+    pairs = [(k.lower(), name) for name, spec in taxonomy().items() for k in spec["keywords"]]
+    return sorted(pairs, key=lambda p: (-len(p[0]), p[0]))
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(re.escape(k) for k, _ in _keywords()) + r")", re.I)
+
+
+@lru_cache(maxsize=1)
+def _industry_of() -> dict[str, str]:
+    return {k: name for k, name in reversed(_keywords())}
+
+
+def keyword_hits(text: str) -> list[tuple[str, str]]:
+    """(industry, keyword) for every non-overlapping keyword in ``text``, longest match first."""
+    industry_of = _industry_of()
+    return [(industry_of[m.group(1).lower()], m.group(1).lower())
+            for m in _pattern().finditer(text)]
 
 
 def classify(
@@ -51,15 +67,18 @@ def classify(
         "website": (website_text or "")[:5000],
     }
     scores: dict[str, float] = {}
-    evidence: dict[str, list[str]] = {}
-    for industry, pattern in _patterns().items():
-        for where, text in texts.items():
-            hits = {m.lower() for m in pattern.findall(text)}
-            if hits:
-                scores[industry] = scores.get(industry, 0.0) + WEIGHTS[where] * len(hits)
-                evidence.setdefault(industry, []).append(f"{where}: {', '.join(sorted(hits)[:3])}")
+    evidence: dict[str, dict[str, set[str]]] = {}
+    for where, text in texts.items():
+        seen: dict[str, set[str]] = {}
+        for industry, word in keyword_hits(text):
+            seen.setdefault(industry, set()).add(word)
+        for industry, words in seen.items():
+            scores[industry] = scores.get(industry, 0.0) + WEIGHTS[where] * len(words)
+            evidence.setdefault(industry, {})[where] = words
     if not scores:
         return IndustryGuess(None, 0.0, "no industry words found")
     best = max(scores, key=lambda k: (scores[k], k))
     confidence = scores[best] / sum(scores.values())
-    return IndustryGuess(best, round(confidence, 3), "; ".join(evidence[best]))
+    reason = "; ".join(f"{where}: {', '.join(sorted(words)[:3])}"
+                       for where, words in evidence[best].items())
+    return IndustryGuess(best, round(confidence, 3), reason)

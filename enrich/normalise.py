@@ -215,7 +215,7 @@ for _b in range(256):
         _LUT[_b] = _DELETE
 
 
-def tokenize_array(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+def tokenize_array(values: pa.Array, chunk: int = 131_072) -> tuple[np.ndarray, pa.Array]:
     """Fold and split into words: (list offsets, flat words), with numpy over the UTF-8 bytes.
 
     Same result as ``fold_array`` then splitting on spaces, an order of magnitude faster:
@@ -224,6 +224,13 @@ def tokenize_array(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
+    if len(values) > chunk:  # bounded memory: the byte-level work runs per slice
+        offsets, flats = [np.zeros(1, np.int64)], []
+        for at in range(0, len(values), chunk):
+            off, flat = tokenize_array(values.slice(at, chunk), chunk)
+            offsets.append(off[1:] + offsets[-1][-1])
+            flats.append(flat)
+        return np.concatenate(offsets), pa.concat_arrays(flats)
     values = pc.fill_null(values.cast(pa.string()), "")
     other = pc.invert(pc.string_is_ascii(values))
     if pc.any(other).as_py():
@@ -237,11 +244,10 @@ def tokenize_array(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     offs = offs - offs[0]
     mapped = _LUT[data]
     # drop deleted bytes, keeping string boundaries
-    keep = mapped != _DELETE
-    if not keep.all():
-        cs = np.r_[0, np.cumsum(keep)]
-        offs = cs[offs]
-        mapped = mapped[keep]
+    deleted = np.flatnonzero(mapped == _DELETE)
+    if len(deleted):
+        offs = offs - np.searchsorted(deleted, offs)
+        mapped = np.delete(mapped, deleted)
     word = mapped != _SPACE
     prev = np.r_[False, word[:-1]]
     starts_mask = word & ~prev
@@ -307,11 +313,18 @@ def _legal_index() -> tuple[dict[str, int], dict[int, dict[int, int]], list[str]
     return words, by_len, terms
 
 
+def _lookup(vocab: pa.Array, table: dict[str, object], dtype=None) -> pa.Array:
+    """Per distinct word, its value in ``table`` (null when absent) — without Python loops."""
+    keys = pa.array(list(table), pa.string())
+    vals = pa.array(list(table.values()), dtype)
+    return pc.take(vals, pc.index_in(vocab, value_set=keys))
+
+
 def name_tokens_array(names: pa.Array) -> NameTokens:
     """Vectorised :func:`normalise_name`, keeping the tokens for blocking keys.
 
-    Works on token codes: legal forms are found by looking up the last 1-4 words of each name
-    (twice, for "Holdings Co. Ltd" style double forms, and leading forms like "PT"), business
+    Works on word codes: legal forms are found by looking up the last 1-4 words of each name
+    (twice, for "Holdings Co. Ltd" style double forms, and leading forms like "PT"); business
     abbreviations are mapped once per distinct word.
     """
     if isinstance(names, pa.ChunkedArray):
@@ -319,16 +332,15 @@ def name_tokens_array(names: pa.Array) -> NameTokens:
     n = len(names)
     offsets, flat = tokenize_array(names)
     enc = pc.dictionary_encode(flat)
-    idx = np.asarray(enc.indices, dtype=np.int64)
+    del flat
+    idx = np.asarray(enc.indices, dtype=np.int32)
     vocab = enc.dictionary
-    vocab_py = vocab.to_pylist()
     start = offsets[:-1].copy()
     end = offsets[1:].copy()
-    # empty tokens (from empty names) are skipped by shrinking the list
-    empty_word = np.array([w == "" for w in vocab_py], bool)
+    empty_word = np.asarray(pc.equal(vocab, ""), dtype=bool)
     # legal forms at the end
     words, by_len, terms = _legal_index()
-    lid = np.array([words.get(w, -1) for w in vocab_py], np.int64)
+    lid = np.asarray(pc.fill_null(_lookup(vocab, words, pa.int64()), -1), dtype=np.int64)
     legal_term = np.full(n, -1, np.int64)
     for _ in range(2):
         found = np.full(n, -1, np.int64)
@@ -357,44 +369,47 @@ def name_tokens_array(names: pa.Array) -> NameTokens:
         end = end - found_k
         legal_term = np.where(found >= 0, found, legal_term)
     # leading forms ("PT Maju Jaya", "OOO Romashka")
-    prefix_word = np.array([w in _PREFIX_FORMS for w in vocab_py], bool)
-    has_lead = (end - start > 1) & prefix_word[idx[np.minimum(start, len(idx) - 1)]] \
-        if len(idx) else np.zeros(n, bool)
-    lead_term = np.where(has_lead, idx[np.minimum(start, max(len(idx) - 1, 0))], -1) \
-        if len(idx) else np.full(n, -1)
+    lead_canon = _lookup(vocab, {w: canonical_legal_form(w) for w in _PREFIX_FORMS},
+                         pa.string())
+    prefix_word = np.asarray(pc.is_valid(lead_canon), dtype=bool)
+    if len(idx):
+        first_word = idx[np.minimum(start, len(idx) - 1)]
+        has_lead = (end - start > 1) & prefix_word[first_word]
+    else:
+        first_word = np.zeros(n, np.int32)
+        has_lead = np.zeros(n, bool)
     start = start + has_lead
     # abbreviations and filler words, once per distinct word
-    mapped = [ABBREVIATIONS.get(w, w) for w in vocab_py]
-    filler = np.array([m == "" for m in mapped], bool) | empty_word
-    # fillers map to themselves here: they are dropped by ``keep`` unless a name has no other word
-    menc = pc.dictionary_encode(pa.array([m or w for m, w in zip(mapped, vocab_py,
-                                                                   strict=True)], pa.string()))
-    remap = np.asarray(menc.indices, dtype=np.int64)
+    mapped = pc.coalesce(_lookup(vocab, ABBREVIATIONS, pa.string()), vocab)
+    filler = np.asarray(pc.equal(mapped, ""), dtype=bool) | empty_word
+    # fillers map to themselves: ``keep`` drops them unless a name has no other word
+    menc = pc.dictionary_encode(pc.if_else(pa.array(filler), vocab, mapped))
+    remap = np.asarray(menc.indices, dtype=np.int32)
     mvocab = menc.dictionary
-    parent, pos_abs = _list_positions(offsets)
+    lengths = np.diff(offsets)
+    parent = np.repeat(np.arange(n, dtype=np.int32), lengths)
     flat_pos = np.arange(len(idx), dtype=np.int64)
-    inside = (flat_pos >= start[parent]) & (flat_pos < end[parent]) if len(idx) else \
-        np.zeros(0, bool)
+    inside = (flat_pos >= start[parent]) & (flat_pos < end[parent])
+    del flat_pos
     keep = inside & ~filler[idx]
     # a name made only of filler words keeps them
-    kept_n = np.bincount(parent[keep], minlength=n) if len(idx) else np.zeros(n, np.int64)
-    keep |= inside & (kept_n[parent] == 0) & ~empty_word[idx] if len(idx) else keep
+    kept_n = np.bincount(parent[keep], minlength=n)
+    keep |= inside & (kept_n[parent] == 0) & ~empty_word[idx]
+    del inside
     codes = remap[idx[keep]]
-    counts = np.bincount(parent[keep], minlength=n) if len(idx) else np.zeros(n, np.int64)
+    counts = np.bincount(parent[keep], minlength=n)
+    del parent, keep, idx
     new_off = np.r_[0, np.cumsum(counts)].astype(np.int64)
     valid = pc.is_valid(names)
     clean = _join_lists(new_off, pc.take(mvocab, pa.array(codes)), valid)
     clean = pc.if_else(pc.equal(clean, ""), pa.scalar(None, pa.string()), clean)
     # canonical legal form: the end form if any, else the leading one
-    canon_terms = np.array([canonical_legal_form(t) for t in terms] + [None], dtype=object)
-    legal = canon_terms[np.where(legal_term >= 0, legal_term, len(terms))]
-    if len(idx):
-        lead_canon = np.array([canonical_legal_form(w) if p else None
-                               for w, p in zip(vocab_py, prefix_word, strict=True)], object)
-        use_lead = (legal_term < 0) & (lead_term >= 0)
-        legal[use_lead] = lead_canon[lead_term[use_lead]]
-    legal_arr = pc.if_else(valid, pa.array(legal, pa.string()), pa.scalar(None, pa.string()))
-    return NameTokens(clean, legal_arr, new_off, codes, mvocab)
+    canon_terms = pa.array([canonical_legal_form(t) for t in terms], pa.string())
+    legal = pc.take(canon_terms, pa.array(legal_term, mask=legal_term < 0))
+    lead = pc.take(lead_canon, pa.array(first_word.astype(np.int64), mask=~has_lead))
+    legal = pc.coalesce(legal, lead)
+    legal = pc.if_else(valid, legal, pa.scalar(None, pa.string()))
+    return NameTokens(clean, legal, new_off, codes.astype(np.int64), mvocab)
 
 
 def _map_tokens(folded: pa.Array, mapping: dict[str, str]) -> pa.Array:
@@ -581,28 +596,64 @@ STREET_WORDS: dict[str, str] = {
 }
 
 
+_UNIT_WORDS = ("suite", "ste", "unit", "floor", "fl", "level", "lot", "room", "rm", "apt")
+
+
+def _street_word(w: str) -> str:
+    mapped = STREET_WORDS.get(w)
+    if mapped is not None:
+        return mapped
+    if len(w) > 7 and w.endswith("strasse"):
+        return w[:-7] + " st"
+    if len(w) > 4 and w.endswith("str"):
+        return w[:-3] + " st"
+    return w
+
+
 def street_keys_array(streets: pa.Array, with_words: bool = False) -> tuple[pa.Array, ...]:
     """(street key, house number) arrays: '435 S. La Cienega Blv.' -> ('435 s la cienega blvd',
     '435'), plus the street words without the number when ``with_words``. Suite/unit/floor
     numbers are dropped so only the building's number is kept; ordinal words become numbers."""
-    s = fold_array(streets.cast(pa.string()))
-    s = pc.replace_substring_regex(
-        s, r"\b(?:suite|ste|unit|floor|fl|level|lot|room|rm|apt)\s*\d+\w*\b", " "
-    )
-    s = pc.replace_substring_regex(s, r"(\p{L})strasse\b", r"\1 st")
-    s = pc.replace_substring_regex(s, r"(\p{L})str\b", r"\1 st")
-    s = pc.utf8_trim_whitespace(pc.replace_substring_regex(s, r"\s+", " "))
-    s = _map_tokens(s, STREET_WORDS)
-    number = pc.struct_field(pc.extract_regex(s, r"(?:^|\s)(?P<n>\d+[a-z]?)(?:\s|$)"), [0])
-    words = pc.utf8_trim_whitespace(
-        pc.replace_substring_regex(s, r"(?:^|\s)\d+[a-z]?(?:\s|$)", " ")
-    )
-    words = pc.replace_substring_regex(words, r"\s+", " ")
-    key = join_skip_nulls([number, words], " ")
+    if isinstance(streets, pa.ChunkedArray):
+        streets = streets.combine_chunks()
+    n = len(streets)
+    offsets, flat = tokenize_array(streets)
+    enc = pc.dictionary_encode(flat)
+    idx = np.asarray(enc.indices, dtype=np.int64)
+    vocab = enc.dictionary
+    mapped = pa.array([_street_word(w) for w in vocab.to_pylist()], pa.string())
+    is_num = np.asarray(pc.fill_null(pc.match_substring_regex(vocab, r"^[0-9]+[a-z]?$"),
+                                     False), dtype=bool)
+    numlike = np.asarray(pc.fill_null(pc.match_substring_regex(vocab, r"^[0-9]"), False),
+                         dtype=bool)
+    unit = np.asarray(pc.is_in(vocab, value_set=pa.array(_UNIT_WORDS)), dtype=bool)
+    blank = np.asarray(pc.equal(mapped, ""), dtype=bool)
+    lengths = np.diff(offsets)
+    parent = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    pos = np.arange(len(idx), dtype=np.int64)
+    first_in_list = pos == offsets[parent]
+    after_unit = np.r_[False, unit[idx][:-1]] & ~first_in_list if len(idx) else first_in_list
+    keep = ~(blank[idx] | unit[idx] | (after_unit & numlike[idx]))
+    num_tok = keep & is_num[idx]
+    big = np.iinfo(np.int64).max
+    number_pos = np.full(n, -1, np.int64)
+    nonempty = lengths > 0
+    if len(idx):
+        first_num = np.minimum.reduceat(np.where(num_tok, pos, big), offsets[:-1][nonempty])
+        rows = np.flatnonzero(nonempty)
+        ok = first_num < big
+        number_pos[rows[ok]] = first_num[ok]
+    number = pc.take(vocab, pa.array(np.where(number_pos >= 0, idx[np.maximum(number_pos, 0)]
+                                              if len(idx) else 0, -1),
+                                     mask=number_pos < 0))
+    word_tok = keep & ~is_num[idx]
+    counts = np.bincount(parent[word_tok], minlength=n)
+    words = _join_lists(np.r_[0, np.cumsum(counts)], pc.take(mapped, pa.array(idx[word_tok])))
+    words = pc.if_else(pc.equal(words, ""), pa.scalar(None, pa.string()), words)
+    key = key_clean(join_skip_nulls([number, words], " "))
     if with_words:
-        words = pc.if_else(pc.equal(words, ""), pa.scalar(None, pa.string()), words)
-        return key_clean(key), number, words
-    return key_clean(key), number
+        return key, number, words
+    return key, number
 
 
 def key_clean(key: pa.Array) -> pa.Array:

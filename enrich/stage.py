@@ -104,11 +104,9 @@ def _needs_fetch(row: dict[str, Any], now: datetime, max_age: timedelta) -> bool
 def _keywords(text: str, limit: int = 40) -> list[str]:
     """The taxonomy words a site mentions (kept small: the full text is not stored)."""
     found: list[str] = []
-    for pattern in industry_mod._patterns().values():
-        for hit in pattern.findall(text[:20000]):
-            word = hit.lower()
-            if word not in found:
-                found.append(word)
+    for _industry, word in industry_mod.keyword_hits(text[:20000]):
+        if word not in found:
+            found.append(word)
     return found[:limit]
 
 
@@ -208,7 +206,7 @@ def run_enrichment(
             description=" ".join(x for x in (r["description"], r["descriptions"]) if x) or None,
             website_text=" ".join(web["website_text_keywords"] or []),
         )
-        employees = r["employees"] or web["website_employees"]
+        employees = web["website_employees"] or r["employees"]  # stated count beats a band
         estimate = solvency_mod.estimate(
             solvency_mod.SolvencySignals(
                 employees=employees,

@@ -18,8 +18,8 @@ from protego import Protego
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE_RE = re.compile(r"(?:\+|00)?\(?\d[\d\s().\-/]{6,}\d")
 EMPLOYEES_RE = re.compile(
-    r"(?:over|more than|around|about|some|approximately|\b)\s*([\d][\d,.\s]{0,8})\s*"
-    r"(?:employees|staff|people|colleagues|team members|mitarbeiter(?:innen)?)",
+    r"(over|more than|at least|\b)\s*([\d][\d,.\s]{0,8})\s*"
+    r"(?:employees|staff|people|colleagues|team members|mitarbeiter(?:innen)?|medewerkers)",
     re.I,
 )
 DISTRESS_RE = re.compile(
@@ -106,7 +106,9 @@ def read_site(pages: dict[str, str]) -> SiteSignals:
     signals.phones = _unique(phones)
     signals.text = text
     counts = []
-    for match in EMPLOYEES_RE.findall(text):
+    for bound, match in EMPLOYEES_RE.findall(text):
+        if bound.strip():  # "over 50 people" is a lower bound, not a headcount
+            continue
         digits = re.sub(r"[^\d]", "", match)
         if digits and 0 < int(digits) < 10_000_000:
             counts.append(int(digits))
@@ -141,11 +143,31 @@ def site_url(website: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
+def _home_candidates(website: str) -> list[str]:
+    """The home page as printed, then over the other scheme (sites that print https but only
+    answer http, or the reverse, are common)."""
+    home = site_url(website)
+    other = ("http://" + home[8:]) if home.startswith("https://") else ("https://" + home[7:])
+    return [home, other]
+
+
 def fetch_site(client: httpx.Client, website: str, user_agent: str) -> SiteSignals:
     """Fetch the home page and up to two contact pages; obey robots.txt."""
-    home = site_url(website)
+    for home in _home_candidates(website):
+        try:
+            robots = client.get(urljoin(home, "/robots.txt"))
+        except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol):
+            continue
+        except httpx.HTTPError:
+            return SiteSignals(status="unreachable")
+        return _fetch_from(client, home, robots, user_agent)
+    return SiteSignals(status="unreachable")
+
+
+def _fetch_from(
+    client: httpx.Client, home: str, robots: httpx.Response, user_agent: str
+) -> SiteSignals:
     try:
-        robots = client.get(urljoin(home, "/robots.txt"))
         rules = Protego.parse(robots.text) if robots.status_code == 200 else None
         if rules is not None and not rules.can_fetch(home, user_agent):
             return SiteSignals(status="blocked")

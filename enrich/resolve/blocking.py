@@ -15,7 +15,12 @@ def key_pairs(key: np.ndarray, order: np.ndarray, window: int) -> tuple[np.ndarr
     idx = np.flatnonzero(key >= 0)
     if len(idx) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    o = np.lexsort((idx, order[idx], key[idx]))
+    k = key[idx].astype(np.int64)
+    span = int(order.max(initial=0)) + 1
+    if (int(k.max()) + 1) * span < 2**62:  # one stable int64 sort instead of a lexsort
+        o = np.argsort(k * span + order[idx], kind="stable")
+    else:
+        o = np.lexsort((idx, order[idx], k))
     sidx = idx[o]
     skey = key[sidx]
     left, right = [], []
@@ -31,9 +36,10 @@ def key_pairs(key: np.ndarray, order: np.ndarray, window: int) -> tuple[np.ndarr
 
 
 def candidate_pairs(
-    feats: Features, keys: tuple[BlockingKey, ...]
-) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Distinct pairs (i < j) over all keys, and for each key the positions of its pairs."""
+    feats: Features, keys: tuple[BlockingKey, ...], train: tuple[str, ...] = ()
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray | int]]:
+    """Distinct pairs (i < j) over all keys; for each key in ``train`` the positions of its
+    pairs (EM training sessions), for the others their count."""
     order = feats.codes("name_sorted").astype(np.int64)
     codes, stats = [], {}
     n = feats.n
@@ -42,7 +48,9 @@ def candidate_pairs(
         a, b = key_pairs(k, order, bk.window)
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         codes.append(lo * n + hi)
-    allc = np.unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
+    allc = np.sort(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
+    if len(allc):
+        allc = allc[np.r_[True, allc[1:] != allc[:-1]]]
     for bk, c in zip(keys, codes, strict=True):
-        stats[bk.name] = np.searchsorted(allc, c)
+        stats[bk.name] = np.searchsorted(allc, c) if bk.name in train else len(c)
     return allc // n, allc % n, stats

@@ -78,7 +78,8 @@ def distinct_words(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _name(feats: Features, comp: Comparison, i: np.ndarray, j: np.ndarray):
+def _name(feats: Features, comp: Comparison, i: np.ndarray, j: np.ndarray,
+          evidence: np.ndarray | None = None):
     c = feats.codes("name_clean")
     ca, cb = c[i], c[j]
     missing = (ca < 0) | (cb < 0)
@@ -97,8 +98,12 @@ def _name(feats: Features, comp: Comparison, i: np.ndarray, j: np.ndarray):
     for k, lv in reversed(fuzzy):
         hit = subset if lv.label == "subset" else sim >= lv.threshold
         levels[hit] = k
-    # "Acme Trading" vs "Acme Automation": each name has a word the other lacks -> different
-    check = np.flatnonzero((levels > 0) & (levels < len(comp.levels) - 1) & ~subset)
+    # "Acme Trading" vs "Acme Automation": each name has a word the other lacks -> different.
+    # Only where it can matter: pairs with some agreement beyond the name.
+    check = (levels > 0) & (levels < len(comp.levels) - 1) & ~subset
+    if evidence is not None:
+        check &= evidence
+    check = np.flatnonzero(check)
     if len(check):
         clash = distinct_words(names[i[check]], names[j[check]])
         levels[check[clash]] = len(comp.levels) - 1
@@ -139,13 +144,20 @@ def compare_pairs(
     """Levels per comparison, and the name similarity (for explanations)."""
     levels: dict[str, np.ndarray] = {}
     sim = np.zeros(len(i), np.float32)
-    for comp in comparisons:
+    name_comps = [c for c in comparisons if c.method == "name"]
+    for comp in [c for c in comparisons if c.method != "name"] + name_comps:
         if comp.method == "name":
-            levels[comp.field], sim = _name(feats, comp, i, j)
+            evidence = np.zeros(len(i), bool)
+            for other in comparisons:
+                if other.strong:
+                    evidence |= levels[other.field] == 0
+                    if other.method == "street":
+                        evidence |= levels[other.field] == 1
+            levels[comp.field], sim = _name(feats, comp, i, j, evidence)
         elif comp.method == "street":
             levels[comp.field] = _street(feats, comp, i, j)
         elif comp.method in ("exact", "city"):
             levels[comp.field] = _exact(feats, comp.field, i, j)
         else:
             raise ValueError(f"unknown comparison method {comp.method!r} for {comp.field}")
-    return levels, sim
+    return {c.field: levels[c.field] for c in comparisons}, sim

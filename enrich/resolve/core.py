@@ -7,6 +7,7 @@ clearly different names never link) -> clustering that resists chaining -> stabl
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -63,6 +64,20 @@ class Resolution:
     review: pa.Table  # record_id_l, record_id_r, match_weight, explanation
     params: Parameters | None = None
     stats: dict = field(default_factory=dict)
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):
+        return float("nan")
+
+
+def _checkpoint(stats: dict, stage: str) -> None:
+    """Hand freed Arrow memory back to the OS and note the resident size after a stage."""
+    pa.default_memory_pool().release_unused()
+    stats[f"rss_mb_{stage}"] = round(_rss_mb())
 
 
 def _rules(
@@ -161,10 +176,13 @@ def resolve(
     n = records.num_rows
     feats = build_features(records)
     stats["t_features"] = time.perf_counter() - t0
+    _checkpoint(stats, "features")
 
     t = time.perf_counter()
-    i, j, sessions = candidate_pairs(feats, settings.blocking)
-    stats["pairs_by_key"] = {k: len(v) for k, v in sessions.items()}
+    i, j, sessions = candidate_pairs(feats, settings.blocking, settings.training_keys)
+    stats["pairs_by_key"] = {k: v if isinstance(v, int) else len(v)
+                             for k, v in sessions.items()}
+    sessions = {k: v for k, v in sessions.items() if not isinstance(v, int)}
     mi, mj = _decision_pairs(rids, decisions.must_link)
     ci, cj = _decision_pairs(rids, decisions.cannot_link)
     if len(mi) or len(ci):
@@ -172,10 +190,12 @@ def resolve(
         i, j = code // n, code % n
     stats["pairs"] = len(i)
     stats["t_blocking"] = time.perf_counter() - t
+    _checkpoint(stats, "blocking")
 
     t = time.perf_counter()
     levels, sim = compare_pairs(feats, settings.comparisons, i, j)
     stats["t_compare"] = time.perf_counter() - t
+    _checkpoint(stats, "compare")
 
     t = time.perf_counter()
     params = estimate(feats, levels, settings, sessions)
@@ -190,6 +210,7 @@ def resolve(
         weight[cannot] = -np.inf
         linkable[cannot] = False
     stats["t_model"] = time.perf_counter() - t
+    _checkpoint(stats, "model")
 
     t = time.perf_counter()
     extra = _missing_pairs(n, i, j, weight >= settings.link_weight, settings.complete_up_to)
@@ -206,13 +227,14 @@ def resolve(
         linkable = np.concatenate([linkable, xlink])
     labels = cluster(n, i, j, weight, linkable, settings.link_weight, settings.unscored_weight)
     stats["t_cluster"] = time.perf_counter() - t
+    _checkpoint(stats, "cluster")
 
     t = time.perf_counter()
     prev_ids = previous.current_ids() if previous is not None else None
     used = previous.used_ids() if previous is not None else None
-    rid_np = np.asarray(rids.to_numpy(zero_copy_only=False), dtype=object)
-    company, redirects = assign_ids(rid_np, labels, _first_seen(records), prev_ids, used)
+    company, redirects = assign_ids(rids, labels, _first_seen(records), prev_ids, used)
     stats["t_ids"] = time.perf_counter() - t
+    _checkpoint(stats, "ids")
 
     t = time.perf_counter()
     links = _links(rids, company, labels, i, j, weight, levels, sim, settings)
@@ -229,6 +251,7 @@ def resolve(
         "new_id": pa.array([r[1] for r in redirects], pa.string()),
     })
     stats["t_output"] = time.perf_counter() - t
+    _checkpoint(stats, "output")
     stats["companies"] = int(len(np.unique(labels)))
     stats["t_total"] = time.perf_counter() - t0
     return Resolution(links=links, redirects=red, review=review, params=params, stats=stats)
@@ -254,17 +277,18 @@ def _links(rids, company, labels, i, j, weight, levels, sim, settings) -> pa.Tab
             best_pair[rec[better]] = pos[better]
             best_other[rec[better]] = b[order[first]][better]
     has = best_pair >= 0
-    expl = np.full(n, "single record: no match at or above the link weight", dtype=object)
+    expl = pa.nulls(n, pa.string())
     if has.any():
         sel = best_pair[has]
         txt = explain_pairs(settings.comparisons, levels, sim, weight, sel)
         other = pc.take(rids, pa.array(best_other[has]))
         txt = pc.binary_join_element_wise(txt, " (with ", other, ")", "")
-        expl[has] = np.asarray(txt.to_numpy(zero_copy_only=False), dtype=object)
+        expl = pc.replace_with_mask(expl, pa.array(has), txt)
+    expl = pc.fill_null(expl, "single record: no match at or above the link weight")
     mw = np.where(has & np.isfinite(best_w), best_w, np.nan)
     return pa.table({
         "record_id": rids,
-        "company_id": pa.array(company, pa.string()),
+        "company_id": company,
         "match_weight": pa.array(mw, pa.float64(), mask=~(has & np.isfinite(best_w))),
-        "explanation": pa.array(expl, pa.string()),
+        "explanation": expl,
     })

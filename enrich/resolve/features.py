@@ -50,11 +50,15 @@ class Features:
             codes = [self.codes(p).astype(np.int64) for p in parts]
             combined = codes[0].copy()
             missing = codes[0] < 0
+            bound = int(combined.max(initial=0)) + 1
             for c in codes[1:]:
                 missing |= c < 0
-                combined = combined * (int(c.max(initial=0)) + 2) + (c + 1)
-            _, inv = np.unique(combined, return_inverse=True)
-            out = inv.astype(np.int32)
+                width = int(c.max(initial=0)) + 2
+                bound *= width
+                combined = combined * width + (c + 1)
+            if bound >= 2**31:  # keep codes dense and small
+                _, combined = np.unique(combined, return_inverse=True)
+            out = combined.astype(np.int64)
             out[missing] = -1
             self._codes[key] = out
         return self._codes[key]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def founder_id(record_id: str, used: set[str]) -> str:
@@ -24,9 +26,9 @@ def founder_id(record_id: str, used: set[str]) -> str:
     return cid
 
 
-def age_rank(record_ids: np.ndarray, first_seen: np.ndarray) -> np.ndarray:
+def age_rank(record_ids: pa.Array, first_seen: np.ndarray) -> np.ndarray:
     """0 for the oldest record; ties broken by record_id."""
-    rid_order = np.argsort(record_ids.astype(str), kind="stable")
+    rid_order = np.asarray(pc.sort_indices(record_ids))
     rid_rank = np.empty(len(record_ids), np.int64)
     rid_rank[rid_order] = np.arange(len(record_ids))
     order = np.lexsort((rid_rank, first_seen))
@@ -36,15 +38,16 @@ def age_rank(record_ids: np.ndarray, first_seen: np.ndarray) -> np.ndarray:
 
 
 def assign_ids(
-    record_ids: np.ndarray,
+    record_ids: pa.Array,
     labels: np.ndarray,
     first_seen: np.ndarray,
     previous: dict[str, str] | None = None,
     used: set[str] | None = None,
-) -> tuple[np.ndarray, list[tuple[str, str]]]:
+) -> tuple[pa.Array, list[tuple[str, str]]]:
     """Company id per record and the (old_id, new_id) redirects this run creates."""
     n = len(record_ids)
     rank = age_rank(record_ids, first_seen)
+    rid_list = record_ids.to_pylist() if previous else None
     used = set(used or ())
     previous = previous or {}
     # oldest member of each cluster = its founder
@@ -58,8 +61,8 @@ def assign_ids(
     if previous:
         used |= set(previous.values())
         anchor: dict[str, int] = {}  # previous company -> its oldest current member
-        for idx in np.flatnonzero([r in previous for r in record_ids.tolist()]):
-            cid = previous[record_ids[idx]]
+        for idx in np.flatnonzero([r in previous for r in rid_list]):
+            cid = previous[rid_list[idx]]
             if cid not in anchor or rank[idx] < rank[anchor[cid]]:
                 anchor[cid] = int(idx)
         claims: dict[int, list[tuple[int, str]]] = {}
@@ -69,12 +72,25 @@ def assign_ids(
             cl.sort()
             chosen[lab] = cl[0][1]
             redirects.extend((cid, cl[0][1]) for _, cid in cl[1:])
-    out_by_label: dict[int, str] = dict(chosen)
-    for f, lab in zip(founders.tolist(), cluster_of_founder.tolist(), strict=True):
-        if lab not in out_by_label:
-            cid = founder_id(str(record_ids[f]), used)
-            used.add(cid)
-            out_by_label[lab] = cid
-    uniq_labels, inv = np.unique(labels, return_inverse=True)
-    ids = np.array([out_by_label[int(lab)] for lab in uniq_labels], dtype=object)
-    return ids[inv], redirects
+    # founder ids for every cluster without a claimed id
+    founder_rids = pc.take(record_ids, pa.array(founders)).to_pylist()
+    sha1 = hashlib.sha1
+    ids_of_cluster = [
+        "c" + sha1(rid.encode()).hexdigest()[:12] for rid in founder_rids
+    ]
+    if chosen:
+        for k, lab in enumerate(cluster_of_founder.tolist()):
+            if lab in chosen:
+                ids_of_cluster[k] = chosen[lab]
+    if used:  # the rare founder id already taken (by an old or redirected company)
+        blocked = used | set(chosen.values())
+        for k, (lab, rid) in enumerate(zip(cluster_of_founder.tolist(), founder_rids,
+                                           strict=True)):
+            if lab not in chosen and ids_of_cluster[k] in blocked:
+                ids_of_cluster[k] = founder_id(rid, blocked)
+                blocked.add(ids_of_cluster[k])
+    # map every record to its cluster's id: clusters are runs of ``order``
+    run = np.cumsum(first) - 1
+    per_record = np.empty(n, np.int64)
+    per_record[order] = run
+    return pc.take(pa.array(ids_of_cluster, pa.string()), pa.array(per_record)), redirects

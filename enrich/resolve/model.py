@@ -109,10 +109,21 @@ def estimate_u(feats: Features, settings: ResolveSettings) -> tuple[dict, dict, 
 
 
 def _pattern_table(levels: dict[str, np.ndarray], names: list[str], sizes: list[int]):
+    """Distinct comparison patterns and how many pairs show each (mixed-radix codes)."""
     code = np.zeros(len(levels[names[0]]) if names else 0, np.int64)
+    total = 1
     for name, size in zip(names, sizes, strict=True):
         code = code * (size + 1) + (levels[name].astype(np.int64) + 1)
-    uniq, counts = np.unique(code, return_counts=True)
+        total *= size + 1
+    if total <= 4_000_000:
+        counts_all = np.bincount(code, minlength=total)
+        uniq = np.flatnonzero(counts_all)
+        counts = counts_all[uniq]
+    else:
+        code.sort()
+        first = np.r_[True, code[1:] != code[:-1]] if len(code) else np.zeros(0, bool)
+        uniq = code[first]
+        counts = np.diff(np.r_[np.flatnonzero(first), len(code)])
     cols = {}
     rem = uniq.copy()
     for name, size in reversed(list(zip(names, sizes, strict=True))):

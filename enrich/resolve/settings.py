@@ -132,7 +132,7 @@ class ResolveSettings:
     em_prior_strength: float = 20.0  # pseudo-pairs pulling m and lambda towards the priors
     prior_match_share: float = 0.1  # prior share of matches among candidate pairs
     u_prior_pairs: float = 10_000.0  # pseudo-pairs pulling u towards the declared priors
-    u_sample_pairs: int = 200_000
+    u_sample_pairs: int = 100_000
     # groups of linked records up to this size are compared all-to-all before clustering
     complete_up_to: int = 50
     unscored_weight: float = -5.0  # clustering: two members of a bigger group never compared
