@@ -55,7 +55,7 @@ WITH ranked_contacts AS (
 )
 SELECT c.company_id, c.name, s.stage, round(s.fit, 2) AS fit, round(s.solvency, 2) AS solvency,
        array_to_string(s.reasons, '; ') AS reasons, c.website, c.country, c.city,
-       e.industry, coalesce(c.employees, e.website_employees) AS employees,
+       e.industry, coalesce(e.website_employees, c.employees) AS employees,
        c.phone, coalesce(c.email, e.website_emails[1]) AS email,
        rc.name AS best_contact_name, rc.role AS best_contact_role,
        rc.email AS best_contact_email, rc.phone AS best_contact_phone,
@@ -81,8 +81,7 @@ def _stage_filter(profile: str, stages: Sequence[str]) -> tuple[str, list[str]]:
 def _copy(con: duckdb.DuckDBPyConnection, select: str, params: list[str], path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    rel = con.execute(f"SELECT {', '.join(COLUMNS)} FROM ({select})", params)
-    table = rel.to_arrow_table()
+    table = con.sql(f"SELECT {', '.join(COLUMNS)} FROM ({select})", params=params).to_arrow_table()
     con.register("export_rows", table)
     try:
         con.execute(f"COPY export_rows TO '{tmp.as_posix()}' (HEADER, DELIMITER ',', QUOTE '\"')")

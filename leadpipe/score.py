@@ -22,6 +22,7 @@ KEYWORD_POINTS = 0.1
 KEYWORD_MAX = 0.2
 SIZE_IN_RANGE_POINTS = 0.2
 SIZE_OUT_OF_RANGE_POINTS = -0.4
+SIZE_UNKNOWN_POINTS = -0.2
 DEMAND_POINTS = 0.3
 
 
@@ -78,15 +79,25 @@ def fit_score(row: dict[str, Any], profile: dict[str, Any]) -> tuple[float, list
         if hits:
             fit += min(KEYWORD_MAX, KEYWORD_POINTS * len(hits))
             reasons.append(f"mentions {', '.join(hits[:3])}")
-    employees = row.get("employees") or row.get("website_employees")
+    # A website's stated headcount is exact; a source's size band gives a lower bound only.
+    stated, at_least = row.get("website_employees"), row.get("employees")
     lo, hi = profile.get("employees_min"), profile.get("employees_max")
-    if employees is not None and (lo is not None or hi is not None):
-        if (lo is None or employees >= lo) and (hi is None or employees <= hi):
+    if (stated is not None or at_least is not None) and (lo is not None or hi is not None):
+        employees = stated if stated is not None else at_least
+        label = f"{employees} employees" if stated is not None else f"{employees}+ employees"
+        too_big = hi is not None and employees > hi
+        too_small = lo is not None and employees < lo
+        if not too_big and not too_small:
             fit += SIZE_IN_RANGE_POINTS
-            reasons.append(f"{employees} employees, in the target size")
-        else:
+            reasons.append(f"{label}, in the target size")
+        elif too_big or stated is not None:
             fit += SIZE_OUT_OF_RANGE_POINTS
-            reasons.append(f"{employees} employees, outside {lo}-{hi}")
+            reasons.append(f"{label}, outside {lo}-{hi}")
+        else:  # a band's lower bound below the target: it may still fit, no points either way
+            reasons.append(f"{label}: may be in the target size")
+    elif lo is not None or hi is not None:
+        fit += SIZE_UNKNOWN_POINTS
+        reasons.append("size unknown")
     countries = [c.upper() for c in profile.get("countries", [])]
     if countries and row.get("country") and row["country"] not in countries:
         reasons.append(f"country {row['country']} not targeted")

@@ -257,7 +257,7 @@ def score(config: Config, *, profile: str | None = None) -> Any:
             summary = run_scoring(
                 con,
                 chosen,
-                fit_min=float(config.score.get("fit_min", 0.6)),
+                fit_min=float(config.score.get("fit_min", 0.7)),
                 solvency_min=float(config.score.get("solvency_min", 0.5)),
             )
             write_snapshot(con, snapshot_path(config))
