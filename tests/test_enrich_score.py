@@ -15,7 +15,7 @@ from leadpipe.score import fit_score
 
 HOME = """<html><head><title>Northbridge Precision Engineering</title></head><body>
 <nav><a href="/contact">Contact us</a> <a href="/careers">Careers</a></nav>
-<p>Precision CNC machining for industrial customers. Over 1,200 employees,
+<p>Precision CNC machining for industrial customers. Our 1,200 employees work from
 offices in three countries.</p></body></html>"""
 CONTACT = """<html><body><h1>Contact</h1>
 <p>Call <a href="tel:+441619460958">+44 161 946 0958</a>,
@@ -34,6 +34,11 @@ def test_read_site_finds_contacts_size_and_growth():
     assert s.growth is True
     assert s.registry_ids == ["04567890"]
     assert s.distress == []
+
+
+def test_a_lower_bound_is_not_a_headcount():
+    assert read_site({"u": "<p>Over 500 people work here.</p>"}).employees is None
+    assert read_site({"u": "<p>A team of 140 people.</p>"}).employees == 140
 
 
 def test_read_site_sees_distress_notices():
