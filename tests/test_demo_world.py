@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import astuple
@@ -315,3 +316,15 @@ def test_tenders_and_buyers(big):
 def test_rejects_empty_world():
     with pytest.raises(ValueError):
         generate_world(0)
+
+
+def test_websites_state_a_headcount_close_to_the_truth(world):
+    """The home-page description names a number a size parser can read, never far off."""
+    from leadpipe.demo.views import describe
+
+    for company in world.companies:
+        text = describe(company, random.Random(company.seed))
+        numbers = [int(n.replace(",", "")) for n in re.findall(
+            r"(\d[\d,]*) (?:people|employees|staff)", text)]
+        assert len(numbers) == 1, text
+        assert 0.5 * company.employees <= numbers[0] <= 1.1 * company.employees + 5, text

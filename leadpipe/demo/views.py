@@ -149,14 +149,15 @@ def size_phrase(company: TrueCompany, rng: random.Random) -> str:
     """How a company talks about its size ("a team of 140", "over 500 people")."""
     n = company.employees
     if n < 10:
-        return rng.choice(("a small, friendly team", "a close-knit team of specialists"))
+        return rng.choice((f"a small team of {n} people", f"a close-knit team of {n} staff"))
     rounded = n if n < 60 else (round(n, -1) if n < 1000 else round(n, -2))
     style = rng.random()
     if style < 0.4:
         return f"a team of {rounded:,} people"
     if style < 0.7:
         return f"around {rounded:,} employees"
-    return f"over {employee_band(n)[0]:,} people"
+    magnitude = 10 ** (len(str(n)) - 1)
+    return f"over {n // magnitude * magnitude:,} people"  # 124 -> over 100, 45 -> over 40
 
 
 def describe(company: TrueCompany, rng: random.Random) -> str:
