@@ -77,7 +77,9 @@ under each host.
     page). Pages past the last are 404.
 
 ``<domain>`` and ``www.<domain>`` -- each company's (and buyer's) own website, source
-``website`` with the registrable domain as native id (any URL on it is accepted):
+``website`` with the registrable domain as native id (any URL on it is accepted). Sources print
+websites in many forms (``https://www.x.de/en/home``, ``x.de``, ...); the sites answer on plain
+``http://`` only (printed trailing paths ``/home``, ``/en/``, ``/index.html`` show the home page):
     ``/`` home: ``h1`` company name, ``p.lead`` description (industry words, founding year,
     size phrase such as "a team of 140" or "over 250 people", "offices in N countries"),
     ``ul.accreditations``, ``p.hiring`` with a link to ``/careers`` (some), about 40% carry

@@ -15,6 +15,15 @@ Only names and ids are computed up front; everything else a page shows (phone fo
 form, missing fields, descriptions) is derived lazily and deterministically from the record's
 own seed by the renderers, so 100,000 companies build in seconds and no page is pre-rendered.
 
+Solvency is latent: ``solvent = health > -0.75`` (about 77% of companies). What the sources
+show is driven by ``health`` with noise, so no single field gives it away but together they do
+(a naive z-score sum recovers it for ~90%; the best single field ~82%):
+headcount (website phrase, directory/expo size band, OCDS ``details.scale``), company age
+(founding year), tender awards (healthier firms win more, insolvent ones' wins are older),
+paid listings (directory premium, expo featured), accreditations, a careers page, "offices in N
+countries", the website footer's copyright year (stale sites), and for some insolvent firms an
+administration/insolvency notice or a website answering 503.
+
 Ground truth for the end-to-end test: ``truth_for_record(source, native_id)`` and
 ``is_prospect(true_id, industries, employees_min, employees_max)``.
 """
