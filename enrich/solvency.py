@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-MODEL_VERSION = "solvency-points-1"
+MODEL_VERSION = "solvency-points-2"
 
 
 @dataclass
@@ -34,30 +34,22 @@ class SolvencyEstimate:
     reasons: list[str]
 
 
-# (points, reason template) per rule; the rules are data so they can be read and tuned.
-AGE_BANDS = [
-    (20, 1.2, "trading {age} years"),
-    (10, 0.9, "trading {age} years"),
-    (5, 0.4, "trading {age} years"),
-    (2, 0.0, ""),
-    (0, -0.8, "young firm ({age} years)"),
-]
-SIZE_BANDS = [
-    (250, 1.2, "{n} employees"),
-    (50, 0.8, "{n} employees"),
-    (10, 0.3, "{n} employees"),
-    (0, -0.6, "only {n} employees"),
-]
-AWARD_POINTS = 0.9
-AWARD_MANY_POINTS = 0.4
-PAID_LISTING_POINTS = 0.5
-ACCREDITATION_POINTS = 0.35
-GROWTH_POINTS = 0.4
-OFFICES_POINTS = 0.4
-REGISTRY_POINTS = 0.2
-UNREACHABLE_POINTS = -1.2
-DISTRESS_POINTS = -4.0
-BIAS = -0.9
+# Points are log-odds contributions (about ln(odds with the signal / odds without)), so a
+# reason's size says how much it moved the estimate. Bands: (floor, points, reason template).
+AGE_BANDS = [(30, 1.0, "trading {age} years"), (20, 0.4, "trading {age} years"),
+             (10, 0.0, ""), (0, -1.5, "young firm ({age} years)")]
+SIZE_BANDS = [(100, 0.9, "{n} employees"), (10, 0.0, ""), (0, -1.1, "only {n} employees")]
+AWARD_BANDS = [(4, 2.0, "won {n} public contracts"), (3, 1.4, "won {n} public contracts"),
+               (2, 0.0, ""), (1, -0.8, "a single public contract")]
+PAID_LISTING_POINTS = 1.4
+ACCREDITATION_POINTS = 1.2
+GROWTH_POINTS = 1.0
+NO_GROWTH_POINTS = -0.6
+OFFICES_POINTS = 1.0
+REGISTRY_POINTS = 0.1
+UNREACHABLE_POINTS = -1.8
+DISTRESS_POINTS = -5.0
+BIAS = 0.6
 
 
 def estimate(signals: SolvencySignals, *, this_year: int) -> SolvencyEstimate:
@@ -70,28 +62,28 @@ def estimate(signals: SolvencySignals, *, this_year: int) -> SolvencyEstimate:
         if reason:
             reasons.append((value, f"{reason} ({value:+.1f})"))
 
+    def band(bands: list[tuple[int, float, str]], value: int, **fmt: int) -> None:
+        for floor, points_, text in bands:
+            if value >= floor:
+                add(points_, text.format(**fmt))
+                return
+
     if signals.founded and 1800 < signals.founded <= this_year:
         age = this_year - signals.founded
-        for floor, value, text in AGE_BANDS:
-            if age >= floor:
-                add(value, text.format(age=age))
-                break
+        band(AGE_BANDS, age, age=age)
     if signals.employees is not None and signals.employees >= 0:
-        for floor, value, text in SIZE_BANDS:
-            if signals.employees >= floor:
-                add(value, text.format(n=signals.employees))
-                break
+        band(SIZE_BANDS, signals.employees, n=signals.employees)
     if signals.awards_count:
-        add(AWARD_POINTS, f"won {signals.awards_count} public contract(s)")
-        if signals.awards_count >= 3:
-            add(AWARD_MANY_POINTS, "repeat public supplier")
+        band(AWARD_BANDS, signals.awards_count, n=signals.awards_count)
     if signals.paid_listing:
         add(PAID_LISTING_POINTS, "pays for a premium listing")
     if signals.accreditations:
-        n = min(signals.accreditations, 2)
-        add(ACCREDITATION_POINTS * n, f"{signals.accreditations} accreditation(s)")
-    if signals.growth:
-        add(GROWTH_POINTS, "website advertises jobs")
+        add(ACCREDITATION_POINTS, f"{signals.accreditations} accreditation(s)")
+    if signals.website_status == "ok":
+        if signals.growth:
+            add(GROWTH_POINTS, "website advertises jobs")
+        else:
+            add(NO_GROWTH_POINTS, "no jobs on its website")
     if signals.offices_countries and signals.offices_countries > 1:
         add(OFFICES_POINTS, f"offices in {signals.offices_countries} countries")
     if signals.has_registry_id:
