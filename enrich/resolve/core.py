@@ -8,6 +8,7 @@ clearly different names never link) -> clustering that resists chaining -> stabl
 from __future__ import annotations
 
 import os
+import resource
 import time
 from dataclasses import dataclass, field
 
@@ -78,6 +79,7 @@ def _checkpoint(stats: dict, stage: str) -> None:
     """Hand freed Arrow memory back to the OS and note the resident size after a stage."""
     pa.default_memory_pool().release_unused()
     stats[f"rss_mb_{stage}"] = round(_rss_mb())
+    stats[f"peak_mb_{stage}"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _rules(
@@ -225,6 +227,9 @@ def resolve(
         sim = np.concatenate([sim, xsim])
         weight = np.concatenate([weight, xweight])
         linkable = np.concatenate([linkable, xlink])
+    feats.release()
+    del sessions, extra
+    pa.default_memory_pool().release_unused()
     labels = cluster(n, i, j, weight, linkable, settings.link_weight, settings.unscored_weight)
     stats["t_cluster"] = time.perf_counter() - t
     _checkpoint(stats, "cluster")

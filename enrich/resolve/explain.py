@@ -35,10 +35,11 @@ def explain_pairs(
     sel: np.ndarray,
 ) -> pa.Array:
     """Explanation strings for the pairs at positions ``sel``."""
-    parts = []
+    joined = None  # joined one part at a time, so only two string columns live at once
+    null = pa.scalar(None, pa.string())
     for comp in comparisons:
         lv = levels[comp.field][sel].astype(np.int64)
-        missing = lv < 0
+        missing = pa.array(lv < 0)
         if comp.method == "name":
             score = pc.cast(pa.array(np.round(sim[sel].astype(np.float64), 2)), pa.string())
             txt = pc.binary_join_element_wise("name ", score, "")
@@ -46,8 +47,12 @@ def explain_pairs(
         else:
             table = pa.array(level_labels(comp), pa.string())
             txt = pc.take(table, pa.array(np.maximum(lv, 0)))
-        parts.append(pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), txt))
-    joined = join_skip_nulls(parts, " + ")
+        txt = pc.if_else(missing, null, txt)
+        joined = txt if joined is None else join_skip_nulls([joined, txt], " + ")
+        joined = pc.if_else(pc.equal(joined, ""), null, joined)
+    if joined is None:
+        joined = pa.nulls(len(sel), pa.string())
+    joined = pc.fill_null(joined, "no field to compare")
     w = weight[sel]
     wtxt = pc.cast(pa.array(np.round(np.where(np.isfinite(w), w, 0.0), 1)), pa.string())
     out = pc.binary_join_element_wise(joined, wtxt, "; weight ")

@@ -27,6 +27,14 @@ class Features:
     _codes: dict[str, np.ndarray] = field(default_factory=dict)
     _objects: dict[str, np.ndarray] = field(default_factory=dict)
 
+    def release(self, keep_codes: tuple[str, ...] = ()) -> None:
+        """Drop what comparisons no longer need (memory), keeping the named code columns."""
+        self.cols.clear()
+        self._objects.clear()
+        for key in list(self._codes):
+            if key not in keep_codes:
+                del self._codes[key]
+
     def codes(self, name: str) -> np.ndarray:
         """int32 codes, equal values -> equal codes, null -> -1 (in value order for names)."""
         if name not in self._codes:
