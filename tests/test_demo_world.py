@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 import re
 import statistics
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from dataclasses import astuple
+from pathlib import Path
 
 import phonenumbers
 import pytest
@@ -328,3 +332,32 @@ def test_websites_state_a_headcount_close_to_the_truth(world):
             r"(\d[\d,]*) (?:people|employees|staff)", text)]
         assert len(numbers) == 1, text
         assert 0.5 * company.employees <= numbers[0] <= 1.1 * company.employees + 5, text
+
+
+_DIGEST = """
+import hashlib
+from leadpipe.demo.server import respond
+from leadpipe.demo.world import generate_world, SOURCE_EXPO
+w = generate_world(200, 5)
+h = hashlib.sha256()
+for c in w.companies + w.buyers:
+    h.update(repr((c.name, c.phone, c.domain, c.employees, c.solvent, c.contacts)).encode())
+slug = w.records[SOURCE_EXPO][7].native_id
+for host, path in [("tenders.demo.leadpipe.test", "/api/releases?page=3"),
+                   ("expo.demo.leadpipe.test", "/exhibitors/" + slug),
+                   ("directory.demo.leadpipe.test", "/search?page=2")]:
+    h.update(respond(w, host, path)[2])
+print(h.hexdigest())
+"""
+
+
+def test_deterministic_across_processes_and_hash_seeds():
+    """The server and the checking test run in different processes: same world in both."""
+    root = Path(__file__).resolve().parent.parent
+    digests = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(root)}
+        out = subprocess.run([sys.executable, "-c", _DIGEST], env=env, cwd=root, check=True,
+                             capture_output=True, text=True, timeout=120)
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
