@@ -455,7 +455,7 @@ class _Gen:
             if first == second:
                 second = "Jaya" if first != "Jaya" else "Maju"
             return f"{first} {second} {noun}"
-        stem = _choice(rng, W.STEM_PREFIX) + _choice(rng, W.STEM_SUFFIX)
+        stem = _stem(_choice(rng, W.STEM_PREFIX), _choice(rng, W.STEM_SUFFIX))
         if pattern < 0.30:
             return f"{stem} {noun}"
         if pattern < 0.60:
@@ -578,6 +578,11 @@ _DOMAIN_ABBR = {
 }
 
 
+def _stem(prefix: str, suffix: str) -> str:
+    """Join a place-name stem without doubled letters at the seam (Queens+shire -> Queenshire)."""
+    return prefix + (suffix[1:] if prefix[-1] == suffix[0] else suffix)
+
+
 def _choice(rng: random.Random, seq):
     """``rng.choice`` without its overhead (this loop runs millions of times at 100k)."""
     return seq[int(rng.random() * len(seq))]
@@ -643,11 +648,12 @@ def _make_company(g: _Gen, idx: int, twin_of: TrueCompany | None, building_of: T
     else:
         city = _choice(rng, cities)
 
-    if twin_of is not None and twin_of.country != country:
-        base = twin_of.base_name  # same name, another country (a different legal entity)
-        g.names.add(f"{base.casefold()}|{country}")
+    if twin_of is not None and (twin_of.country != country or country == "US"):
+        # same name, another country -- or another US state, whose registries do not know of
+        # each other: a different legal entity all the same
+        base = twin_of.base_name
     elif twin_of is not None:
-        # same country: registries refuse identical names, so a near-same one.
+        # same country: the national registry refuses identical names, so a near-same one.
         suffix = _choice(rng, (f"({city[0]})", city[0], "Services", "Holdings", "UK" if
                              country == "GB" else "Group"))
         base = f"{twin_of.base_name} {suffix}"
@@ -744,7 +750,7 @@ def _make_buyers(g: _Gen, count: int) -> list[TrueCompany]:
             county = f"{_choice(rng, ('Bandar', 'Kota', 'Seri', 'Taman'))} " \
                      f"{_choice(rng, W.STEM_MY)} {_choice(rng, ('Baru', 'Utama', 'Indah', 'Jaya'))}"
         else:
-            county = _choice(rng, W.STEM_PREFIX) + _choice(rng, W.STEM_SUFFIX)
+            county = _stem(_choice(rng, W.STEM_PREFIX), _choice(rng, W.STEM_SUFFIX))
         place = city[0] if rng.random() < 0.4 else county
         name = pattern.format(place=place, county=county)
         if name in seen:
@@ -822,13 +828,13 @@ def _make_tenders(g: _Gen, world: World) -> None:
     number = 0
 
     def new_tender(buyer_rec: SourceRecord, cpv_index: int, published: int, status: str,
-                   amount: float) -> Tender:
+                   amount: float, max_days: int = 60) -> Tender:
         nonlocal number
         number += 1
         used_buyers.add(buyer_rec.native_id)
         buyer = world.entity(buyer_rec.true_id)
-        # deadline at noon, 21-60 days after publication
-        deadline = (published // 1440 + 21 + int(rand() * 40)) * 1440 + 720
+        # deadline at noon, 21 to max_days days after publication
+        deadline = (published // 1440 + 21 + int(rand() * (max_days - 20))) * 1440 + 720
         return Tender(number, buyer_rec, buyer.city, cpv_index, amount, buyer.currency,
                       published, deadline, status, [], rng.getrandbits(32))
 
@@ -844,12 +850,14 @@ def _make_tenders(g: _Gen, world: World) -> None:
         for _ in range(wins):
             award_day = _TODAY_MIN // 1440 - lo - int(rand() * (hi - lo))
             award_at = award_day * 1440 + 420 + 5 * int(rand() * 132)  # 07:00-17:55
-            published = (award_day - 45 - int(rand() * 105)) * 1440 + 420 + 5 * int(rand() * 132)
+            gap = 45 + int(rand() * 105)  # publication to award, in days
+            published = (award_day - gap) * 1440 + 420 + 5 * int(rand() * 132)
             amount = round(math.exp(rng.gauss(10.5 + 0.35 * size, 0.9)), -2)
             buyer_rec = home[int(rand() * len(home))] if rand() < 0.85 else \
                 buyer_recs[int(rand() * len(buyer_recs))]
             tender = new_tender(buyer_rec, choices[int(rand() * len(choices))], published,
-                                "complete", round(amount * (0.9 + 0.4 * rand()), -2))
+                                "complete", round(amount * (0.9 + 0.4 * rand()), -2),
+                                max_days=min(60, gap - 7))
             winners = [rec]
             if rand() < 0.12 and len(peers) > 1:
                 other = peers[int(rand() * len(peers))]
