@@ -36,6 +36,10 @@ JOBS = {
 HOME_PATHS = frozenset({"/", "/index.html", "/home", "/en/", "/en", "/en/home"})
 
 
+def _positions(n: int) -> str:
+    return f"{n} open position{'s' if n != 1 else ''}"
+
+
 def contact_path(company: TrueCompany) -> str:
     """German sites put the legal details on an Impressum page."""
     return "/imprint" if company.country == "DE" else "/contact"
@@ -117,12 +121,9 @@ def home(company: TrueCompany) -> str:
         items = "".join(f"<li>{e(a)}</li>" for a in company.accreditations)
         paragraphs.append("    <h2>Quality and accreditations</h2>\n"
                           f'    <ul class="accreditations">{items}</ul>')
-    if company.offices_countries > 1:
-        paragraphs.append(f"    <p>Today we have offices in {company.offices_countries} "
-                          "countries.</p>")
     if company.has_careers:
         paragraphs.append('    <p class="hiring">We are growing! <a href="/careers">'
-                          f"Join our team</a> – {company.open_positions} open positions.</p>")
+                          f"Join our team</a> – {_positions(company.open_positions)}.</p>")
     paragraphs.append(f'    <p>Get in touch: <a href="{contact_path(company)}">contact us</a>.</p>')
     body = (f'    <section class="hero" id="about"><h1>{e(company.base_name)}</h1></section>\n'
             + "\n".join(paragraphs))
@@ -176,7 +177,7 @@ def careers(company: TrueCompany) -> str:
         for _ in range(company.open_positions)
     )
     body = (f"    <h1>Careers at {e(company.base_name)}</h1>\n"
-            f"    <p>{company.open_positions} open positions.</p>\n"
+            f"    <p>{_positions(company.open_positions)}.</p>\n"
             f'    <ul class="jobs">{items}\n    </ul>')
     return _page(company, "Careers", body)
 

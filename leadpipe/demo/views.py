@@ -61,10 +61,20 @@ PRODUCTS: dict[str, tuple[str, ...]] = {
     "public_sector": ("local public services", "highways and transport", "social care",
                       "waste collection", "hospital services"),
 }
-MARKETS = ("the automotive industry", "aerospace manufacturers", "food and drink producers",
-           "rail operators", "the energy sector", "medical device makers", "construction firms",
-           "retailers", "the public sector", "pharmaceutical companies",
-           "marine and offshore operators", "farms and agricultural businesses")
+_B2B = ("the automotive industry", "aerospace manufacturers", "food and drink producers",
+        "rail operators", "the energy sector", "medical device makers", "construction firms",
+        "retailers", "the public sector", "pharmaceutical companies",
+        "marine and offshore operators", "farms and agricultural businesses")
+MARKETS: dict[str, tuple[str, ...]] = {
+    "manufacturing": _B2B, "logistics": _B2B, "energy": _B2B, "construction": _B2B,
+    "software": _B2B, "finance": _B2B,
+    "retail": ("trade and retail customers", "businesses and households", "schools and offices"),
+    "hospitality": ("business travellers and event organisers", "corporate clients",
+                    "weddings, conferences and private guests"),
+    "healthcare": ("hospitals, clinics and care homes", "patients and care providers",
+                   "the NHS and private healthcare"),
+    "public_sector": ("local residents",),
+}
 
 
 @dataclass(slots=True)
@@ -166,7 +176,8 @@ def describe(company: TrueCompany, rng: random.Random) -> str:
     a = products[int(rng.random() * len(products))]
     b = products[int(rng.random() * len(products))]
     what = a if a == b else f"{a} and {b}"
-    market = MARKETS[int(rng.random() * len(MARKETS))]
+    markets = MARKETS[company.industry]
+    market = markets[int(rng.random() * len(markets))]
     name = company.base_name
     if company.kind == "buyer":
         return (f"{name} is a public body responsible for {what} in {company.city} and the "
@@ -178,7 +189,7 @@ def describe(company: TrueCompany, rng: random.Random) -> str:
     parts = [f"{name} {verbs[company.industry]} {what} for {market}."]
     age = WORLD_TODAY.year - company.founded
     if age >= 5:
-        parts.append(f"Founded in {company.founded}, we now employ "
+        parts.append(f"Founded in {company.founded}, we now have "
                      f"{size_phrase(company, rng)} in {company.city}.")
     else:
         parts.append(f"We are {size_phrase(company, rng)} based in {company.city}.")

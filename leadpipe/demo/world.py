@@ -696,6 +696,8 @@ def _make_company(g: _Gen, idx: int, twin_of: TrueCompany | None, building_of: T
         r = rng.random()
         website_state = "administration" if r < 0.16 else ("unreachable" if r < 0.24 else "ok")
         site_updated = WORLD_TODAY.year - (0 if rng.random() < 0.3 else _randint(rng, 1, 5))
+    if website_state == "administration":  # administrators do not recruit
+        has_careers, open_positions = False, 0
 
     return TrueCompany(
         true_id=f"C{idx:06d}",
