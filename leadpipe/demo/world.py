@@ -818,9 +818,10 @@ def _make_tenders(g: _Gen, world: World) -> None:
     rand = rng.random
     cpv_for = _cpv_by_industry()
     suppliers = [r for r in world.records[SOURCE_TENDERS] if r.role == "supplier"]
-    by_industry: dict[str, list[SourceRecord]] = {}
+    peers_of: dict[tuple[str, str], list[SourceRecord]] = {}  # (industry, country)
     for rec in suppliers:
-        by_industry.setdefault(world.entity(rec.true_id).industry, []).append(rec)
+        company = world.entity(rec.true_id)
+        peers_of.setdefault((company.industry, company.country), []).append(rec)
     buyer_recs = [r for r in world.records[SOURCE_TENDERS] if r.role == "buyer"]
     buyers_by_country: dict[str, list[SourceRecord]] = {}
     for rec in buyer_recs:
@@ -845,7 +846,7 @@ def _make_tenders(g: _Gen, world: World) -> None:
         company = world.entity(rec.true_id)
         wins = min(1 + _poisson(rng, max(0.05, 1.0 + 1.1 * company.health)), 12)
         choices = cpv_for[company.industry]
-        peers = by_industry[company.industry]
+        peers = peers_of[(company.industry, company.country)]  # consortium partners
         size = math.log(company.employees + 1)
         home = buyers_by_country.get(company.country) or buyer_recs
         lo, hi = (5, 1100) if company.solvent else (200, 1400)
