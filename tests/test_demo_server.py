@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import extruct
@@ -311,3 +312,14 @@ def test_server_counts_requests_and_private_hits(world):
         assert srv.private_hits == [f"http://{DIRECTORY_HOST}/private/account"]
         assert srv.requests[(EXPO_HOST, 200)] == 1
         assert srv.requests[(EXPO_HOST, 404)] == 1
+
+
+def test_since_accepts_offsets_encoded_or_not(world, client):
+    moment = world.tenders[len(world.tenders) // 3].release_date  # naive UTC
+    utc = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    local = (moment + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S")
+    by_utc = client.get(TENDERS_START_URL, params={"since": utc}).json()
+    encoded = client.get(TENDERS_START_URL, params={"since": local + "+02:00"}).json()
+    raw = client.get(f"{TENDERS_START_URL}?since={local}+02:00").json()
+    assert by_utc["releases"][0]["date"] == utc
+    assert encoded["releases"] == by_utc["releases"] == raw["releases"]

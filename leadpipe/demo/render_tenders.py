@@ -20,7 +20,7 @@ class BadRequest(ValueError):
 
 def parse_date(value: str, end_of_day: bool = False) -> datetime:
     """An ISO date or date-time as naive UTC (a bare date at 00:00:00, or 23:59:59)."""
-    text = value.strip()
+    text = value.strip().replace(" ", "+")  # an unencoded "+02:00" arrives as " 02:00"
     try:
         if len(text) == 10:
             moment = datetime.fromisoformat(text)
