@@ -79,6 +79,7 @@ def classify(
         return IndustryGuess(None, 0.0, "no industry words found")
     best = max(scores, key=lambda k: (scores[k], k))
     confidence = scores[best] / sum(scores.values())
-    reason = "; ".join(f"{where}: {', '.join(sorted(words)[:3])}"
-                       for where, words in evidence[best].items())
+    # The two strongest places, two words each: a reason a salesperson reads at a glance.
+    reason = "; ".join(f"{where}: {', '.join(sorted(words)[:2])}"
+                       for where, words in list(evidence[best].items())[:2])
     return IndustryGuess(best, round(confidence, 3), reason)

@@ -55,11 +55,27 @@ def name_similarity(
     return sim, subset
 
 
+def _is_abbreviation(short: str, long: str) -> bool:
+    """'hdgs' of 'holdings', 'itnl' of 'international': same first letter, letters in order."""
+    if len(short) < 2 or short[0] != long[0]:
+        return False
+    pos = 0
+    for ch in short[1:]:
+        pos = long.find(ch, pos + 1)
+        if pos < 0:
+            return False
+    return True
+
+
 def _word_matches(word: str, others: set[str]) -> bool:
+    """A typo, prefix or abbreviation of one of ``others``."""
     for o in others:
         if o.startswith(word) or word.startswith(o):
             return True
         if fuzz.ratio(word, o) >= 70:
+            return True
+        short, long_ = (word, o) if len(word) < len(o) else (o, word)
+        if _is_abbreviation(short, long_):
             return True
     return False
 
@@ -100,13 +116,16 @@ def _name(feats: Features, comp: Comparison, i: np.ndarray, j: np.ndarray,
         levels[hit] = k
     # "Acme Trading" vs "Acme Automation": each name has a word the other lacks -> different.
     # Only where it can matter: pairs with some agreement beyond the name.
-    check = (levels > 0) & (levels < len(comp.levels) - 1) & ~subset
+    fuzzy_levels = [k for k, lv in enumerate(comp.levels) if lv.threshold is not None]
+    check = (levels > 0) & (levels <= max(fuzzy_levels, default=0)) & ~subset
     if evidence is not None:
         check &= evidence
     check = np.flatnonzero(check)
     if len(check):
         clash = distinct_words(names[i[check]], names[j[check]])
-        levels[check[clash]] = len(comp.levels) - 1
+        labels = [lv.label for lv in comp.levels]
+        other = labels.index("other words") if "other words" in labels else len(labels) - 1
+        levels[check[clash]] = other
     # "Unit 1 Trading" vs "Unit 2 Trading": different numbers in the names are different firms
     nums = feats.codes("name_numbers")
     na, nb = nums[i], nums[j]

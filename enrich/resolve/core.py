@@ -82,6 +82,25 @@ def _checkpoint(stats: dict, stage: str) -> None:
     stats[f"peak_mb_{stage}"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
+def _evidence_count(
+    levels: dict[str, np.ndarray], contrib: dict[str, np.ndarray], settings: ResolveSettings
+) -> np.ndarray:
+    """How many fields beyond the name agree, each worth ``min_evidence_weight`` or more."""
+    n = len(next(iter(levels.values()))) if levels else 0
+    groups: dict[str, np.ndarray] = {}
+    for comp in settings.comparisons:
+        if comp.evidence:
+            lv = levels[comp.field]
+            top = settings.street_strong_level if comp.method == "street" else 0
+            worth = contrib[comp.field] >= settings.min_evidence_weight
+            hit = (lv >= 0) & (lv <= top) & worth
+            groups[comp.evidence] = groups.get(comp.evidence, np.zeros(n, bool)) | hit
+    count = np.zeros(n, np.int8)
+    for hit in groups.values():
+        count += hit
+    return count
+
+
 def _rules(
     levels: dict[str, np.ndarray], contrib: dict[str, np.ndarray], settings: ResolveSettings
 ) -> np.ndarray:
@@ -90,17 +109,16 @@ def _rules(
     An agreement only counts as evidence when it is worth ``min_evidence_weight``: a
     switchboard number shared by hundreds of records is not."""
     n = len(next(iter(levels.values()))) if levels else 0
-    strong = np.zeros(n, bool)
-    for comp in settings.comparisons:
-        if comp.strong:
-            lv = levels[comp.field]
-            top = settings.street_strong_level if comp.method == "street" else 0
-            worth = contrib[comp.field] >= settings.min_evidence_weight
-            strong |= (lv >= 0) & (lv <= top) & worth
+    count = _evidence_count(levels, contrib, settings)
     ident = levels.get("identifier", np.full(n, -1, np.int8)) == 0
     name = levels.get("name", np.full(n, -1, np.int8))
     name_ok = (name >= 0) & (name <= settings.name_min_level)
-    return strong & (name_ok | ident)
+    labels = settings.comparison("name").labels if any(
+        c.field == "name" for c in settings.comparisons) else []
+    if "other words" in labels:
+        name_ok |= (name == labels.index("other words")) & (
+            count >= settings.other_words_evidence)
+    return (count > 0) & (name_ok | ident)
 
 
 def _missing_pairs(
@@ -203,6 +221,8 @@ def resolve(
     params = estimate(feats, levels, settings, sessions)
     weight, contrib = score_pairs(params, settings, feats, levels, i)
     linkable = _rules(levels, contrib, settings)
+    evidence = _evidence_count(levels, contrib, settings)
+    del contrib
     if len(mi) or len(ci):
         code = i * n + j
         must = np.isin(code, mi * n + mj)
@@ -222,6 +242,7 @@ def resolve(
         xlevels, xsim = compare_pairs(feats, settings.comparisons, xi, xj)
         xweight, xcontrib = score_pairs(params, settings, feats, xlevels, xi)
         xlink = _rules(xlevels, xcontrib, settings)
+        evidence = np.concatenate([evidence, _evidence_count(xlevels, xcontrib, settings)])
         i, j = np.concatenate([i, xi]), np.concatenate([j, xj])
         levels = {k: np.concatenate([levels[k], xlevels[k]]) for k in levels}
         sim = np.concatenate([sim, xsim])
@@ -244,7 +265,14 @@ def resolve(
     t = time.perf_counter()
     links = _links(rids, company, labels, i, j, weight, levels, sim, settings)
     same = labels[i] == labels[j]
-    rev = np.flatnonzero(~same & (weight >= settings.review_weight) & np.isfinite(weight))
+    # uncertain: not linked, yet a name that is not clearly different or two agreeing fields
+    # beyond the name (same building and same phone under another name: a rename, or not?)
+    name_lv = levels.get("name", np.full(len(i), -1, np.int8))
+    n_name = next((len(c.levels) for c in settings.comparisons if c.field == "name"), 1)
+    near = (name_lv >= 0) & (name_lv < n_name - 1)
+    plausible = (near & (evidence > 0)) | (evidence >= 2)
+    rev = np.flatnonzero(~same & plausible & (weight >= settings.review_weight)
+                         & np.isfinite(weight))
     review = pa.table({
         "record_id_l": pc.take(rids, pa.array(i[rev])),
         "record_id_r": pc.take(rids, pa.array(j[rev])),

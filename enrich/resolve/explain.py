@@ -43,6 +43,11 @@ def explain_pairs(
         if comp.method == "name":
             score = pc.cast(pa.array(np.round(sim[sel].astype(np.float64), 2)), pa.string())
             txt = pc.binary_join_element_wise("name ", score, "")
+            labels = [x.label for x in comp.levels]
+            other_words = lv == (labels.index("other words") if "other words" in labels
+                                 else -99)
+            txt = pc.if_else(pa.array(other_words),
+                             pc.binary_join_element_wise(txt, " but other words", ""), txt)
             txt = pc.if_else(pa.array(lv == 0), "name exact", txt)
         else:
             table = pa.array(level_labels(comp), pa.string())

@@ -31,7 +31,13 @@ class Comparison:
     method: str
     levels: tuple[Level, ...]
     tf: bool = False
-    strong: bool = False  # agreement here counts as evidence beyond the name
+    # agreement here is evidence beyond the name; fields of one group count once together
+    # (street and postcode are one address, website and e-mail one web presence)
+    evidence: str | None = None
+
+    @property
+    def strong(self) -> bool:
+        return self.evidence is not None
 
     @property
     def labels(self) -> list[str]:
@@ -61,18 +67,19 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
             Level("very similar", 0.25, 1e-5, 0.94),
             Level("similar", 0.12, 1e-4, 0.85),
             Level("subset", 0.05, 5e-4, 1.0),
+            Level("other words", 0.02, 1e-4),
             Level("different", 0.03, 1.0),
         ),
         tf=True,
     ),
     Comparison("phone", "exact", (Level("same", 0.85, 1e-5), Level("different", 0.15)),
-               tf=True, strong=True),
+               tf=True, evidence="phone"),
     Comparison("domain", "exact", (Level("same", 0.9, 1e-5), Level("different", 0.1)),
-               tf=True, strong=True),
+               tf=True, evidence="web"),
     Comparison("identifier", "exact", (Level("same", 0.97, 1e-6), Level("different", 0.03)),
-               strong=True),
+               evidence="registry"),
     Comparison("email", "exact", (Level("same", 0.7, 1e-6), Level("different", 0.3)),
-               strong=True),
+               evidence="web"),
     Comparison(
         "street",
         "street",
@@ -82,10 +89,10 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
             Level("same number", 0.08, 5e-3),
             Level("different", 0.10),
         ),
-        strong=True,
+        evidence="address",
     ),
     Comparison("postcode", "exact", (Level("same", 0.85, 1e-3), Level("different", 0.15)),
-               strong=True),
+               evidence="address"),
     Comparison("city", "city", (Level("same", 0.8, 0.05), Level("different", 0.2))),
     Comparison("legal_form", "exact", (Level("same", 0.8, 0.4), Level("different", 0.2))),
 )
@@ -117,8 +124,11 @@ class ResolveSettings:
     blocking: tuple[BlockingKey, ...] = DEFAULT_BLOCKING
     link_weight: float = 4.0
     review_weight: float = 0.0
-    # the name must reach this level index or better unless a registry id agrees
+    # the name must reach this level index or better unless a registry id agrees ...
     name_min_level: int = 3
+    # ... or, for a similar name with other words ("Acme Svbs" / "Acme Services"), this many
+    # independent agreements beyond the name (phone, web, address, registry)
+    other_words_evidence: int = 3
     # an agreement counts as evidence beyond the name only when worth this many bits
     min_evidence_weight: float = 5.0
     # a street agreement at this level index or better counts as evidence beyond the name
