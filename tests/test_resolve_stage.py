@@ -141,3 +141,27 @@ def test_review_band_is_written(con):
     assert ids["n-1"] != ids["d-2"]  # same building and phone, different name
     pairs = con.execute("SELECT record_id_l, record_id_r, explanation FROM review_pairs").fetchall()
     assert any({a, b} == {"d-2", "n-1"} and "weight" in e for a, b, e in pairs)
+
+
+def test_a_shrinking_company_keeps_its_id(con):
+    run_resolution(con)
+    before = _ids(con)
+    con.execute("DELETE FROM source_records WHERE record_id = 'e-1'")
+    run_resolution(con)
+    after = _ids(con)
+    assert "e-1" not in after and after["t-1"] == before["t-1"]
+    assert con.execute("SELECT record_count FROM companies WHERE company_id = ?",
+                       [before["t-1"]]).fetchone() == (1,)
+
+
+def test_a_split_keeps_the_id_with_the_oldest_member(con, tmp_path):
+    run_resolution(con)
+    before = _ids(con)
+    path = tmp_path / "decisions.csv"
+    path.write_text("record_id_l,record_id_r,decision\ne-1,t-1,cannot_link\n")
+    run_resolution(con, decisions_path=path)
+    after = _ids(con)
+    import hashlib
+    assert after["t-1"] == before["t-1"]  # t-1 is the oldest member
+    assert after["e-1"] == "c" + hashlib.sha1(b"e-1").hexdigest()[:12]
+    assert con.execute("SELECT count(*) FROM company_redirects").fetchone()[0] == 0

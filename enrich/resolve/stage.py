@@ -43,6 +43,7 @@ class ResolveSummary:
     review_pairs: int = 0
     seconds: float = 0.0
     stats: dict = field(default_factory=dict)
+    model: dict = field(default_factory=dict)  # the learned m/u/weights per comparison level
 
     def __str__(self) -> str:
         return (f"{self.records} records -> {self.companies} companies "
@@ -240,4 +241,5 @@ def run_resolution(
         review_pairs=review.num_rows,
         seconds=time.perf_counter() - t0,
         stats=res.stats,
+        model=res.params.as_dict() if res.params is not None else {},
     )
