@@ -85,7 +85,7 @@ def read_site(pages: dict[str, str]) -> SiteSignals:
     signals = SiteSignals(status="ok" if pages else "none", pages=list(pages))
     texts, emails, phones = [], [], []
     for html in pages.values():
-        soup = BeautifulSoup(html, "html.parser")
+        soup = BeautifulSoup(html, "lxml")
         for a in soup.select('a[href^="mailto:"]'):
             emails.append(a["href"][7:].split("?")[0].strip())
         for a in soup.select('a[href^="tel:"]'):
@@ -125,7 +125,7 @@ def read_site(pages: dict[str, str]) -> SiteSignals:
 
 def contact_links(base_url: str, html: str) -> list[str]:
     """Links on the same host that look like contact / imprint / about pages."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(html, "lxml")
     host = urlparse(base_url).netloc
     out = []
     for a in soup.find_all("a", href=True):

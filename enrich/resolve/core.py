@@ -206,7 +206,9 @@ def resolve(
     mi, mj = _decision_pairs(rids, decisions.must_link)
     ci, cj = _decision_pairs(rids, decisions.cannot_link)
     if len(mi) or len(ci):
-        code = np.unique(np.concatenate([i * n + j, mi * n + mj, ci * n + cj]))
+        old = i * n + j
+        code = np.unique(np.concatenate([old, mi * n + mj, ci * n + cj]))
+        sessions = {k: np.searchsorted(code, old[v]) for k, v in sessions.items()}
         i, j = code // n, code % n
     stats["pairs"] = len(i)
     stats["t_blocking"] = time.perf_counter() - t

@@ -178,8 +178,6 @@ def run_resolution(
     decisions = load_decisions(decisions_path)
     records = _read_records(con)
     previous = _previous(con)
-    if records.num_rows == 0:
-        return ResolveSummary()
     res = resolve(records, previous=previous, decisions=decisions, settings=settings)
     links = res.links.append_column(
         "linked_at", pa.array(np.full(res.links.num_rows, np.datetime64("now", "us")),
