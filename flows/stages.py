@@ -23,6 +23,25 @@ def _config(config_path: str | None) -> Config:
     return load_config(config_path)
 
 
+def writer_slot():
+    """The one-writer slot; the global concurrency limit is created on first use."""
+    ensure_writer_limit()
+    return concurrency(WRITER_SLOT, occupy=1, strict=False)
+
+
+def ensure_writer_limit(name: str = WRITER_SLOT) -> None:
+    """One warehouse writer at a time: a global concurrency limit of 1 (created if missing)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+
+
 @task(name="crawl-source", retries=0)
 def crawl_source(
     config_path: str | None,
@@ -95,7 +114,7 @@ class _fixed:
 @flow(name="load")
 def load_flow(config_path: str | None = None) -> dict:
     """Load new landing files into the warehouse (idempotent)."""
-    with concurrency(WRITER_SLOT, occupy=1, strict=False):
+    with writer_slot():
         summary = stages.load(_config(config_path))
     logger = get_run_logger()
     for error in summary.errors[:20]:
@@ -112,7 +131,7 @@ def load_flow(config_path: str | None = None) -> dict:
 @flow(name="resolve")
 def resolve_flow(config_path: str | None = None) -> dict:
     """Merge source records into companies with stable ids."""
-    with concurrency(WRITER_SLOT, occupy=1, strict=False):
+    with writer_slot():
         summary = stages.resolve(_config(config_path))
     return dict(vars(summary)) if hasattr(summary, "__dict__") else {"summary": str(summary)}
 
@@ -129,7 +148,7 @@ def enrich_flow(
             if proxy is None
             else _fixed(proxy)
         ) as via,
-        concurrency(WRITER_SLOT, occupy=1, strict=False),
+        writer_slot(),
     ):
         summary = stages.enrich(config, proxy=via or None, fetch=fetch_websites)
     return dict(vars(summary))
@@ -138,7 +157,7 @@ def enrich_flow(
 @flow(name="score")
 def score_flow(profile: str | None = None, config_path: str | None = None) -> dict:
     """Fit and solvency scores, funnel stage and reasons, for an ICP profile."""
-    with concurrency(WRITER_SLOT, occupy=1, strict=False):
+    with writer_slot():
         summary = stages.score(_config(config_path), profile=profile)
     return dict(vars(summary))
 

@@ -40,18 +40,14 @@ def _summary(csv_path: Path, warehouse: Path) -> None:
     console.print(table)
     with csv_path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))[:8]
-    top = Table(title="top prospects")
-    for col in ("name", "country", "industry", "fit", "solvency", "reasons"):
-        top.add_column(col, overflow="fold", max_width=60 if col == "reasons" else None)
+    top = Table(title="top prospects", expand=False)
+    top.add_column("name", max_width=28, overflow="ellipsis", no_wrap=True)
+    top.add_column("fit", justify="right", min_width=4)
+    top.add_column("solv.", justify="right", min_width=5)
+    top.add_column("why", overflow="ellipsis", no_wrap=True, ratio=1)
     for row in rows:
-        top.add_row(
-            row["name"],
-            row["country"],
-            row["industry"],
-            row["fit"],
-            row["solvency"],
-            row["reasons"][:160],
-        )
+        why = "; ".join(row["reasons"].split("; ")[:2])
+        top.add_row(f"{row['name']} ({row['country']})", row["fit"], row["solvency"], why)
     console.print(top)
     console.print(f"[bold green]prospects CSV:[/] {csv_path}")
 
@@ -125,9 +121,9 @@ def serve(
 
     from flows.pipeline import pipeline_flow
     from flows.stages import (
-        WRITER_SLOT,
         crawl_flow,
         enrich_flow,
+        ensure_writer_limit,
         export_flow,
         load_flow,
         resolve_flow,
@@ -137,25 +133,13 @@ def serve(
     cfg = get_config(config)
     schedule = cron or cfg.section("schedule").get("pipeline_cron")
     params = {"config_path": str(cfg.source)} if config else {}
-    _ensure_writer_limit(WRITER_SLOT)
+    ensure_writer_limit()
     deployments = [pipeline_flow.to_deployment(name="leadpipe", cron=schedule, parameters=params)]
     deployments += [
         f.to_deployment(name="leadpipe", parameters=params)
         for f in (crawl_flow, load_flow, resolve_flow, enrich_flow, score_flow, export_flow)
     ]
     prefect_serve(*deployments)
-
-
-def _ensure_writer_limit(name: str) -> None:
-    """One warehouse writer at a time: a global concurrency limit of 1 (created if missing)."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-
-    with get_client(sync_client=True) as client:
-        try:
-            client.read_global_concurrency_limit_by_name(name)
-        except Exception:  # noqa: BLE001 - not found: create it
-            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
 
 
 def register(app: typer.Typer) -> None:
