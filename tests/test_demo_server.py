@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -260,11 +261,12 @@ def test_stop_and_restart_free_the_port(world):
         again.stop()
 
 
-def test_demo_server_command_serves_until_stopped():
+def test_demo_server_command_serves_until_stopped(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    truth = tmp_path / "truth.csv"
     proc = subprocess.Popen(
         [sys.executable, "-m", "leadpipe.cli", "demo-server", "--companies", "60", "--seed",
-         "2", "--port", "0"],
+         "2", "--port", "0", "--truth", str(truth)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT,
     )
     try:
@@ -283,6 +285,12 @@ def test_demo_server_command_serves_until_stopped():
             package = c.get(TENDERS_START_URL).json()
         assert package["releases"]
         assert json.dumps(package)
+        world = generate_world(60, 2)
+        with truth.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == len(world.companies) + len(world.buyers)
+        assert rows[0]["true_id"] == world.companies[0].true_id
+        assert rows[0]["solvent"] == str(world.companies[0].solvent)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -323,3 +331,10 @@ def test_since_accepts_offsets_encoded_or_not(world, client):
     raw = client.get(f"{TENDERS_START_URL}?since={local}+02:00").json()
     assert by_utc["releases"][0]["date"] == utc
     assert encoded["releases"] == by_utc["releases"] == raw["releases"]
+
+
+def test_head_requests_send_headers_only(server):
+    response = httpx.head(f"http://127.0.0.1:{server.port}/exhibitors",
+                          headers={"Host": EXPO_HOST})
+    assert response.status_code == 200 and response.content == b""
+    assert int(response.headers["content-length"]) > 1000

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import typer
 from rich.console import Console
 
@@ -19,6 +22,8 @@ def register(app: typer.Typer) -> None:
                                  help="Port to listen on (0 picks a free one)."),
         host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
         config: str = typer.Option(None, "--config", "-c", help="Config file."),
+        truth: str = typer.Option(None, "--truth", help="Also write the ground truth (one row "
+                                   "per company, with its source records) to this CSV file."),
     ) -> None:
         """Serve the demo world until Ctrl-C; use the printed URL as an HTTP proxy.
 
@@ -27,6 +32,8 @@ def register(app: typer.Typer) -> None:
           leadpipe demo-server
 
           leadpipe demo-server --companies 5000 --seed 42 --port 8765
+
+          leadpipe demo-server --truth data/demo-truth.csv
 
           curl -x http://127.0.0.1:8765 http://expo.demo.leadpipe.test/exhibitors
         """
@@ -44,6 +51,18 @@ def register(app: typer.Typer) -> None:
         seed = seed if seed is not None else int(demo.get("seed", 7))
         with console.status(f"Generating a world of {companies:,} companies (seed {seed})…"):
             world = generate_world(companies, seed)
+        if truth is not None:
+            rows = world.truth_rows()
+            try:
+                Path(truth).parent.mkdir(parents=True, exist_ok=True)
+                with Path(truth).open("w", encoding="utf-8", newline="") as fh:
+                    writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+                    writer.writeheader()
+                    writer.writerows(rows)
+            except OSError as exc:
+                console.print(f"[red]error:[/red] cannot write {truth}: {exc.strerror}")
+                raise typer.Exit(1) from exc
+            console.print(f"Ground truth: {len(rows):,} rows in {truth}")
         server = DemoServer(world, host=host, port=port)
         try:
             server.start()

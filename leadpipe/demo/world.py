@@ -368,6 +368,22 @@ class World:
             and company.solvent
         )
 
+    def truth_rows(self) -> list[dict[str, object]]:
+        """One flat row per company and buyer (for a CSV a person can check results against)."""
+        rows = []
+        for c in self.companies + self.buyers:
+            rows.append({
+                "true_id": c.true_id, "kind": c.kind, "name": c.name, "country": c.country,
+                "city": c.city, "postcode": c.postcode, "street": c.street_address,
+                "phone": c.phone, "domain": c.domain, "email": c.email, "industry": c.industry,
+                "employees": c.employees, "founded": c.founded,
+                "registry": f"{c.registry_scheme}:{c.registry_id}", "solvent": c.solvent,
+                "website_state": c.website_state,
+                "records": " ".join(f"{r.source}:{r.native_id}" for r in self.records_of(
+                    c.true_id)),
+            })
+        return rows
+
     def prospects(self, industries, employees_min: int, employees_max: int) -> set[str]:
         return {
             c.true_id for c in self.companies
