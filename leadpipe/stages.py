@@ -95,17 +95,29 @@ def crawl_settings(config: Config) -> dict[str, Any]:
 
 
 def read_high_water_marks(config: Config) -> dict[str, str]:
-    """Marks per source, read without taking the writer's place (empty if none yet)."""
-    if not config.warehouse_path.exists():
-        return {}
-    try:
-        con = connect(config.warehouse_path, read_only=True)
-    except WarehouseBusy:
-        con = connect(config.warehouse_path, wait_seconds=120)
-    try:
-        return dict(con.execute("SELECT source, mark FROM high_water_marks").fetchall())
-    finally:
-        con.close()
+    """Marks per source without waiting for the warehouse: the warehouse's marks (when no writer
+    holds it), overlaid by newer marks in the landing runs' reports (a crawl landed but not yet
+    loaded still counts: its files are on disk and will be loaded)."""
+    marks: dict[str, str] = {}
+    if config.warehouse_path.exists():
+        try:
+            con = connect(config.warehouse_path, read_only=True)
+        except WarehouseBusy:
+            con = None
+        if con is not None:
+            try:
+                marks.update(con.execute("SELECT source, mark FROM high_water_marks").fetchall())
+            finally:
+                con.close()
+    reports = sorted(config.landing_dir.glob("*/*.stats.json"), key=lambda p: p.stat().st_mtime)
+    for path in reports:
+        try:
+            mark = json.loads(path.read_text(encoding="utf-8")).get("leadpipe/high_water_mark")
+        except (OSError, ValueError):
+            continue
+        if mark:
+            marks[path.name[: -len(".stats.json")]] = str(mark)
+    return marks
 
 
 def crawl(
