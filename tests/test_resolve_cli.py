@@ -66,3 +66,14 @@ def test_scores_by_hand():
     # B-cubed precision: a 1, b 1, c 1/2, d 1/2 -> 0.75; recall: 2/3, 2/3, 1/3, 1 -> 2/3
     assert abs(s.bcubed_precision - 0.75) < 1e-12 and abs(s.bcubed_recall - 2 / 3) < 1e-12
     assert s.cluster_precision == 0.0 and s.cluster_recall == 0.0
+
+
+def test_dedupe_eval_reads_a_truth_file_of_cluster_ids(tmp_path):
+    pred = tmp_path / "pred.csv"
+    pred.write_text("id,cluster_id\n1,a\n2,a\n3,b\n4,c\n")
+    truth = tmp_path / "truth.csv"
+    truth.write_text("id,entity_id\n1,x\n2,x\n3,x\n4,y\n")
+    result = runner.invoke(app, ["dedupe-eval", str(pred), "--truth", str(truth), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert (scores["true_pairs"], scores["predicted_pairs"], scores["correct_pairs"]) == (3, 1, 1)

@@ -16,6 +16,8 @@ from leadpipe.commands._common import console, err_console, fail
 FIELDS = ("name", "street", "postcode", "city", "address", "country", "phone", "website",
           "email", "identifiers", "source", "first_seen_at")
 OUT_COLUMNS = ("cluster_id", "match_weight", "match_explanation")
+TRUTH_CLUSTER_NAMES = ("true_cluster", "true_id", "cluster_id", "entity_id", "cluster",
+                       "group_id", "truth")
 
 
 def parse_map(spec: str, header: list[str]) -> dict[str, list[str]]:
@@ -177,7 +179,9 @@ def dedupe_eval(
         "--truth-id", help="Id column in TRUTH (default: same name as --id, else first).")] = None,
     truth_cluster: Annotated[str | None, typer.Option(
         "--truth-cluster",
-        help="Cluster column in TRUTH; leave out when TRUTH lists matching pairs.")] = None,
+        help="Cluster column in TRUTH (found by itself when named true_cluster, true_id, "
+             "cluster_id, entity_id, cluster or group_id); leave out when TRUTH lists "
+             "matching pairs.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score a clustering against the truth: pairwise, B-cubed and exact-cluster P/R/F1.
@@ -196,6 +200,8 @@ def dedupe_eval(
         if not rows:
             raise ValueError(f"{truth}: empty file")
         head, body = rows[0], rows[1:]
+        if not truth_cluster:  # a cluster column by a usual name means clusters, not pairs
+            truth_cluster = next((c for c in TRUTH_CLUSTER_NAMES if c in head), None)
         if truth_cluster:
             tid = truth_id or (id_column if id_column in head else head[0])
             if tid not in head or truth_cluster not in head:
