@@ -199,6 +199,10 @@ def test_missing_fields_at_realistic_rates(big):
             formats["e164" if v.phone.startswith("+") and " " not in v.phone else
                     "brackets" if "(" in v.phone else "spaced"] += 1
     assert len(formats) == 3
+    squeezed = [v for v in views if v.postcode and " " in v.company.postcode
+                and " " not in v.postcode]
+    assert squeezed and all(v.postcode.upper() == v.company.postcode.replace(" ", "")
+                            for v in squeezed)
     assert any(v.website and v.website.startswith("https://") for v in views)
     assert any(v.website and "/" not in v.website for v in views)
 

@@ -152,6 +152,14 @@ def record_view(world: World, rec: SourceRecord) -> RecordView:
         view.accreditations = list(company.accreditations)
     if shown("identifier"):
         view.identifier = (company.registry_scheme, company.registry_id)
+    # A second stream, so these later additions leave the fields above as they were.
+    more = random.Random(rec.seed ^ 0x5A5A)
+    if view.postcode and " " in view.postcode and more.random() < 0.08:
+        view.postcode = view.postcode.replace(" ", "")  # "LS115QP", "1011AB"
+        if company.country == "GB" and more.random() < 0.4:
+            view.postcode = view.postcode.lower()
+    if rec.source == SOURCE_EXPO and contacts and view.phone and more.random() < 0.15:
+        view.phone = phone_variant(contacts[0].phone, more)  # the stand contact's direct line
     return view
 
 
