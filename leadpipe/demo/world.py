@@ -34,6 +34,7 @@ import gc
 import math
 import random
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import accumulate
@@ -357,7 +358,7 @@ class World:
         raise KeyError(f"{source}: no record {native_id!r} in this world")
 
     def is_prospect(
-        self, true_id: str, industries, employees_min: int, employees_max: int
+        self, true_id: str, industries: Iterable[str], employees_min: int, employees_max: int
     ) -> bool:
         """Industry in ``industries`` and employees within bounds and solvent."""
         company = self._by_id[true_id]
@@ -384,10 +385,14 @@ class World:
             })
         return rows
 
-    def prospects(self, industries, employees_min: int, employees_max: int) -> set[str]:
+    def prospects(
+        self, industries: Iterable[str], employees_min: int, employees_max: int
+    ) -> set[str]:
+        """The true ids of every company ``is_prospect`` accepts."""
+        wanted = set(industries)
         return {
             c.true_id for c in self.companies
-            if self.is_prospect(c.true_id, industries, employees_min, employees_max)
+            if self.is_prospect(c.true_id, wanted, employees_min, employees_max)
         }
 
     # -- assembly ------------------------------------------------------------------------
@@ -419,7 +424,7 @@ class _Gen:
         self.names: set[str] = set()
         self.domains: set[str] = set()
         self.phones: set[str] = set()
-        self.registry: set[str] = set()
+        self.registry: set[tuple[str, str]] = set()
         countries = list(W.COUNTRIES)
         self.countries = countries
         self.country_cum = list(accumulate(W.COUNTRIES[c]["weight"] for c in countries))
