@@ -338,3 +338,15 @@ def test_head_requests_send_headers_only(server):
                           headers={"Host": EXPO_HOST})
     assert response.status_code == 200 and response.content == b""
     assert int(response.headers["content-length"]) > 1000
+
+
+def test_a_rendering_error_is_a_500_and_the_server_keeps_serving(caplog):
+    from leadpipe.demo.world import SourceRecord
+
+    broken = generate_world(50, 4)
+    broken._add_record(SourceRecord(SOURCE_EXPO, "ghost", "C999999", "exhibitor", "Ghost Ltd", 1))
+    with DemoServer(broken) as srv, httpx.Client(proxy=srv.proxy_url) as c:
+        with caplog.at_level("ERROR", logger="leadpipe.demo"):
+            assert c.get(f"http://{EXPO_HOST}/exhibitors/ghost").status_code == 500
+        assert "ghost" in caplog.text
+        assert c.get(f"http://{EXPO_HOST}/exhibitors?page=1").status_code == 200

@@ -97,6 +97,8 @@ websites in many forms (``https://www.x.de/en/home``, ``x.de``, ...); the sites 
 from __future__ import annotations
 
 import json
+import logging
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -127,6 +129,8 @@ __all__ = [
     "TENDERS_START_URL",
     "DemoServer",
 ]
+
+log = logging.getLogger("leadpipe.demo")
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -250,7 +254,11 @@ class _Handler(BaseHTTPRequestHandler):
             target = parts.path + (f"?{parts.query}" if parts.query else "")
         else:
             host = self.headers.get("Host", "")
-        status, content_type, body = respond(self.world, host, target)
+        try:
+            status, content_type, body = respond(self.world, host, target)
+        except Exception:  # a rendering bug: answer 500, keep serving, say where
+            log.exception("demo server failed on %s %s", host, target)
+            status, content_type, body = 500, TEXT, b"500 Internal Server Error\n"
         self.record(host, target, status)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -276,6 +284,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         self.close_connection = True
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up mid-response are normal for crawlers; anything else is logged."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return
+        log.error("demo server connection error from %s", client_address, exc_info=True)
 
 
 class DemoServer:
@@ -320,8 +339,7 @@ class DemoServer:
             "world": self.world,
             "record": staticmethod(self._record),
         })
-        httpd = ThreadingHTTPServer((self.host, self._requested_port), handler)
-        httpd.daemon_threads = True
+        httpd = _QuietServer((self.host, self._requested_port), handler)
         self._httpd = httpd
         self._thread = threading.Thread(target=httpd.serve_forever, name="leadpipe-demo-server",
                                         daemon=True)
