@@ -54,7 +54,8 @@ under each host.
     "50–249 employees"), ``dd.founded``, ``p.address`` with ``span.street``, ``.postcode``,
     ``.city``, ``.region``, ``.country`` (country name), ``ul.categories li.category``,
     ``ul.accreditations li.accreditation``, ``ul.contacts li.contact-person`` (``.name``,
-    ``.role``, ``a.email``). Any field may be missing. About half the detail pages also carry a
+    ``.role``, ``a.email``). Any field may be missing; the phone is sometimes the stand
+    contact's direct line rather than the switchboard. About half the detail pages also carry a
     schema.org JSON-LD ``Organization`` (name, description, url, telephone, email, address
     ``PostalAddress`` with ``addressCountry`` as ISO2, foundingDate, numberOfEmployees.minValue,
     employee[Person name/jobTitle/email], knowsAbout = categories, location = hall and stand).
@@ -81,7 +82,8 @@ under each host.
 websites in many forms (``https://www.x.de/en/home``, ``x.de``, ...); the sites answer on plain
 ``http://`` only (printed trailing paths ``/home``, ``/en/``, ``/index.html`` show the home page):
     ``/`` home: ``h1`` company name, ``p.lead`` description (industry words, founding year,
-    size phrase such as "a team of 140" or "over 250 people", "offices in N countries"),
+    a headcount phrase such as "a team of 140 people", "around 660 employees" or "over 200
+    people" (rounded down), "offices in N countries"),
     ``ul.accreditations``, ``p.hiring`` with a link to ``/careers`` (some), about 40% carry
     JSON-LD ``Organization``; footer "© <year> <legal name> · <registry line>".
     ``/contact`` (``/imprint`` for DE sites, "Impressum"): ``address.company-address``
