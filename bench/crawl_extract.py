@@ -54,28 +54,51 @@ def bare_parse(kind: str, url: str, body: bytes, encoding: str) -> Callable[[], 
                                    delimiter=";"))
 
 
+def demo_pages() -> list[tuple[str, str, str, bytes, bool]]:
+    """(label, source, url, body, is_detail) for demo-world pages (rendered, not fetched)."""
+    from leadpipe.demo.server import respond
+    from leadpipe.demo.world import generate_world
+
+    world = generate_world(companies=600, seed=7)
+    expo, directory = "expo.demo.leadpipe.test", "directory.demo.leadpipe.test"
+    slug = world.records["demo_expo"][0].native_id
+    pages = [("demo_expo listing", "demo_expo", expo, "/exhibitors?page=2", False),
+             ("demo_expo detail", "demo_expo", expo, f"/exhibitors/{slug}", True),
+             ("demo_directory", "demo_directory", directory, "/search?page=2", False)]
+    return [(label, source, f"http://{host}{path}", respond(world, host, path)[2], detail)
+            for label, source, host, path, detail in pages]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
     ns = parser.parse_args()
-    print(f"{'source':18} {'bytes':>9} {'items':>6} {'pages/s':>8} {'cpu ms/page':>11} "
+    print(f"{'page':18} {'bytes':>9} {'items':>6} {'pages/s':>8} {'cpu ms/page':>11} "
           f"{'parse-only ms':>13} {'extract/parse':>13}")
-    for source, rel in PAGES.items():
+    cases = [(source, source, None, (WEB / rel).read_bytes(), False)
+             for source, rel in PAGES.items()] + demo_pages()
+    for label, source, page_url, body, detail in cases:
         definition = load_definition(sources_dir() / f"{source}.yaml")
-        body = (WEB / rel).read_bytes()
-        url = definition.start_urls[0]
+        url = page_url or definition.start_urls[0]
         spec = definition.extraction
-        items = len(page_for(spec, url, body).records())
+        if detail:
+            items = 1 if page_for(spec, url, body, detail=True).record() else 0
+        else:
+            items = len(page_for(spec, url, body).records())
         extract_runs, parse_runs = [], []
         for _ in range(ns.rounds):
-            extract_runs.append(timed(
-                lambda s=spec, u=url, b=body: page_for(s, u, b).records()))
+            if detail:
+                extract_runs.append(timed(
+                    lambda s=spec, u=url, b=body: page_for(s, u, b, detail=True).record()))
+            else:
+                extract_runs.append(timed(
+                    lambda s=spec, u=url, b=body: page_for(s, u, b).records()))
             parse_runs.append(timed(bare_parse(definition.kind, url, body,
                                                spec.export.encoding)))
         wall = statistics.median(r[0] for r in extract_runs)
         cpu = statistics.median(r[1] for r in extract_runs)
         parse_cpu = statistics.median(r[1] for r in parse_runs)
-        print(f"{source:18} {len(body):9d} {items:6d} {1 / wall:8.1f} {cpu * 1000:11.2f} "
+        print(f"{label:18} {len(body):9d} {items:6d} {1 / wall:8.1f} {cpu * 1000:11.2f} "
               f"{parse_cpu * 1000:13.2f} {cpu / parse_cpu:13.2f}")
 
 
