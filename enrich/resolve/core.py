@@ -287,7 +287,7 @@ def resolve(
     })
     stats["t_output"] = time.perf_counter() - t
     _checkpoint(stats, "output")
-    stats["companies"] = int(len(np.unique(labels)))
+    stats["companies"] = int(np.count_nonzero(labels == np.arange(n)))
     stats["t_total"] = time.perf_counter() - t0
     return Resolution(links=links, redirects=red, review=review, params=params, stats=stats)
 

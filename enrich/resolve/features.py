@@ -64,7 +64,7 @@ class Features:
                 width = int(c.max(initial=0)) + 2
                 bound *= width
                 combined = combined * width + (c + 1)
-            if bound >= 2**31:  # keep codes dense and small
+            if bound >= 2**40:  # keep codes small enough to sort with the name order
                 _, combined = np.unique(combined, return_inverse=True)
             out = combined.astype(np.int64)
             out[missing] = -1
@@ -143,7 +143,7 @@ def _name_token_features(nt: nz.NameTokens) -> dict[str, pa.Array]:
         "name_sorted": _blank_to_null(name_sorted),
         "name_numbers": numbers,
         "name_rare1": rare1,
-    }
+    }, {"name_rare1": rare.astype(np.int32)}
 
 
 def rank_to_code(rank: np.ndarray, ranks: np.ndarray) -> np.ndarray:
@@ -152,15 +152,26 @@ def rank_to_code(rank: np.ndarray, ranks: np.ndarray) -> np.ndarray:
     return inverse[ranks]
 
 
-def _on_distinct(arr: pa.Array, fn) -> pa.Array | tuple[pa.Array, ...]:
-    """Apply a vectorised normaliser once per distinct value."""
+def _on_distinct(arr: pa.Array, fn, codes_out: list | None = None):
+    """Apply a vectorised normaliser once per distinct value.
+
+    With ``codes_out``, also append the integer codes of each result column (equal results,
+    equal codes; null -1), worked out on the distinct values and spread with numpy — far
+    cheaper than hashing a million strings again later.
+    """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     enc = pc.dictionary_encode(arr)
     out = fn(enc.dictionary)
-    if isinstance(out, tuple):
-        return tuple(pc.take(o, enc.indices) for o in out)
-    return pc.take(out, enc.indices)
+    outs = out if isinstance(out, tuple) else (out,)
+    idx = np.asarray(pc.fill_null(enc.indices, -1), dtype=np.int64)
+    if codes_out is not None:
+        for o in outs:
+            dcodes = value_codes(o).astype(np.int64)
+            codes_out.append(np.where(idx >= 0, dcodes[np.maximum(idx, 0)] if len(dcodes)
+                                      else -1, -1).astype(np.int32))
+    spread = tuple(pc.take(o, enc.indices) for o in outs)
+    return spread if isinstance(out, tuple) else spread[0]
 
 
 def _first_identifier(idents: pa.Array) -> pa.Array:
@@ -193,7 +204,7 @@ def build_features(records: pa.Table) -> Features:
     n = records.num_rows
     nt = nz.name_tokens_array(_col(records, "name"))
     clean = nt.clean
-    name_feats = _name_token_features(nt)
+    name_feats, name_codes = _name_token_features(nt)
     street = _col(records, "street")
     address = _col(records, "address")
     if pc.any(pc.is_valid(address)).as_py():
@@ -203,19 +214,29 @@ def build_features(records: pa.Table) -> Features:
             pc.struct_field(pc.extract_regex(address, r"^(?P<s>[^,]+)"), [0]),
         )
         street = pc.coalesce(street, addr_street)
-    street_key, number, street_words = _on_distinct(
-        street, lambda v: nz.street_keys_array(v, with_words=True))
-    country = _on_distinct(_col(records, "country"), pc.utf8_upper)
+    codes: dict[str, np.ndarray] = {}
+
+    def distinct(name: str | tuple[str, ...], arr: pa.Array, fn):
+        got: list[np.ndarray] = []
+        out = _on_distinct(arr, fn, got)
+        for key, c in zip((name,) if isinstance(name, str) else name, got, strict=True):
+            codes[key] = c
+        return out
+
+    street_key, number, street_words = distinct(
+        ("street_key", "house_number", "street_words"), street,
+        lambda v: nz.street_keys_array(v, with_words=True))
+    country = distinct("country", _col(records, "country"), pc.utf8_upper)
     website = _col(records, "website")
     email = _on_distinct(_col(records, "email"), pc.utf8_lower)
-    domain = _on_distinct(pc.coalesce(website, email), nz.registrable_domains_array)
+    domain = distinct("domain", pc.coalesce(website, email), nz.registrable_domains_array)
     cols = {
         "name_clean": clean,
         "name_prefix": pc.utf8_slice_codeunits(clean, 0, 5),
         "sorted_prefix": pc.utf8_slice_codeunits(name_feats["name_sorted"], 0, 5),
         "legal_form": nt.legal_form,
         **name_feats,
-        "phone": _on_distinct(_col(records, "phone"), nz.phone_keys_array),
+        "phone": distinct("phone", _col(records, "phone"), nz.phone_keys_array),
         "domain": domain,
         "email": pc.if_else(pc.match_substring(email, "@"), email, _NULL),
         "identifier": _first_identifier(
@@ -225,9 +246,12 @@ def build_features(records: pa.Table) -> Features:
         "street_key": street_key,
         "house_number": number,
         "street_words": street_words,
-        "postcode": _on_distinct(_col(records, "postcode"), nz.postcodes_array),
-        "city": _on_distinct(_col(records, "city"),
-                             lambda v: _blank_to_null(nz.fold_array(v))),
+        "postcode": distinct("postcode", _col(records, "postcode"), nz.postcodes_array),
+        "city": distinct("city", _col(records, "city"),
+                         lambda v: _blank_to_null(nz.fold_array(v))),
         "country": country,
     }
-    return Features(n=n, cols=cols)
+    feats = Features(n=n, cols=cols)
+    feats._codes.update(codes)
+    feats._codes.update(name_codes)
+    return feats
