@@ -262,7 +262,8 @@ def test_stop_and_restart_free_the_port(world):
 
 
 def test_demo_server_command_serves_until_stopped(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    env.pop("PYTHONUNBUFFERED", None)  # the command must flush its own output
     truth = tmp_path / "truth.csv"
     proc = subprocess.Popen(
         [sys.executable, "-m", "leadpipe.cli", "demo-server", "--companies", "60", "--seed",
