@@ -43,6 +43,7 @@ def run(path: str, threshold: float = 0.95) -> dict:
 
     table = pq.read_table(path)
     t0 = time.perf_counter()
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     con = duckdb.connect()
     con.register("raw", table)
     con.execute(f"""
@@ -96,6 +97,8 @@ def run(path: str, threshold: float = 0.95) -> dict:
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold)
     got = clusters.as_duckdbpyrelation().select("record_id, cluster_id").to_arrow_table()
     seconds = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime
     got = got.to_pydict()
     cluster_of = dict(zip(got["record_id"], got["cluster_id"], strict=True))
     rids = table.column("record_id").to_pylist()
@@ -104,6 +107,7 @@ def run(path: str, threshold: float = 0.95) -> dict:
     scores = _score_module().score_clusters(predicted, truth)
     return {
         "tool": "splink", "records": len(rids), "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "pair_f1": round(scores.pair_f1, 4), "pair_precision": round(scores.pair_precision, 4),
         "pair_recall": round(scores.pair_recall, 4), "bcubed_f1": round(scores.bcubed_f1, 4),
