@@ -153,9 +153,10 @@ class HtmlPage:
     def _page_cache(self) -> dict[str, list[Any]]:
         return {}
 
-    def _build(self, mspec: MethodSpec, record: Any, root: Any) -> Extracted:
+    def _build(self, mspec: MethodSpec, record: Any, root: Any,
+               skip: set[str] | None = None) -> Extracted:
         ctx = Context(mspec.method, record, self.url, root=root, page_cache=self._page_cache)
-        return build_record(_with_schema_org(mspec), ctx, self.spec)
+        return build_record(_with_schema_org(mspec), ctx, self.spec, skip or frozenset())
 
 
 _SCHEMA_ORG_CACHE: dict[int, tuple[MethodSpec, MethodSpec]] = {}
@@ -185,19 +186,34 @@ class ListingPage(HtmlPage):
         first: str | None = None
         for mspec in self.spec.listing.methods:
             raw, root = self._records(mspec)
-            records = [self._build(mspec, r, root) for r in raw]
-            records = [r for r in records if r.fields.get("name")]
-            if not records:
-                continue
             if not self.spec.listing.combine:
-                return mspec.method, [self._embedded_detail(r) for r in records]
-            first = first or mspec.method
-            for i, record in enumerate(records):
-                key = record.native_id or (record.url if record.url != self.url else
-                                           f"{mspec.method}#{i}")
+                records = [self._build(mspec, r, root) for r in raw]
+                records = [r for r in records if r.fields.get("name")]
+                if records:
+                    return mspec.method, [self._embedded_detail(r) for r in records]
+                continue
+            for i, item in enumerate(raw):
+                # a card a better method already read: only the fields it lacks
+                key = self._native_id(mspec, item, root)
+                seen = combined.get(key) if key else None
+                skip = set(seen.fields) if seen is not None else set()
+                record = self._build(mspec, item, root, skip)
+                if seen is None and not record.fields.get("name"):
+                    continue
+                key = key or record.native_id or (
+                    record.url if record.url != self.url else f"{mspec.method}#{i}")
+                first = first or mspec.method
                 seen = combined.get(key)
                 combined[key] = record if seen is None else seen.merge(record)
         return first, [self._embedded_detail(r) for r in combined.values()]
+
+    def _native_id(self, mspec: MethodSpec, item: Any, root: Any) -> str | None:
+        fspec = _with_schema_org(mspec).fields.get("native_id")
+        if fspec is None or fspec.has_template:
+            return None
+        value = evaluate(fspec, Context(mspec.method, item, self.url, root=root,
+                                        page_cache=self._page_cache), "native_id")
+        return str(value) if value not in (None, "") else None
 
     def records(self) -> list[Extracted]:
         return self.extracted[1]

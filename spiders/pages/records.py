@@ -66,12 +66,15 @@ class Extracted:
         }
 
 
-def build_record(mspec: MethodSpec, ctx: Context, spec: ExtractionSpec) -> Extracted:
-    """Evaluate every field of ``mspec`` on one record and clean the result."""
+def build_record(mspec: MethodSpec, ctx: Context, spec: ExtractionSpec,
+                 skip: frozenset[str] | set[str] = frozenset()) -> Extracted:
+    """Evaluate every field of ``mspec`` (but those in ``skip``) on one record and clean it."""
     raw: dict[str, Any] = {}
     methods: dict[str, str] = {}
     templates = {}
     for name, fspec in mspec.fields.items():
+        if name in skip:
+            continue
         if fspec.is_template:
             templates[name] = fspec
             continue
