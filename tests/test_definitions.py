@@ -101,3 +101,12 @@ def test_definition_for_url_picks_by_pattern_or_host():
     assert definition_for_url("http://m.hostingcon.com/exhibitors.html").id == "hostingcon_2012"
     with pytest.raises(DefinitionError, match="no source definition matches"):
         definition_for_url("https://nowhere.example/")
+
+
+def test_the_example_in_the_guide_is_a_valid_definition(tmp_path):
+    guide = (Path(__file__).parent.parent / "docs" / "adding-a-source.md").read_text()
+    example = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = write(tmp_path, example, name="acme_fair_2026")
+    definition = load_definition(path)
+    assert definition.kind == "html" and definition.stale_after_days == 30
+    assert [m.method for m in definition.extraction.detail.methods] == ["jsonld", "css"]

@@ -73,3 +73,25 @@ def test_extract_exits_1_when_nothing_is_found(tmp_path):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "0 items" in result.stderr
+
+
+def test_extract_recognises_a_saved_detail_page_by_its_url(tmp_path):
+    from leadpipe.demo.server import respond
+    from leadpipe.demo.views import record_view
+    from leadpipe.demo.world import generate_world
+
+    world = generate_world(companies=60, seed=3)
+    rec = world.records["demo_expo"][0]
+    status, _, body = respond(world, "expo.demo.leadpipe.test", f"/exhibitors/{rec.native_id}")
+    assert status == 200
+    page = tmp_path / "profile.html"
+    page.write_bytes(body)
+    result = runner.invoke(app, ["extract", str(page), "--url",
+                                 f"http://expo.demo.leadpipe.test/exhibitors/{rec.native_id}"])
+    assert result.exit_code == 0, result.output
+    [item] = lines(result.stdout)
+    view = record_view(world, rec)
+    assert item["source"] == "demo_expo"
+    assert item["fields"]["name"] == view.name
+    assert item["fields"].get("email") == view.email
+    assert item["method"] in ("jsonld", "css")
