@@ -159,3 +159,19 @@ def test_required_columns(column):
     t = _table(ACME).drop_columns([column])
     with pytest.raises(ValueError, match="record_id and name"):
         resolve(t)
+
+
+def test_sites_of_one_agency_sharing_name_and_website_stay_apart():
+    towns = [("Leeds", "LS1 4AP", "12 Park Row", "0113 496 0001"),
+             ("York", "YO1 7HH", "3 Coney Street", "01904 496 002"),
+             ("Hull", "HU1 1NQ", "40 Whitefriargate", "01482 496 003")]
+    rows = [{"record_id": f"s{k}", "name": "Brightpath Recruitment Ltd", "country": "GB",
+             "website": "https://www.brightpath.co.uk/", "city": town, "postcode": pc,
+             "street": street, "phone": phone}
+            for k, (town, pc, street, phone) in enumerate(towns)]
+    # the Leeds office listed again elsewhere, without its phone: that one is a duplicate
+    rows.append({"record_id": "s0-dup", "name": "BRIGHTPATH RECRUITMENT", "country": "GB",
+                 "website": "brightpath.co.uk", "postcode": "LS1 4AP", "street": "12 Park Row"})
+    groups = _clusters(resolve(_table(rows)))
+    assert len({groups["s0"], groups["s1"], groups["s2"]}) == 3
+    assert groups["s0-dup"] == groups["s0"]

@@ -82,34 +82,43 @@ def _checkpoint(stats: dict, stage: str) -> None:
     stats[f"peak_mb_{stage}"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def _evidence_count(
+def _evidence(
     levels: dict[str, np.ndarray], contrib: dict[str, np.ndarray], settings: ResolveSettings
-) -> np.ndarray:
-    """How many fields beyond the name agree, each worth ``min_evidence_weight`` or more."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: how many independent groups beyond the name agree (phone, web, address,
+    registry; each agreement worth ``min_evidence_weight`` or more), and how many disagree
+    (both sides present, clearly different, nothing in the group agreeing)."""
     n = len(next(iter(levels.values()))) if levels else 0
-    groups: dict[str, np.ndarray] = {}
+    agree: dict[str, np.ndarray] = {}
+    differ: dict[str, np.ndarray] = {}
     for comp in settings.comparisons:
         if comp.evidence:
             lv = levels[comp.field]
             top = settings.street_strong_level if comp.method == "street" else 0
             worth = contrib[comp.field] >= settings.min_evidence_weight
             hit = (lv >= 0) & (lv <= top) & worth
-            groups[comp.evidence] = groups.get(comp.evidence, np.zeros(n, bool)) | hit
-    count = np.zeros(n, np.int8)
-    for hit in groups.values():
-        count += hit
-    return count
+            miss = lv == len(comp.levels) - 1
+            agree[comp.evidence] = agree.get(comp.evidence, np.zeros(n, bool)) | hit
+            differ[comp.evidence] = differ.get(comp.evidence, np.zeros(n, bool)) | miss
+    n_agree = np.zeros(n, np.int8)
+    n_differ = np.zeros(n, np.int8)
+    for group, hit in agree.items():
+        n_agree += hit
+        n_differ += differ[group] & ~hit
+    return n_agree, n_differ
 
 
 def _rules(
     levels: dict[str, np.ndarray], contrib: dict[str, np.ndarray], settings: ResolveSettings
-) -> np.ndarray:
-    """Pairs allowed to link directly: some evidence beyond the name (phone, domain, registry id,
-    e-mail, street) and a name that is not clearly different (unless a registry id agrees).
-    An agreement only counts as evidence when it is worth ``min_evidence_weight``: a
-    switchboard number shared by hundreds of records is not."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs allowed to link directly: an independent agreement beyond the name (phone, web,
+    address, registry id), not outweighed by two or more disagreements — two sites of one
+    agency share a name and a website but neither phone nor address — and a name that is not
+    clearly different; a registry id agreement overrides both. An agreement only counts when it is worth ``min_evidence_weight``: a
+    switchboard number shared by hundreds of records is not. Also returns which pairs are
+    contradicted (the clustering keeps them apart even through a third record)."""
     n = len(next(iter(levels.values()))) if levels else 0
-    count = _evidence_count(levels, contrib, settings)
+    count, against = _evidence(levels, contrib, settings)
     ident = levels.get("identifier", np.full(n, -1, np.int8)) == 0
     name = levels.get("name", np.full(n, -1, np.int8))
     name_ok = (name >= 0) & (name <= settings.name_min_level)
@@ -118,7 +127,8 @@ def _rules(
     if "other words" in labels:
         name_ok |= (name == labels.index("other words")) & (
             count >= settings.other_words_evidence)
-    return (count > 0) & (name_ok | ident)
+    contradicted = (against >= 2) & (against >= count) & ~ident
+    return (count > 0) & ((~contradicted & name_ok) | ident), contradicted
 
 
 def _missing_pairs(
@@ -222,8 +232,8 @@ def resolve(
     t = time.perf_counter()
     params = estimate(feats, levels, settings, sessions)
     weight, contrib = score_pairs(params, settings, feats, levels, i)
-    linkable = _rules(levels, contrib, settings)
-    evidence = _evidence_count(levels, contrib, settings)
+    linkable, contradicted = _rules(levels, contrib, settings)
+    evidence, _ = _evidence(levels, contrib, settings)
     del contrib
     if len(mi) or len(ci):
         code = i * n + j
@@ -231,6 +241,7 @@ def resolve(
         cannot = np.isin(code, ci * n + cj)
         weight[must] = np.inf
         linkable[must] = True
+        contradicted[must] = False
         weight[cannot] = -np.inf
         linkable[cannot] = False
     stats["t_model"] = time.perf_counter() - t
@@ -243,8 +254,9 @@ def resolve(
         xi, xj = extra
         xlevels, xsim = compare_pairs(feats, settings.comparisons, xi, xj)
         xweight, xcontrib = score_pairs(params, settings, feats, xlevels, xi)
-        xlink = _rules(xlevels, xcontrib, settings)
-        evidence = np.concatenate([evidence, _evidence_count(xlevels, xcontrib, settings)])
+        xlink, xcontra = _rules(xlevels, xcontrib, settings)
+        contradicted = np.concatenate([contradicted, xcontra])
+        evidence = np.concatenate([evidence, _evidence(xlevels, xcontrib, settings)[0]])
         i, j = np.concatenate([i, xi]), np.concatenate([j, xj])
         levels = {k: np.concatenate([levels[k], xlevels[k]]) for k in levels}
         sim = np.concatenate([sim, xsim])
@@ -253,7 +265,10 @@ def resolve(
     feats.release()
     del sessions, extra
     pa.default_memory_pool().release_unused()
-    labels = cluster(n, i, j, weight, linkable, settings.link_weight, settings.unscored_weight)
+    # a contradicted pair (phone and address both differ) weighs heavily against any merge
+    cweight = np.where(contradicted, np.minimum(weight, settings.contradiction_weight), weight)
+    labels = cluster(n, i, j, cweight, linkable, settings.link_weight, settings.unscored_weight)
+    del cweight
     stats["t_cluster"] = time.perf_counter() - t
     _checkpoint(stats, "cluster")
 

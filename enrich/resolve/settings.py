@@ -146,6 +146,7 @@ class ResolveSettings:
     # groups of linked records up to this size are compared all-to-all before clustering
     complete_up_to: int = 50
     unscored_weight: float = -5.0  # clustering: two members of a bigger group never compared
+    contradiction_weight: float = -20.0  # clustering: at most this for a contradicted pair
     seed: int = 42
     source_trust: dict[str, float] = field(default_factory=dict)
 
