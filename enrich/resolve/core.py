@@ -114,9 +114,10 @@ def _rules(
     """Pairs allowed to link directly: an independent agreement beyond the name (phone, web,
     address, registry id), not outweighed by two or more disagreements — two sites of one
     agency share a name and a website but neither phone nor address — and a name that is not
-    clearly different; a registry id agreement overrides both. An agreement only counts when it is worth ``min_evidence_weight``: a
-    switchboard number shared by hundreds of records is not. Also returns which pairs are
-    contradicted (the clustering keeps them apart even through a third record)."""
+    clearly different; a registry id agreement overrides both. An agreement only counts when
+    it is worth ``min_evidence_weight``: a switchboard number shared by hundreds of records is
+    not. Also returns which pairs are contradicted (the clustering keeps them apart even
+    through a third record)."""
     n = len(next(iter(levels.values()))) if levels else 0
     count, against = _evidence(levels, contrib, settings)
     ident = levels.get("identifier", np.full(n, -1, np.int8)) == 0
