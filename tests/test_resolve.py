@@ -175,3 +175,20 @@ def test_sites_of_one_agency_sharing_name_and_website_stay_apart():
     groups = _clusters(resolve(_table(rows)))
     assert len({groups["s0"], groups["s1"], groups["s2"]}) == 3
     assert groups["s0-dup"] == groups["s0"]
+
+
+def test_a_shared_registry_id_links_even_across_a_rename():
+    t = _table([
+        {"record_id": "a", "name": "Northwind Traders Ltd", "country": "GB"},
+        {"record_id": "b", "name": "NWT Group Limited", "country": "GB"},
+        {"record_id": "c", "name": "Northwind Traders Ltd", "country": "GB"},
+    ]).append_column("identifiers", pa.array(
+        [["GB-COH:01234567", "GB-VAT:GB123456789"], ["gb-vat: gb 123 456 789"],
+         ["GB-COH:07654321"]], pa.list_(pa.string())))
+    res = resolve(t)
+    groups = _clusters(res)
+    assert groups["a"] == groups["b"]  # the VAT number agrees, whatever the name
+    assert groups["c"] != groups["a"]  # same name, another company number
+    expl = dict(zip(res.links.column("record_id").to_pylist(),
+                    res.links.column("explanation").to_pylist(), strict=True))
+    assert "same identifier" in expl["b"]

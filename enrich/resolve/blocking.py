@@ -35,6 +35,28 @@ def key_pairs(key: np.ndarray, order: np.ndarray, window: int) -> tuple[np.ndarr
     return np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64)
 
 
+def exploded_pairs(
+    offsets: np.ndarray, values: np.ndarray, order: np.ndarray, window: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`key_pairs` for a many-valued key (CSR: values of record k at
+    offsets[k]:offsets[k+1]), e.g. all registry ids of each record."""
+    if len(values) < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    rec = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+    o = np.lexsort((rec, order[rec], values))
+    srec, sval = rec[o], values[o]
+    left, right = [], []
+    for d in range(1, window + 1):
+        same = (sval[d:] == sval[:-d]) & (srec[d:] != srec[:-d])
+        if not (sval[d:] == sval[:-d]).any():
+            break
+        left.append(srec[:-d][same])
+        right.append(srec[d:][same])
+    if not left:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(left), np.concatenate(right)
+
+
 def candidate_pairs(
     feats: Features, keys: tuple[BlockingKey, ...], train: tuple[str, ...] = ()
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray | int]]:
@@ -44,8 +66,10 @@ def candidate_pairs(
     codes, stats = [], {}
     n = feats.n
     for bk in keys:
-        k = feats.combined_codes(bk.parts)
-        a, b = key_pairs(k, order, bk.window)
+        if bk.parts == ("identifier",):  # every id of a record, not just one
+            a, b = exploded_pairs(feats.ident_offsets, feats.ident_codes, order, bk.window)
+        else:
+            a, b = key_pairs(feats.combined_codes(bk.parts), order, bk.window)
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         codes.append(lo * n + hi)
     allc = np.sort(np.concatenate(codes)) if codes else np.zeros(0, np.int64)

@@ -157,6 +157,40 @@ def _street(feats: Features, comp: Comparison, i: np.ndarray, j: np.ndarray) -> 
     return out
 
 
+def _csr_rows(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(owner position, value index) of the CSR values of ``rows``."""
+    lengths = offsets[rows + 1] - offsets[rows]
+    owner = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    start = np.repeat(offsets[rows] - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
+    return owner, start + np.arange(len(owner), dtype=np.int64)
+
+
+def _identifiers(feats: Features, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """0: an id in common; 1: ids of a common scheme, none equal; missing otherwise."""
+    out = np.full(len(i), MISSING, np.int8)
+    off = feats.ident_offsets
+    has = np.diff(off) > 0
+    both = np.flatnonzero(has[i] & has[j])
+    if len(both) == 0:
+        return out
+    m = len(both)
+
+    def overlap(values: np.ndarray) -> np.ndarray:
+        oa, va = _csr_rows(off, i[both])
+        ob, vb = _csr_rows(off, j[both])
+        span = int(values.max()) + 1
+        ka = np.unique(oa * span + values[va])
+        kb = np.unique(ob * span + values[vb])
+        common = np.intersect1d(ka, kb, assume_unique=True)
+        return np.bincount(common // span, minlength=m) > 0
+
+    shared = overlap(feats.ident_codes)
+    same_scheme = overlap(feats.ident_schemes)
+    out[both[same_scheme]] = 1
+    out[both[shared]] = 0
+    return out
+
+
 def compare_pairs(
     feats: Features, comparisons: tuple[Comparison, ...], i: np.ndarray, j: np.ndarray
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -175,6 +209,8 @@ def compare_pairs(
             levels[comp.field], sim = _name(feats, comp, i, j, evidence)
         elif comp.method == "street":
             levels[comp.field] = _street(feats, comp, i, j)
+        elif comp.method == "identifiers":
+            levels[comp.field] = _identifiers(feats, i, j)
         elif comp.method in ("exact", "city"):
             levels[comp.field] = _exact(feats, comp.field, i, j)
         else:

@@ -24,6 +24,10 @@ class Features:
 
     n: int
     cols: dict[str, pa.Array]
+    # every registry id of every record, CSR: ids of record k at ident_offsets[k]:[k+1]
+    ident_offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    ident_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    ident_schemes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     _codes: dict[str, np.ndarray] = field(default_factory=dict)
     _objects: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -174,29 +178,46 @@ def _on_distinct(arr: pa.Array, fn, codes_out: list | None = None):
     return spread if isinstance(out, tuple) else spread[0]
 
 
-def _first_identifier(idents: pa.Array) -> pa.Array:
-    """The smallest normalised 'SCHEME:ID' of each record (one id per record is compared)."""
+def _identifiers(idents: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray]:
+    """Registry ids normalised to 'SCHEME:ID': (smallest id per record, and in CSR form: offsets
+    per record, id codes, scheme codes). A record may carry several (company number, VAT)."""
+    n = len(idents)
     if pa.types.is_list(idents.type) or pa.types.is_large_list(idents.type):
         flat = pc.list_flatten(idents).cast(pa.string())
-        parents = pc.list_parent_indices(idents)
+        parents = np.asarray(pc.list_parent_indices(idents), dtype=np.int64)
     else:  # a plain string column, several ids separated by ';' or ','
         lists = pc.split_pattern_regex(idents.cast(pa.string()), r"\s*[;,|]\s*")
         flat = pc.list_flatten(lists)
-        parents = pc.list_parent_indices(lists)
-    n = len(idents)
+        parents = np.asarray(pc.list_parent_indices(lists), dtype=np.int64)
+    empty = (pa.nulls(n, pa.string()), np.zeros(n + 1, np.int64), np.zeros(0, np.int64),
+             np.zeros(0, np.int64))
     if len(flat) == 0:
-        return pa.nulls(n, pa.string())
+        return empty
     scheme = pc.utf8_upper(pc.replace_substring_regex(
         pc.replace_substring_regex(flat, r":.*$", ""), r"\s+", ""))
     ident = pc.utf8_upper(pc.replace_substring_regex(
         pc.replace_substring_regex(flat, r"^[^:]*:", ""), r"[\s.\-/]+", ""))
     norm = pc.binary_join_element_wise(scheme, ident, ":")
-    valid = pc.and_(pc.match_substring(flat, ":"), pc.greater(pc.utf8_length(ident), 0))
-    t = pa.table({"p": parents, "v": norm}).filter(valid)
-    g = t.group_by("p").aggregate([("v", "min")])
-    out = np.full(n, None, dtype=object)
-    out[np.asarray(g.column("p"))] = np.asarray(g.column("v_min").to_numpy(zero_copy_only=False))
-    return pa.array(out, pa.string())
+    valid = np.asarray(pc.fill_null(pc.and_(pc.match_substring(flat, ":"),
+                                            pc.greater(pc.utf8_length(ident), 0)), False))
+    if not valid.any():
+        return empty
+    norm = pc.filter(norm, pa.array(valid))
+    scheme = pc.filter(scheme, pa.array(valid))
+    parents = parents[valid]
+    codes = value_codes(norm, ordered=True).astype(np.int64)
+    schemes = value_codes(scheme).astype(np.int64)
+    order = np.lexsort((codes, parents))
+    parents, codes, schemes = parents[order], codes[order], schemes[order]
+    keep = np.r_[True, (parents[1:] != parents[:-1]) | (codes[1:] != codes[:-1])]
+    parents, codes, schemes = parents[keep], codes[keep], schemes[keep]
+    offsets = np.r_[0, np.cumsum(np.bincount(parents, minlength=n))].astype(np.int64)
+    first_pos = offsets[:-1][np.diff(offsets) > 0]
+    first = np.full(n, -1, np.int64)
+    first[parents[first_pos]] = first_pos
+    norm_sorted = pc.take(norm, pa.array(order[keep]))
+    smallest = pc.take(norm_sorted, pa.array(first, mask=first < 0))
+    return smallest, offsets, codes, schemes
 
 
 def build_features(records: pa.Table) -> Features:
@@ -215,6 +236,9 @@ def build_features(records: pa.Table) -> Features:
         )
         street = pc.coalesce(street, addr_street)
     codes: dict[str, np.ndarray] = {}
+    ident_first, ident_off, ident_codes, ident_schemes = _identifiers(
+        records.column("identifiers").combine_chunks()
+        if "identifiers" in records.column_names else pa.nulls(n, pa.string()))
 
     def distinct(name: str | tuple[str, ...], arr: pa.Array, fn):
         got: list[np.ndarray] = []
@@ -239,10 +263,7 @@ def build_features(records: pa.Table) -> Features:
         "phone": distinct("phone", _col(records, "phone"), nz.phone_keys_array),
         "domain": domain,
         "email": pc.if_else(pc.match_substring(email, "@"), email, _NULL),
-        "identifier": _first_identifier(
-            records.column("identifiers").combine_chunks()
-            if "identifiers" in records.column_names else pa.nulls(n, pa.string())
-        ),
+        "identifier": ident_first,
         "street_key": street_key,
         "house_number": number,
         "street_words": street_words,
@@ -251,7 +272,8 @@ def build_features(records: pa.Table) -> Features:
                          lambda v: _blank_to_null(nz.fold_array(v))),
         "country": country,
     }
-    feats = Features(n=n, cols=cols)
+    feats = Features(n=n, cols=cols, ident_offsets=ident_off, ident_codes=ident_codes,
+                     ident_schemes=ident_schemes)
     feats._codes.update(codes)
     feats._codes.update(name_codes)
     return feats

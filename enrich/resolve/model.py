@@ -89,7 +89,7 @@ def estimate_u(feats: Features, settings: ResolveSettings) -> tuple[dict, dict, 
         present = lv[lv != MISSING]
         counts = np.bincount(present, minlength=nl).astype(float)
         u_k = _blend(counts / max(len(present), 1), len(present), prior, beta)
-        if comp.method in ("exact", "city", "name"):
+        if comp.method in ("exact", "city", "name", "identifiers"):
             codes = feats.codes(code_column(comp.field))
             vc = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(1, int)
             nn = int(vc.sum())

@@ -76,8 +76,8 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
                tf=True, evidence="phone"),
     Comparison("domain", "exact", (Level("same", 0.9, 1e-5), Level("different", 0.1)),
                tf=True, evidence="web"),
-    Comparison("identifier", "exact", (Level("same", 0.97, 1e-6), Level("different", 0.03)),
-               evidence="registry"),
+    Comparison("identifier", "identifiers",
+               (Level("same", 0.97, 1e-6), Level("different", 0.03)), evidence="registry"),
     Comparison("email", "exact", (Level("same", 0.7, 1e-6), Level("different", 0.3)),
                evidence="web"),
     Comparison(
