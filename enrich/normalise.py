@@ -107,10 +107,6 @@ def legal_terms() -> tuple[str, ...]:
     return tuple(sorted(terms, key=lambda t: (-len(t), t)))
 
 
-@lru_cache(maxsize=1)
-def _legal_regex() -> str:
-    alts = "|".join(re.escape(t).replace("\\ ", " ") for t in legal_terms())
-    return rf"(?:^|\s)(?P<lf>(?:{alts}))$"
 
 
 def canonical_legal_form(term: str | None) -> str | None:
@@ -269,12 +265,6 @@ def tokenize_array(values: pa.Array, chunk: int = 131_072) -> tuple[np.ndarray, 
     return list_off, flat
 
 
-def _list_positions(offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For flat list values: the list each belongs to and its position inside that list."""
-    lengths = np.diff(offsets)
-    parent = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    pos = np.arange(offsets[-1] - offsets[0], dtype=np.int64) - (offsets[parent] - offsets[0])
-    return parent, pos
 
 
 def _join_lists(offsets: np.ndarray, values: pa.Array, valid: pa.Array | None = None):
@@ -412,24 +402,6 @@ def name_tokens_array(names: pa.Array) -> NameTokens:
     return NameTokens(clean, legal, new_off, codes.astype(np.int64), mvocab)
 
 
-def _map_tokens(folded: pa.Array, mapping: dict[str, str]) -> pa.Array:
-    """Split on spaces, map each distinct word once (''=drop), join again."""
-    lists = pc.split_pattern(folded, " ")
-    offsets = np.asarray(lists.offsets, dtype=np.int64)
-    offsets = offsets - offsets[0]
-    enc = pc.dictionary_encode(pc.list_flatten(lists))
-    idx = np.asarray(enc.indices, dtype=np.int64)
-    mapped = [mapping.get(w, w) for w in enc.dictionary.to_pylist()]
-    menc = pc.dictionary_encode(pa.array(mapped, pa.string()))
-    codes = np.asarray(menc.indices, dtype=np.int64)[idx]
-    drop = np.array([m == "" for m in mapped], bool)[idx]
-    parent, _ = _list_positions(offsets)
-    keep = ~drop
-    counts = np.bincount(parent[keep], minlength=len(folded))
-    new_off = np.r_[0, np.cumsum(counts)]
-    out = _join_lists(new_off, pc.take(menc.dictionary, pa.array(codes[keep])),
-                      pc.is_valid(folded))
-    return out
 
 
 def normalise_names_array(names: pa.Array) -> tuple[pa.Array, pa.Array]:
