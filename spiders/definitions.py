@@ -356,6 +356,8 @@ def load_definition(path: str | Path) -> SourceDefinition:
     role = c.string(data.get("role"), ("role",))
     if role:
         defaults = {"role": role, **defaults}
+    if isinstance(detail_raw, dict) and detail_raw.get("url_pattern") is not None:
+        c.regex(detail_raw["url_pattern"], ("detail", "url_pattern"))
     stale = (detail_raw or {}).get("stale_after_days") if isinstance(detail_raw, dict) else None
     if stale is not None and (not isinstance(stale, int | float) or stale < 0):
         raise c.fail(("detail", "stale_after_days"), f"expected days >= 0, got {stale!r}")
