@@ -25,11 +25,13 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-    if module_info.name.startswith("_"):
-        continue
-    module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
-    module.register(app)
+# The help lists panels in the order commands first appear: the everyday ones first.
+FIRST = ("run", "stages", "ops")
+names = sorted((m.name for m in pkgutil.iter_modules(commands.__path__)
+                if not m.name.startswith("_")),
+               key=lambda name: (FIRST.index(name) if name in FIRST else len(FIRST), name))
+for name in names:
+    importlib.import_module(f"{commands.__name__}.{name}").register(app)
 
 
 if __name__ == "__main__":

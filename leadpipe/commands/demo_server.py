@@ -12,7 +12,7 @@ from leadpipe.config import ConfigError, load_config
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("demo-server")
+    @app.command("demo-server", rich_help_panel="Run")
     def demo_server(
         companies: int = typer.Option(None, "--companies", "-n", min=1,
                                       help="Companies (default: demo.companies in the config)."),

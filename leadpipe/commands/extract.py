@@ -39,7 +39,7 @@ def extract_file(definition: SourceDefinition, path: Path, url: str, out: IO[str
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("extract")
+    @app.command("extract", rich_help_panel="Tools")
     def extract_command(
         file: Annotated[Path, typer.Argument(help="A saved page, API response or export.")],
         url: Annotated[str, typer.Option(

@@ -57,7 +57,7 @@ def parse_files(paths: list[Path], out: IO[str], err: IO[str]) -> tuple[int, int
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("parse")
+    @app.command("parse", rich_help_panel="Tools")
     def parse_command(
         files: Annotated[list[Path], typer.Argument(
             help="OCDS JSON or eForms XML files, or folders of them.")],

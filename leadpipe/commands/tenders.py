@@ -160,4 +160,4 @@ def suppliers(
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(tenders_app, name="tenders")
+    app.add_typer(tenders_app, name="tenders", rich_help_panel="Tools")
