@@ -112,9 +112,11 @@ def serve(
 ) -> None:
     """Serve every flow as a deployment so ops can trigger and watch them in the Prefect UI.
 
+    Start a server first (`prefect server start`) and set PREFECT_API_URL.
+
     \b
-    Start a server first (`prefect server start`) and set PREFECT_API_URL, then:
-      leadpipe serve                       # deployments: pipeline, crawl, load, resolve, ...
+    Examples:
+      leadpipe serve                      # one deployment per flow
       leadpipe serve --cron "0 3 * * *"    # plus a nightly pipeline run
     """
     from prefect import serve as prefect_serve
