@@ -63,15 +63,24 @@ def candidate_pairs(
     """Distinct pairs (i < j) over all keys; for each key in ``train`` the positions of its
     pairs (EM training sessions), for the others their count."""
     order = feats.codes("name_sorted").astype(np.int64)
-    codes, stats = [], {}
+    stats: dict[str, np.ndarray | int] = {}
     n = feats.n
-    for bk in keys:
+    for bk in keys:  # key codes first (they fill a shared cache), pairs on two threads
+        if bk.parts != ("identifier",):
+            feats.combined_codes(bk.parts)
+
+    def pairs_of(bk: BlockingKey) -> np.ndarray:
         if bk.parts == ("identifier",):  # every id of a record, not just one
             a, b = exploded_pairs(feats.ident_offsets, feats.ident_codes, order, bk.window)
         else:
             a, b = key_pairs(feats.combined_codes(bk.parts), order, bk.window)
         lo, hi = np.minimum(a, b), np.maximum(a, b)
-        codes.append(lo * n + hi)
+        return lo * n + hi
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        codes = list(pool.map(pairs_of, keys))
     allc = np.sort(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
     if len(allc):
         allc = allc[np.r_[True, allc[1:] != allc[:-1]]]
