@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import resource
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -276,27 +277,37 @@ def resolve(
     t = time.perf_counter()
     prev_ids = previous.current_ids() if previous is not None else None
     used = previous.used_ids() if previous is not None else None
-    company, redirects = assign_ids(rids, labels, _first_seen(records), prev_ids, used)
-    stats["t_ids"] = time.perf_counter() - t
-    _checkpoint(stats, "ids")
+    first_seen = _first_seen(records)
 
-    t = time.perf_counter()
-    links = _links(rids, company, labels, i, j, weight, levels, sim, settings)
-    same = labels[i] == labels[j]
-    # uncertain: not linked, yet a name that is not clearly different or two agreeing fields
-    # beyond the name (same building and same phone under another name: a rename, or not?)
-    name_lv = levels.get("name", np.full(len(i), -1, np.int8))
-    n_name = next((len(c.levels) for c in settings.comparisons if c.field == "name"), 1)
-    near = (name_lv >= 0) & (name_lv < n_name - 1)
-    plausible = (near & (evidence > 0)) | (evidence >= 2)
-    rev = np.flatnonzero(~same & plausible & (weight >= settings.review_weight)
-                         & np.isfinite(weight))
-    review = pa.table({
-        "record_id_l": pc.take(rids, pa.array(i[rev])),
-        "record_id_r": pc.take(rids, pa.array(j[rev])),
-        "match_weight": pa.array(weight[rev], pa.float64()),
-        "explanation": explain_pairs(settings.comparisons, levels, sim, weight, rev),
-    })
+    def ids_job():
+        t_ids = time.perf_counter()
+        out = assign_ids(rids, labels, first_seen, prev_ids, used)
+        stats["t_ids"] = time.perf_counter() - t_ids
+        return out
+
+    # ids (hashing, mostly Python) on a second thread while the explanations are built
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ids_future = pool.submit(ids_job)
+        match_weight, explanation = _link_explanations(rids, labels, i, j, weight, levels,
+                                                       sim, settings)
+        same = labels[i] == labels[j]
+        # uncertain: not linked, yet a name not clearly different or two agreeing fields
+        # beyond the name (same building and same phone under another name: a rename?)
+        name_lv = levels.get("name", np.full(len(i), -1, np.int8))
+        n_name = next((len(c.levels) for c in settings.comparisons if c.field == "name"), 1)
+        near = (name_lv >= 0) & (name_lv < n_name - 1)
+        plausible = (near & (evidence > 0)) | (evidence >= 2)
+        rev = np.flatnonzero(~same & plausible & (weight >= settings.review_weight)
+                             & np.isfinite(weight))
+        review = pa.table({
+            "record_id_l": pc.take(rids, pa.array(i[rev])),
+            "record_id_r": pc.take(rids, pa.array(j[rev])),
+            "match_weight": pa.array(weight[rev], pa.float64()),
+            "explanation": explain_pairs(settings.comparisons, levels, sim, weight, rev),
+        })
+        company, redirects = ids_future.result()
+    links = pa.table({"record_id": rids, "company_id": company, "match_weight": match_weight,
+                      "explanation": explanation})
     red = pa.table({
         "old_id": pa.array([r[0] for r in redirects], pa.string()),
         "new_id": pa.array([r[1] for r in redirects], pa.string()),
@@ -308,9 +319,9 @@ def resolve(
     return Resolution(links=links, redirects=red, review=review, params=params, stats=stats)
 
 
-def _links(rids, company, labels, i, j, weight, levels, sim, settings) -> pa.Table:
-    """Each record's strongest pair inside its company explains why it belongs there."""
-    n = len(company)
+def _link_explanations(rids, labels, i, j, weight, levels, sim, settings):
+    """(match weight, explanation) per record: its strongest pair inside its company."""
+    n = len(labels)
     same = np.flatnonzero(labels[i] == labels[j])
     best_w = np.full(n, -np.inf)
     best_pair = np.full(n, -1, np.int64)
@@ -337,9 +348,4 @@ def _links(rids, company, labels, i, j, weight, levels, sim, settings) -> pa.Tab
         expl = pc.replace_with_mask(expl, pa.array(has), txt)
     expl = pc.fill_null(expl, "single record: no match at or above the link weight")
     mw = np.where(has & np.isfinite(best_w), best_w, np.nan)
-    return pa.table({
-        "record_id": rids,
-        "company_id": company,
-        "match_weight": pa.array(mw, pa.float64(), mask=~(has & np.isfinite(best_w))),
-        "explanation": expl,
-    })
+    return pa.array(mw, pa.float64(), mask=~(has & np.isfinite(best_w))), expl
