@@ -120,8 +120,13 @@ def _golden(con: duckdb.DuckDBPyConnection, settings: ResolveSettings) -> pa.Tab
     dom_web = nz.registrable_domains_array(website)
     dom_mail = nz.registrable_domains_array(email)
     domain = pc.coalesce(dom_web, dom_mail)
-    phones = [nz.normalise_phone(p, c) or p for p, c in zip(
-        g.column("phone").to_pylist(), g.column("country").to_pylist(), strict=True)]
+    e164: dict[tuple[str | None, str | None], str | None] = {}
+    phones = []
+    for p, c in zip(g.column("phone").to_pylist(), g.column("country").to_pylist(),
+                    strict=True):
+        if (p, c) not in e164:
+            e164[(p, c)] = nz.normalise_phone(p, c) or p
+        phones.append(e164[(p, c)])
     sources = {f: g.column(f"{f}__src").to_pylist() for f in (*_SCALAR_FIELDS, "categories")}
     dom_src = [w if dw else (e if dm else None) for w, e, dw, dm in zip(
         sources["website"], sources["email"], dom_web.to_pylist(), dom_mail.to_pylist(),
