@@ -77,10 +77,14 @@ def test_first_run_links_and_builds_golden_records(con):
 def test_rerun_on_unchanged_data_changes_no_id(con):
     run_resolution(con)
     before = _ids(con)
-    companies = con.execute("SELECT company_id FROM companies ORDER BY 1").fetchall()
+    companies = con.execute("SELECT company_id, updated_at FROM companies ORDER BY 1").fetchall()
+    links = con.execute("SELECT * FROM company_links ORDER BY 1").fetchall()
     run_resolution(con)
     assert _ids(con) == before
-    assert con.execute("SELECT company_id FROM companies ORDER BY 1").fetchall() == companies
+    # nothing changed, so no row was rewritten (the timestamps say when a row last changed)
+    assert con.execute("SELECT company_id, updated_at FROM companies ORDER BY 1").fetchall() \
+        == companies
+    assert con.execute("SELECT * FROM company_links ORDER BY 1").fetchall() == links
     assert con.execute("SELECT count(*) FROM company_redirects").fetchone()[0] == 0
 
 

@@ -169,6 +169,31 @@ def _golden(con: duckdb.DuckDBPyConnection, settings: ResolveSettings) -> pa.Tab
     })
 
 
+def _sync(
+    con: duckdb.DuckDBPyConnection, table: str, source: str, key: str, compared: list[str],
+    stamps: list[str],
+) -> None:
+    """Make ``table`` hold exactly the rows of ``source``, rewriting only rows that changed.
+
+    A re-run on unchanged data then writes nothing (cheap to commit), and the ``stamps``
+    columns (linked_at, updated_at) tell when a row last really changed."""
+    as_text = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in compared)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _changed AS SELECT {key} FROM ("
+        f"SELECT {as_text} FROM {source} EXCEPT SELECT {as_text} FROM {table})"
+    )
+    con.execute(
+        f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM _changed) "
+        f"OR {key} NOT IN (SELECT {key} FROM {source})"
+    )
+    cols = ", ".join(compared + stamps)
+    con.execute(
+        f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {source} "
+        f"WHERE {key} IN (SELECT {key} FROM _changed)"
+    )
+    con.execute("DROP TABLE _changed")
+
+
 def run_resolution(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -194,12 +219,8 @@ def run_resolution(
         con.register("_links", links)
         con.register("_redirects", redirects)
         con.register("_review", review)
-        con.execute("DELETE FROM company_links")
-        con.execute(
-            "INSERT INTO company_links (record_id, company_id, match_weight, explanation, "
-            "linked_at) SELECT record_id, company_id, match_weight, explanation, linked_at "
-            "FROM _links"
-        )
+        _sync(con, "company_links", "_links", "record_id",
+              ["record_id", "company_id", "match_weight", "explanation"], ["linked_at"])
         # keep every redirect one hop long: old redirects to a now-redirected id move along
         con.execute(
             "UPDATE company_redirects SET new_id = r.new_id, redirected_at = now() "
@@ -222,9 +243,8 @@ def run_resolution(
         )
         golden = _golden(con, settings)
         con.register("_golden", golden)
-        con.execute("DELETE FROM companies")
-        cols = ", ".join(golden.column_names)
-        con.execute(f"INSERT INTO companies ({cols}) SELECT {cols} FROM _golden")
+        _sync(con, "companies", "_golden", "company_id",
+              [c for c in golden.column_names if c != "updated_at"], ["updated_at"])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
