@@ -104,7 +104,8 @@ def dedupe(
     id_column: Annotated[str | None, typer.Option(
         "--id", help="Column with a unique record id (default: the row number).")] = None,
     country: Annotated[str | None, typer.Option(
-        "--country", help="ISO2 country for rows without one (helps phone parsing).")] = None,
+        "--country", help="ISO2 country for rows without one (name blocks are per country).",
+    )] = None,
     decisions: Annotated[Path | None, typer.Option(
         "--decisions", help="must-link / cannot-link file (YAML or CSV) to obey.")] = None,
     review: Annotated[Path | None, typer.Option(
