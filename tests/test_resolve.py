@@ -192,3 +192,8 @@ def test_a_shared_registry_id_links_even_across_a_rename():
     expl = dict(zip(res.links.column("record_id").to_pylist(),
                     res.links.column("explanation").to_pylist(), strict=True))
     assert "same identifier" in expl["b"]
+
+
+def test_record_ids_must_be_unique():
+    with pytest.raises(ValueError, match="unique"):
+        resolve(_table(ACME + ACME[:1]))

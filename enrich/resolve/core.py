@@ -206,6 +206,8 @@ def resolve(
         raise ValueError("records need at least the columns record_id and name")
     rids = records.column("record_id").combine_chunks().cast(pa.string())
     n = records.num_rows
+    if rids.null_count or pc.count_distinct(rids).as_py() != n:
+        raise ValueError("record_id must be set and unique for every record")
     feats = build_features(records)
     stats["t_features"] = time.perf_counter() - t0
     _checkpoint(stats, "features")
