@@ -2,7 +2,9 @@
 
 normalise -> block (several keys, hubs capped) -> compare (declared levels) -> Fellegi–Sunter
 weights (u from random pairs, m by EM, term-frequency aware) -> rules (never on the name alone;
-clearly different names never link) -> clustering that resists chaining -> stable ids.
+clearly different names never link; two contradicting fields never link) -> clustering that
+resists chaining (groups of up to 50 compared all-to-all, then average linkage) -> stable ids,
+an explanation per record and a review band of uncertain pairs.
 """
 
 from __future__ import annotations

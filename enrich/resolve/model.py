@@ -1,14 +1,15 @@
 """Fellegi–Sunter weights estimated without labels.
 
-u (how often a level occurs between records of *different* companies) is first measured on
-random record pairs, and for exact keys from the value counts (P(two random records share a
-value) = sum of squared value shares). EM on the candidate pairs then estimates m (how often a
-level occurs between records of the *same* company), u among candidates (blocked non-matches
-agree far more often than random pairs) and the share of matches; it runs on the distinct
-comparison patterns (a few hundred), not on millions of pairs. Declared priors and the random-pair
-u act as pseudo-counts so a small file cannot push the parameters to absurd values.
-Term-frequency: an exact agreement on a value shifts the weight by log2(average u / the value's
-own frequency), so a rare name or phone counts more and a switchboard number almost nothing.
+u (how often a level occurs between records of *different* companies) is measured on random
+record pairs, and for exact keys from the value counts (P(two random records share a value) =
+sum of squared value shares). m (how often a level occurs between records of the *same*
+company) is estimated by EM in training sessions, one per blocking key, each leaving out the
+comparisons that key makes agree (the way Splink trains); the share of matches among the
+candidates comes from a last EM pass with m and u fixed. EM runs on the distinct comparison
+patterns (a few hundred), not on millions of pairs. Declared priors act as pseudo-counts, so a
+small file cannot push the parameters to absurd values. Term-frequency: an exact agreement on a
+value is weighed with that value's own frequency, so a rare name or phone counts more and a
+switchboard number almost nothing.
 """
 
 from __future__ import annotations
