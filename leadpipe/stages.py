@@ -73,10 +73,14 @@ def source_proxy(config: Config, sources: Sequence[str]) -> Iterator[str | None]
 # --- crawl --------------------------------------------------------------------------------
 
 
-def crawl_settings(config: Config) -> dict[str, Any]:
+def crawl_settings(config: Config, source: str = "") -> dict[str, Any]:
     """Scrapy settings from the config: only what the user set, so that each source's own
-    politeness (its download delay, retries) stands unless the config overrides it."""
-    c = config.crawl
+    politeness (its download delay, retries) stands unless the config overrides it.
+    The demo world is our own local server: it is crawled at ``[demo] concurrency``."""
+    c = dict(config.crawl)
+    if source.startswith(DEMO_PREFIX):
+        c.setdefault("concurrent_requests_per_domain", int(config.demo.get("concurrency", 8)))
+        c.setdefault("autothrottle", False)
     mapping = {
         "concurrent_requests_per_domain": ("CONCURRENT_REQUESTS_PER_DOMAIN", int),
         "download_delay": ("DOWNLOAD_DELAY", float),
@@ -148,7 +152,7 @@ def crawl(
             run_id=run_id,
             landing_dir=config.landing_dir,
             spider_args=args,
-            settings=crawl_settings(config),
+            settings=crawl_settings(config, source),
             proxy=proxy,
         )
         reports.append(report)

@@ -304,7 +304,7 @@ def test_progress_mark_prefix_and_keys_landed_past_a_gap():
 
 
 def test_retry_after_header_forms():
-    from spiders.bases.politeness import retry_after_seconds
+    from spiders.middlewares import retry_after_seconds
 
     assert retry_after_seconds(b"120") == 120.0
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT",

@@ -17,7 +17,6 @@ The wait does not block the reactor: the request is re-issued after a timer fire
 from __future__ import annotations
 
 import logging
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request
@@ -28,24 +27,9 @@ from scrapy.utils.misc import load_object
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from spiders.middlewares import retry_after_seconds
+
 logger = logging.getLogger(__name__)
-
-
-def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
-    """Parse a Retry-After header: delta seconds or an HTTP date. None if absent or junk."""
-    if not value:
-        return None
-    text = value.decode("latin-1") if isinstance(value, bytes) else value
-    text = text.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    import time
-
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
 class PoliteRetryMiddleware:
