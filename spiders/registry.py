@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.spiderloader import SpiderLoader
-from scrapy.utils.project import get_project_settings  # noqa: F401  (documented entry point)
 
 from spiders import settings as base_settings
 
