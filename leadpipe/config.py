@@ -80,9 +80,8 @@ class Config:
         name = name or os.environ.get("LEADPIPE_PROFILE") or self.score.get("profile", "default")
         profiles = self.raw.get("profiles", {})
         if name not in profiles:
-            raise ConfigError(
-                f"{self.source}: no ICP profile named {name!r} (known: {', '.join(sorted(profiles))})"
-            )
+            known = ", ".join(sorted(profiles))
+            raise ConfigError(f"{self.source}: no ICP profile named {name!r} (known: {known})")
         return {"name": name, **profiles[name]}
 
     def section(self, name: str) -> dict[str, Any]:
