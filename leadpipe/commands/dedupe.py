@@ -250,5 +250,5 @@ def _read_columns(path: Path, id_column: str | None, cluster_column: str):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("dedupe")(dedupe)
-    app.command("dedupe-eval")(dedupe_eval)
+    app.command("dedupe", rich_help_panel="Tools")(dedupe)
+    app.command("dedupe-eval", rich_help_panel="Tools")(dedupe_eval)
