@@ -19,6 +19,7 @@ import pyarrow as pa
 from enrich import industry as industry_mod
 from enrich import solvency as solvency_mod
 from enrich.website import SiteSignals, fetch_site
+from warehouse.db import transaction
 
 
 @dataclass
@@ -243,15 +244,7 @@ def run_enrichment(
             }
         )
     table = pa.Table.from_pylist(out, schema=_SCHEMA)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("staged_enrichment", table)
+    with transaction(con, staged_enrichment=table):
         con.execute("DELETE FROM enrichment")
         con.execute("INSERT INTO enrichment BY NAME SELECT * FROM staged_enrichment")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("staged_enrichment")
     return summary

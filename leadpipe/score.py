@@ -15,6 +15,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from warehouse.db import transaction
+
 MODEL_VERSION = "fit-points-1"
 
 INDUSTRY_POINTS = 0.6
@@ -170,15 +172,7 @@ def run_scoring(
             ]
         ),
     )
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("staged_scores", table)
+    with transaction(con, staged_scores=table):
         con.execute("DELETE FROM scores WHERE profile = ?", [profile["name"]])
         con.execute("INSERT INTO scores BY NAME SELECT * FROM staged_scores")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("staged_scores")
     return summary

@@ -7,10 +7,13 @@ latest Parquet snapshot (see ``warehouse.snapshot``).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -20,6 +23,24 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse for writing."""
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, **staged: Any) -> Iterator[None]:
+    """One transaction, all or nothing; ``staged`` Arrow tables are registered under their
+    keyword names for its duration (so the SQL inside can read them) and unregistered after."""
+    for name, table in staged.items():
+        con.register(name, table)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in staged:
+            con.unregister(name)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -46,14 +67,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for version, name, sql in migrations():
         if version in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(name)
     return applied
 

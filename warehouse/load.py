@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from spiders.landing import KINDS, item_hash, iter_landing_files, record_id
+from warehouse.db import transaction
 
 ORG_TEXT_FIELDS = (
     "role",
@@ -397,47 +398,34 @@ def load_file(
     run_id = items[0]["run_id"] if items else path.parent.name
     source = items[0]["source"] if items else path.stem
 
-    con.execute("BEGIN TRANSACTION")
-    try:
+    staged = {"staged_raw": _table(raw, _RAW_SCHEMA)}
+    if orgs:
+        staged["staged_orgs"] = _table(orgs, _ORG_SCHEMA)
+    if contacts:
+        staged["staged_contacts"] = _table(contacts, _CONTACT_SCHEMA)
+    if tenders:
+        staged["staged_tenders"] = _table(tenders, _TENDER_SCHEMA)
+    if awards:
+        staged["staged_awards"] = _table(awards, _AWARD_SCHEMA)
+    with transaction(con, **staged):
         before = con.execute("SELECT count(*) FROM raw_items").fetchall()[0][0]
-        con.register("staged_raw", _table(raw, _RAW_SCHEMA))
         con.execute("""INSERT INTO raw_items BY NAME
                        SELECT * REPLACE (CAST(fetched_at AS TIMESTAMP) AS fetched_at,
                                          CAST(payload AS JSON) AS payload)
                        FROM staged_raw ON CONFLICT DO NOTHING""")
         new = con.execute("SELECT count(*) FROM raw_items").fetchall()[0][0] - before
         if orgs:
-            con.register("staged_orgs", _table(orgs, _ORG_SCHEMA))
             _upsert_orgs(con)
         if contacts:
-            con.register("staged_contacts", _table(contacts, _CONTACT_SCHEMA))
             _upsert_latest(con, "contacts", "staged_contacts", "contact_id", _CONTACT_SCHEMA, False)
         if tenders:
-            con.register("staged_tenders", _table(tenders, _TENDER_SCHEMA))
             _upsert_latest(con, "tenders", "staged_tenders", "tender_key", _TENDER_SCHEMA, True)
         if awards:
-            con.register("staged_awards", _table(awards, _AWARD_SCHEMA))
             _upsert_latest(con, "awards", "staged_awards", "award_key", _AWARD_SCHEMA, False)
         con.execute(
             "INSERT OR REPLACE INTO landing_files VALUES (?, ?, ?, ?, ?, now())",
             [key, run_id, source, sha256, len(items)],
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in (
-            "staged_raw",
-            "staged_orgs",
-            "staged_contacts",
-            "staged_tenders",
-            "staged_awards",
-        ):
-            try:
-                con.unregister(name)
-            except Exception:  # noqa: BLE001 - not registered for this file
-                pass
     return len(items), new, errors
 
 
