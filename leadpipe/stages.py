@@ -18,6 +18,7 @@ from typing import Any
 from leadpipe.config import Config
 from spiders.crawl import CrawlReport, run_crawl
 from spiders.landing import new_run_id
+from spiders.registry import SOURCES_DIR
 from warehouse.db import WarehouseBusy, connect
 
 DEMO_PREFIX = "demo_"
@@ -78,6 +79,10 @@ def crawl_settings(config: Config, source: str = "") -> dict[str, Any]:
     politeness (its download delay, retries) stands unless the config overrides it.
     The demo world is our own local server: it is crawled at ``[demo] concurrency``."""
     c = dict(config.crawl)
+    if (SOURCES_DIR / f"{source}.yaml").exists():
+        # Catalogues and directories: detail pages are kept until their definition's
+        # stale_after_days and fetched again only then; listing pages are never cached.
+        c.setdefault("http_cache", True)
     if source.startswith(DEMO_PREFIX):
         c.setdefault("concurrent_requests_per_domain", int(config.demo.get("concurrency", 8)))
         c.setdefault("autothrottle", False)
