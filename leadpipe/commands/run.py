@@ -41,10 +41,10 @@ def _summary(csv_path: Path, warehouse: Path) -> None:
     with csv_path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))[:8]
     top = Table(title="top prospects", expand=False)
-    top.add_column("name", max_width=28, overflow="ellipsis", no_wrap=True)
-    top.add_column("fit", justify="right", min_width=4)
-    top.add_column("solv.", justify="right", min_width=5)
-    top.add_column("why", overflow="ellipsis", no_wrap=True, ratio=1)
+    top.add_column("name", max_width=30, overflow="ellipsis", no_wrap=True)
+    top.add_column("fit", justify="right", no_wrap=True)
+    top.add_column("solv.", justify="right", no_wrap=True)
+    top.add_column("why", overflow="ellipsis", no_wrap=True, max_width=max(20, console.width - 54))
     for row in rows:
         why = "; ".join(row["reasons"].split("; ")[:2])
         top.add_row(f"{row['name']} ({row['country']})", row["fit"], row["solvency"], why)
