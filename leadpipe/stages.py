@@ -20,6 +20,7 @@ from spiders.crawl import CrawlReport, run_crawl
 from spiders.landing import new_run_id
 from spiders.registry import SOURCES_DIR
 from warehouse.db import WarehouseBusy, connect
+from warehouse.marks import all_high_water_marks, set_high_water_mark
 
 DEMO_PREFIX = "demo_"
 
@@ -115,7 +116,7 @@ def read_high_water_marks(config: Config) -> dict[str, str]:
             con = None
         if con is not None:
             try:
-                marks.update(con.execute("SELECT source, mark FROM high_water_marks").fetchall())
+                marks.update(all_high_water_marks(con))
             finally:
                 con.close()
     reports = sorted(config.landing_dir.glob("*/*.stats.json"), key=lambda p: p.stat().st_mtime)
@@ -194,13 +195,7 @@ def _record_crawl_reports(con: Any, landing_dir: Path) -> None:
                 "; ".join(errors)[:1000] or stats.get("finish_reason"),
             ],
         )
-        mark = stats.get("leadpipe/high_water_mark")
-        if mark:
-            con.execute(
-                "INSERT INTO high_water_marks VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE "
-                "SET mark = excluded.mark, updated_at = excluded.updated_at",
-                [source, str(mark), _now()],
-            )
+        set_high_water_mark(con, source, str(stats.get("leadpipe/high_water_mark") or ""))
 
 
 def load(config: Config, *, progress: Callable[[Path], None] | None = None) -> Any:

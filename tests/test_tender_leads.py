@@ -12,13 +12,8 @@ from spiders.landing import LandingWriter, make_item, record_id
 from spiders.tenders import landing_items, parse_bytes
 from warehouse.db import connect
 from warehouse.load import load_file
-from warehouse.tenders import (
-    buyer_demand,
-    get_high_water_mark,
-    new_open_tenders,
-    set_high_water_mark,
-    supplier_history,
-)
+from warehouse.marks import get_high_water_mark, set_high_water_mark
+from warehouse.tenders import buyer_demand, new_open_tenders, supplier_history
 
 FIX = Path(__file__).parent / "fixtures" / "tenders"
 SOURCE = "fixtures"

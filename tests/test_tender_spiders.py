@@ -20,7 +20,7 @@ from spiders.tenders import landing_items, parse_eforms
 from spiders.tenders.common import iso_datetime
 from spiders.tenders.ocds import iter_releases
 from warehouse.db import connect
-from warehouse.tenders import get_high_water_mark, set_high_water_mark
+from warehouse.marks import get_high_water_mark, set_high_water_mark
 
 FIX = Path(__file__).parent / "fixtures" / "tenders"
 NS = {"efac": "http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1",

@@ -17,23 +17,6 @@ from typing import Any
 import duckdb
 
 
-def get_high_water_mark(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
-    """The mark the last crawl of ``source`` reached (a date-time or an opaque cursor)."""
-    row = con.execute("SELECT mark FROM high_water_marks WHERE source = ?", [source]).fetchone()
-    return row[0] if row and row[0] else None
-
-
-def set_high_water_mark(con: duckdb.DuckDBPyConnection, source: str, mark: str) -> None:
-    """Remember where ``source`` got to; an empty mark changes nothing."""
-    if not mark:
-        return
-    con.execute(
-        "INSERT INTO high_water_marks VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE "
-        "SET mark = excluded.mark, updated_at = excluded.updated_at",
-        [source, mark, datetime.now(UTC).replace(tzinfo=None)],
-    )
-
-
 @dataclass
 class BuyerDemand:
     """What a buyer buys: the signal that makes a public body a suspect."""

@@ -20,6 +20,7 @@ from enrich import normalise as nz
 from enrich.resolve.core import PreviousState, resolve
 from enrich.resolve.decisions import load_decisions
 from enrich.resolve.settings import ResolveSettings
+from warehouse.db import transaction
 
 # Default trust by how a value was obtained: structured feeds beat scraped markup.
 METHOD_TRUST = {"api": 4, "export": 4, "jsonld": 3, "microdata": 3, "state_json": 3, "css": 2}
@@ -214,11 +215,7 @@ def run_resolution(
                               pa.timestamp("us")))
     redirects = res.redirects
     review = res.review
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("_links", links)
-        con.register("_redirects", redirects)
-        con.register("_review", review)
+    with transaction(con, _links=links, _redirects=redirects, _review=review):
         _sync(con, "company_links", "_links", "record_id",
               ["record_id", "company_id", "match_weight", "explanation"], ["linked_at"])
         # keep every redirect one hop long: old redirects to a now-redirected id move along
@@ -243,18 +240,11 @@ def run_resolution(
         )
         golden = _golden(con, settings)
         con.register("_golden", golden)
-        _sync(con, "companies", "_golden", "company_id",
-              [c for c in golden.column_names if c != "updated_at"], ["updated_at"])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in ("_links", "_redirects", "_review", "_golden"):
-            try:
-                con.unregister(name)
-            except Exception:  # noqa: BLE001 - not registered when an early step failed
-                pass
+        try:
+            _sync(con, "companies", "_golden", "company_id",
+                  [c for c in golden.column_names if c != "updated_at"], ["updated_at"])
+        finally:
+            con.unregister("_golden")
     counts = pc.value_counts(res.links.column("company_id")).field("counts")
     return ResolveSummary(
         records=records.num_rows,
