@@ -27,30 +27,31 @@ ROOT = Path(__file__).resolve().parent.parent
 
 STAGES_SCRIPT = r"""
 import json, resource, sys, time
-from leadpipe import stages
+from leadpipe import runner
+from leadpipe.demo.session import source_access
 from leadpipe.config import load_config
 
 config = load_config(sys.argv[1])
 out = {}
-sources = config.crawl["sources"]
+sources = config.crawl.sources
 
 def peak_mb():
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return own / 1024, kids / 1024
 
-with stages.source_proxy(config, sources) as proxy:
+with source_access(config, sources) as access:
     t = time.perf_counter()
-    reports = stages.crawl(config, sources, proxy=proxy)
+    reports = runner.crawl(config, sources, access=access)
     out["crawl"] = (time.perf_counter() - t, *peak_mb(), sum(r.items for r in reports))
-    for name, fn in (("load", lambda: stages.load(config)),
-                     ("resolve", lambda: stages.resolve(config)),
-                     ("enrich", lambda: stages.enrich(config, proxy=proxy))):
+    for name, fn in (("load", lambda: runner.load(config)),
+                     ("resolve", lambda: runner.resolve(config)),
+                     ("enrich", lambda: runner.enrich(config, access=access))):
         t = time.perf_counter()
         fn()
         out[name] = (time.perf_counter() - t, *peak_mb(), None)
-for name, fn in (("score", lambda: stages.score(config)),
-                 ("export", lambda: stages.export(config))):
+for name, fn in (("score", lambda: runner.score(config)),
+                 ("export", lambda: runner.export(config))):
     t = time.perf_counter()
     fn()
     out[name] = (time.perf_counter() - t, *peak_mb(), None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from prefect import flow
 from prefect.artifacts import create_table_artifact
 
@@ -13,8 +15,8 @@ from flows.stages import (
     resolve_flow,
     score_flow,
 )
-from leadpipe import stages
 from leadpipe.config import load_config
+from leadpipe.demo.session import source_access
 
 
 @flow(name="pipeline")
@@ -27,13 +29,15 @@ def pipeline_flow(
 ) -> dict:
     """Run every stage once; the demo world's server runs for the crawl and the enrichment."""
     config = load_config(config_path)
-    chosen = list(sources or config.crawl.get("sources", []))
-    with stages.source_proxy(config, chosen) as proxy:
-        crawled = crawl_flow(sources=chosen, full=full, proxy=proxy or "", config_path=config_path)
+    chosen = list(sources or config.crawl.sources)
+    with source_access(config, chosen) as access:
+        crawled = crawl_flow(
+            sources=chosen, full=full, access=asdict(access), config_path=config_path
+        )
         loaded = load_flow(config_path=config_path)
         resolved = resolve_flow(config_path=config_path)
         enriched = enrich_flow(
-            fetch_websites=fetch_websites, proxy=proxy or "", config_path=config_path
+            fetch_websites=fetch_websites, access=asdict(access), config_path=config_path
         )
     scored = score_flow(profile=profile, config_path=config_path)
     exported = export_flow(profile=profile, config_path=config_path)

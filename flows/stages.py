@@ -1,4 +1,4 @@
-"""One Prefect flow per stage. Thin: each calls the stage function in ``leadpipe.stages``.
+"""One Prefect flow per stage. Thin: each calls the stage function in ``leadpipe.runner``.
 
 Writers (load, resolve, enrich, score) take the ``warehouse-writer`` concurrency slot so that
 deployments triggered together queue instead of failing on DuckDB's one-writer lock. Crawls
@@ -7,14 +7,17 @@ run as one task per source, each in its own subprocess (Twisted's reactor starts
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import asdict
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.concurrency.sync import concurrency
 
-from leadpipe import stages
+from leadpipe import runner
 from leadpipe.config import Config, load_config
+from leadpipe.demo.session import source_access
 
 WRITER_SLOT = "warehouse-writer"
 
@@ -42,19 +45,37 @@ def ensure_writer_limit(name: str = WRITER_SLOT) -> None:
             client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
 
 
+def _from_plain(access: dict) -> runner.Access:
+    """An access passed between flows and tasks as plain data (run parameters are JSON)."""
+    return runner.Access(**{**access, "local_sources": tuple(access.get("local_sources") or ())})
+
+
+def _access(config: Config, access: dict | None, sources: list[str]):
+    """The access a flow was handed (by the pipeline), else one opened here for its sources."""
+    if access is not None:
+        return contextlib.nullcontext(_from_plain(access))
+    return source_access(config, sources)
+
+
 @task(name="crawl-source", retries=0)
 def crawl_source(
     config_path: str | None,
     source: str,
     run_id: str,
-    proxy: str | None,
+    access: dict,
     since: str | None,
     until: str | None,
     full: bool,
 ) -> dict:
     config = _config(config_path)
-    (report,) = stages.crawl(
-        config, [source], run_id=run_id, proxy=proxy, since=since, until=until, full=full
+    (report,) = runner.crawl(
+        config,
+        [source],
+        run_id=run_id,
+        access=_from_plain(access),
+        since=since,
+        until=until,
+        full=full,
     )
     logger = get_run_logger()
     logger.info("%s: %d items, %s", source, report.items, report.finish_reason)
@@ -76,18 +97,19 @@ def crawl_flow(
     since: str | None = None,
     until: str | None = None,
     full: bool = False,
-    proxy: str | None = None,
+    access: dict | None = None,
     config_path: str | None = None,
 ) -> list[dict]:
     """Crawl sources (default: the config's) into a new landing run, one subprocess each."""
     from spiders.landing import new_run_id
 
     config = _config(config_path)
-    chosen = list(sources or config.crawl.get("sources", []))
+    chosen = list(sources or config.crawl.sources)
     run_id = new_run_id("crawl")
-    with stages.source_proxy(config, chosen) if proxy is None else _fixed(proxy) as via:
+    with _access(config, access, chosen) as via:
+        plain = asdict(via)
         futures = [
-            crawl_source.submit(config_path, s, run_id, via, since, until, full) for s in chosen
+            crawl_source.submit(config_path, s, run_id, plain, since, until, full) for s in chosen
         ]
         results = [f.result() for f in futures]
     create_table_artifact(results, key="crawl-report", description=f"Crawl run {run_id}")
@@ -100,22 +122,11 @@ def crawl_flow(
     return results
 
 
-class _fixed:
-    def __init__(self, value: str | None) -> None:
-        self.value = value
-
-    def __enter__(self) -> str | None:
-        return self.value
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 @flow(name="load")
 def load_flow(config_path: str | None = None) -> dict:
     """Load new landing files into the warehouse (idempotent)."""
     with writer_slot():
-        summary = stages.load(_config(config_path))
+        summary = runner.load(_config(config_path))
     logger = get_run_logger()
     for error in summary.errors[:20]:
         logger.warning(error)
@@ -132,25 +143,18 @@ def load_flow(config_path: str | None = None) -> dict:
 def resolve_flow(config_path: str | None = None) -> dict:
     """Merge source records into companies with stable ids."""
     with writer_slot():
-        summary = stages.resolve(_config(config_path))
+        summary = runner.resolve(_config(config_path))
     return dict(vars(summary)) if hasattr(summary, "__dict__") else {"summary": str(summary)}
 
 
 @flow(name="enrich")
 def enrich_flow(
-    fetch_websites: bool = True, proxy: str | None = None, config_path: str | None = None
+    fetch_websites: bool = True, access: dict | None = None, config_path: str | None = None
 ) -> dict:
     """Website signals, industry and solvency per company."""
     config = _config(config_path)
-    with (
-        (
-            stages.source_proxy(config, config.crawl.get("sources", []))
-            if proxy is None
-            else _fixed(proxy)
-        ) as via,
-        writer_slot(),
-    ):
-        summary = stages.enrich(config, proxy=via or None, fetch=fetch_websites)
+    with _access(config, access, list(config.crawl.sources)) as via, writer_slot():
+        summary = runner.enrich(config, access=via, fetch=fetch_websites)
     return dict(vars(summary))
 
 
@@ -158,23 +162,23 @@ def enrich_flow(
 def score_flow(profile: str | None = None, config_path: str | None = None) -> dict:
     """Fit and solvency scores, funnel stage and reasons, for an ICP profile."""
     with writer_slot():
-        summary = stages.score(_config(config_path), profile=profile)
+        summary = runner.score(_config(config_path), profile=profile)
     return dict(vars(summary))
 
 
 @flow(name="export")
 def export_flow(
     profile: str | None = None,
-    stages_: list[str] | None = None,
+    funnel_stages: list[str] | None = None,
     output: str | None = None,
     config_path: str | None = None,
 ) -> dict:
     """Write the prospects CSV (reads a consistent snapshot; never blocks a writer)."""
-    result = stages.export(
+    result = runner.export(
         _config(config_path),
         output=Path(output) if output else None,
         profile=profile,
-        stages=tuple(stages_ or ["prospect"]),
+        funnel_stages=tuple(funnel_stages or ["prospect"]),
     )
     create_markdown_artifact(
         f"**{result.rows}** companies exported to `{result.path}`"

@@ -2,6 +2,10 @@
 
 Lookup order: an explicit path, $LEADPIPE_CONFIG, ./leadpipe.toml, the bundled defaults.
 Values a user leaves out fall back to the bundled defaults key by key.
+
+Every default value lives in ``default_config.toml``; the models below declare only the shape
+(types, bounds, which keys exist). A key the models do not know, a wrong type or a missing
+profile is an error naming the file, the section and the key: a typo is never silently ignored.
 """
 
 from __future__ import annotations
@@ -12,11 +16,95 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
+
+ENV_OVERRIDES = {
+    # environment variable: (section, key, type)
+    "LEADPIPE_DATA_DIR": ("project", "data_dir", str),
+    "LEADPIPE_USER_AGENT": ("project", "user_agent", str),
+    "LEADPIPE_PROFILE": ("score", "profile", str),
+    "LEADPIPE_DEMO_COMPANIES": ("demo", "companies", int),
+    "LEADPIPE_DEMO_SEED": ("demo", "seed", int),
+}
 
 
 class ConfigError(ValueError):
     """A configuration file or value that leadpipe cannot use; the message names it."""
+
+
+class _Section(BaseModel):
+    """A config section: unknown keys are errors, values are checked, nothing is coerced
+    silently from a wrong kind (a list where a number belongs)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProjectSection(_Section):
+    data_dir: str
+    user_agent: str = Field(min_length=1)
+
+
+class CrawlSection(_Section):
+    sources: list[str]
+    # Politeness overrides: None means "each source's own setting stands".
+    concurrent_requests_per_domain: int | None = Field(default=None, ge=1)
+    download_delay: float | None = Field(default=None, ge=0)
+    autothrottle: bool | None = None
+    retry_times: int | None = Field(default=None, ge=0)
+    http_cache: bool | None = None
+    proxy: str | None = None
+
+
+class DemoSection(_Section):
+    companies: int = Field(ge=50, le=100_000)
+    seed: int
+    concurrency: int = Field(ge=1, le=64)
+
+
+class ScoreSection(_Section):
+    profile: str
+    fit_min: float = Field(ge=0, le=1)
+    solvency_min: float = Field(ge=0, le=1)
+
+
+class Profile(_Section):
+    """An ideal customer profile (ICP). A profile may leave out any key but ``name``'s table."""
+
+    name: str = ""
+    description: str = ""
+    industries: list[str] = []
+    cpv_prefixes: list[str] = []
+    countries: list[str] = []
+    employees_min: int | None = Field(default=None, ge=0)
+    employees_max: int | None = Field(default=None, ge=0)
+    keywords: list[str] = []
+
+
+class ResolveSection(_Section):
+    decisions: str | None = None
+
+
+class EnrichSection(_Section):
+    max_age_days: float = Field(gt=0)
+
+
+class ScheduleSection(_Section):
+    pipeline_cron: str | None = None
+
+
+class Settings(_Section):
+    """The whole validated file."""
+
+    project: ProjectSection
+    crawl: CrawlSection
+    demo: DemoSection
+    score: ScoreSection
+    profiles: dict[str, Profile]
+    resolve: ResolveSection
+    enrich: EnrichSection
+    schedule: ScheduleSection
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -34,22 +122,80 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
+def _apply_env(raw: dict[str, Any]) -> dict[str, Any]:
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
+    for var, (section, key, kind) in ENV_OVERRIDES.items():
+        value = os.environ.get(var)
+        if not value:
+            continue
+        if kind is int:
+            try:
+                converted: Any = int(value)
+            except ValueError as exc:
+                raise ConfigError(f"{var}={value!r} is not a whole number") from exc
+        else:
+            converted = value
+        out.setdefault(section, {})[key] = converted
+    return out
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    """``('profiles', 'default', 'home_base')`` → ``[profiles.default] home_base``."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "profiles" and len(parts) >= 3:
+        return f"[profiles.{parts[1]}] {'.'.join(parts[2:])}"
+    if len(parts) >= 2:
+        return f"[{parts[0]}] {'.'.join(parts[1:])}"
+    return f"[{parts[0]}]" if parts else "(top level)"
+
+
+def _explain(exc: ValidationError, source: Path) -> ConfigError:
+    first = exc.errors()[0]
+    where = _where(tuple(first["loc"]))
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        what = "unknown key"
+    elif kind == "missing":
+        what = "missing key"
+    else:
+        what = f"{first['msg'].lower()} (got {first.get('input')!r})"
+    more = len(exc.errors()) - 1
+    tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return ConfigError(f"{source}: {where}: {what}{tail}")
+
+
+def validate(raw: dict[str, Any], source: Path) -> Settings:
+    """Check a merged configuration; the error names the file, section and key."""
+    raw = _apply_env(raw)
+    profiles = raw.get("profiles")
+    if isinstance(profiles, dict):
+        raw["profiles"] = {
+            name: {**body, "name": name} if isinstance(body, dict) else body
+            for name, body in profiles.items()
+        }
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise _explain(exc, source) from None
+
+
 @dataclass(frozen=True)
 class Config:
-    """The merged configuration plus the paths derived from it."""
+    """The validated configuration plus the paths derived from it."""
 
-    raw: dict[str, Any]
+    settings: Settings
     source: Path
     base_dir: Path = field(default_factory=Path.cwd)
 
     @property
     def data_dir(self) -> Path:
-        value = os.environ.get("LEADPIPE_DATA_DIR") or self.raw["project"]["data_dir"]
-        path = Path(value)
+        path = Path(self.settings.project.data_dir)
         return path if path.is_absolute() else (self.base_dir / path)
 
     @property
@@ -65,46 +211,64 @@ class Config:
         return self.data_dir / "exports"
 
     @property
+    def snapshot_path(self) -> Path:
+        """The Parquet snapshot of scored companies that readers use while a writer runs."""
+        return self.data_dir / "snapshots" / "scored_companies.parquet"
+
+    @property
     def user_agent(self) -> str:
-        return os.environ.get("LEADPIPE_USER_AGENT") or self.raw["project"]["user_agent"]
+        return self.settings.project.user_agent
 
     @property
-    def crawl(self) -> dict[str, Any]:
-        return self.raw.get("crawl", {})
+    def crawl(self) -> CrawlSection:
+        return self.settings.crawl
 
     @property
-    def score(self) -> dict[str, Any]:
-        return self.raw.get("score", {})
+    def demo(self) -> DemoSection:
+        return self.settings.demo
 
-    def profile(self, name: str | None = None) -> dict[str, Any]:
-        name = name or os.environ.get("LEADPIPE_PROFILE") or self.score.get("profile", "default")
-        profiles = self.raw.get("profiles", {})
-        if name not in profiles:
-            known = ", ".join(sorted(profiles))
+    @property
+    def score(self) -> ScoreSection:
+        return self.settings.score
+
+    @property
+    def resolve(self) -> ResolveSection:
+        return self.settings.resolve
+
+    @property
+    def enrich(self) -> EnrichSection:
+        return self.settings.enrich
+
+    @property
+    def schedule(self) -> ScheduleSection:
+        return self.settings.schedule
+
+    @property
+    def profile_names(self) -> list[str]:
+        return sorted(self.settings.profiles)
+
+    def profile(self, name: str | None = None) -> Profile:
+        """The named ICP profile, else the configured one (``[score] profile``)."""
+        name = name or self.score.profile
+        if name not in self.settings.profiles:
+            known = ", ".join(self.profile_names)
             raise ConfigError(f"{self.source}: no ICP profile named {name!r} (known: {known})")
-        return {"name": name, **profiles[name]}
-
-    def section(self, name: str) -> dict[str, Any]:
-        return self.raw.get(name, {})
+        return self.settings.profiles[name]
 
     @property
-    def demo(self) -> dict[str, Any]:
-        """Demo world size and seed (env: LEADPIPE_DEMO_COMPANIES, LEADPIPE_DEMO_SEED)."""
-        demo = dict(self.raw.get("demo", {}))
-        for key in ("companies", "seed"):
-            env = os.environ.get(f"LEADPIPE_DEMO_{key.upper()}")
-            if env:
-                try:
-                    demo[key] = int(env)
-                except ValueError as exc:
-                    raise ConfigError(
-                        f"LEADPIPE_DEMO_{key.upper()}={env!r} is not a number"
-                    ) from exc
-        return demo
+    def decisions_path(self) -> Path | None:
+        """The manual decisions file (``[resolve] decisions``), relative to the config file."""
+        value = self.resolve.decisions
+        if not value:
+            return None
+        path = self.base_dir / value
+        if not path.is_file():
+            raise ConfigError(f"{self.source}: [resolve] decisions: file not found: {path}")
+        return path
 
 
 def load_config(path: str | Path | None = None) -> Config:
-    """Merge the bundled defaults with the user's file (if any)."""
+    """Merge the bundled defaults with the user's file (if any) and validate the result."""
     raw = _read_toml(DEFAULT_CONFIG)
     chosen: Path | None = None
     if path is not None:
@@ -118,6 +282,8 @@ def load_config(path: str | Path | None = None) -> Config:
     elif Path("leadpipe.toml").exists():
         chosen = Path("leadpipe.toml")
     if chosen is None:
-        return Config(raw=raw, source=DEFAULT_CONFIG)
+        return Config(settings=validate(raw, DEFAULT_CONFIG), source=DEFAULT_CONFIG)
     raw = _merge(raw, _read_toml(chosen))
-    return Config(raw=raw, source=chosen, base_dir=chosen.resolve().parent)
+    return Config(
+        settings=validate(raw, chosen), source=chosen, base_dir=chosen.resolve().parent
+    )

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from leadpipe import stages
+from leadpipe import runner
 from leadpipe.config import load_config
+from leadpipe.demo.session import source_access
 from spiders.crawl import run_crawl
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,9 +26,9 @@ def config(tmp_path, monkeypatch):
 
 
 def test_two_crawls_in_one_process_both_work(config):
-    with stages.source_proxy(config, ["demo_directory"]) as proxy:
-        first = stages.crawl(config, ["demo_directory"], proxy=proxy, run_id="run-a")
-        second = stages.crawl(config, ["demo_directory"], proxy=proxy, run_id="run-b")
+    with source_access(config, ["demo_directory"]) as access:
+        first = runner.crawl(config, ["demo_directory"], access=access, run_id="run-a")
+        second = runner.crawl(config, ["demo_directory"], access=access, run_id="run-b")
     assert first[0].ok and second[0].ok, (first[0].errors, second[0].errors)
     assert first[0].items == second[0].items > 0
     assert first[0].landing_file != second[0].landing_file  # a run never rewrites another
@@ -41,10 +42,10 @@ def test_unknown_source_fails_with_a_clear_message(tmp_path):
 
 def test_crawl_runs_while_another_process_writes_the_warehouse(config):
     """DuckDB's lock never waits; the crawl must not need it (marks come from landing too)."""
-    with stages.source_proxy(config, ["demo_tenders"]) as proxy:
-        first = stages.crawl(config, ["demo_tenders"], proxy=proxy, run_id="run-1")
+    with source_access(config, ["demo_tenders"]) as access:
+        first = runner.crawl(config, ["demo_tenders"], access=access, run_id="run-1")
         assert first[0].ok and first[0].items > 0
-        stages.load(config)
+        runner.load(config)
         holder = subprocess.Popen(
             [sys.executable, "-c", textwrap.dedent(f"""
                 import sys, time
@@ -58,7 +59,7 @@ def test_crawl_runs_while_another_process_writes_the_warehouse(config):
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         try:
             assert holder.stdout.readline().strip() == "holding"
-            second = stages.crawl(config, ["demo_tenders"], proxy=proxy, run_id="run-2")
+            second = runner.crawl(config, ["demo_tenders"], access=access, run_id="run-2")
         finally:
             holder.communicate("done\n", timeout=30)
     assert second[0].ok, second[0].errors

@@ -161,15 +161,15 @@ def test_csv_lists_the_true_prospects(demo_run):
 
 
 def test_rerunning_the_stages_changes_no_company_id(demo_run):
-    from leadpipe import stages
+    from leadpipe import runner
 
     config = demo_run["config"]
     con = connect(config.warehouse_path, read_only=True)
     before = dict(con.execute("SELECT record_id, company_id FROM company_links").fetchall())
     con.close()
-    assert stages.load(config).new_items == 0
-    stages.resolve(config)
-    stages.score(config)
+    assert runner.load(config).new_items == 0
+    runner.resolve(config)
+    runner.score(config)
     con = connect(config.warehouse_path, read_only=True)
     after = dict(con.execute("SELECT record_id, company_id FROM company_links").fetchall())
     con.close()

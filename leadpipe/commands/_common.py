@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from leadpipe.config import Config, ConfigError, load_config
 
@@ -29,10 +30,10 @@ def get_config(path: Path | None) -> Config:
     try:
         return load_config(path)
     except ConfigError as exc:
-        fail(str(exc))
+        fail(str(exc), code=2)
         raise  # unreachable
 
 
 def fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)

@@ -43,12 +43,12 @@ def register(app: typer.Typer) -> None:
 
         console = Console()
         try:
-            demo = load_config(config).section("demo")
+            demo = load_config(config).demo
         except ConfigError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
-        companies = companies or int(demo.get("companies", 300))
-        seed = seed if seed is not None else int(demo.get("seed", 7))
+        companies = companies or demo.companies
+        seed = seed if seed is not None else demo.seed
         with console.status(f"Generating a world of {companies:,} companies (seed {seed})…"):
             world = generate_world(companies, seed)
         if truth is not None:

@@ -66,7 +66,7 @@ def sources(config: ConfigOption = None) -> None:
     from spiders.registry import SOURCES_DIR, list_sources
 
     cfg = get_config(config)
-    enabled = set(cfg.crawl.get("sources", []))
+    enabled = set(cfg.crawl.sources)
     table = Table("source", "kind", "enabled")
     for name in list_sources():
         kind = "yaml" if (SOURCES_DIR / f"{name}.yaml").exists() else "python"

@@ -133,7 +133,7 @@ def serve(
     )
 
     cfg = get_config(config)
-    schedule = cron or cfg.section("schedule").get("pipeline_cron")
+    schedule = cron or cfg.schedule.pipeline_cron
     params = {"config_path": str(cfg.source.resolve())} if config else {}
     ensure_writer_limit()
     deployments = [pipeline_flow.to_deployment(name="leadpipe", cron=schedule, parameters=params)]

@@ -9,8 +9,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from leadpipe import stages
+from leadpipe import runner
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
+from leadpipe.demo.session import source_access
 from warehouse.db import WarehouseBusy
 
 
@@ -45,14 +46,14 @@ def crawl(
       leadpipe crawl uk_contracts_finder --since 2026-01-01
     """
     cfg = get_config(config)
-    chosen = list(sources or cfg.crawl.get("sources", []))
+    chosen = list(sources or cfg.crawl.sources)
     table = Table("source", "items", "finished", "landing file", "errors")
-    with stages.source_proxy(cfg, chosen) as proxy, _progress() as bar:
+    with source_access(cfg, chosen) as access, _progress() as bar:
         task = bar.add_task("crawling", total=len(chosen))
-        reports = stages.crawl(
+        reports = runner.crawl(
             cfg,
             chosen,
-            proxy=proxy,
+            access=access,
             since=since,
             until=until,
             full=full,
@@ -83,7 +84,7 @@ def load(config: ConfigOption = None) -> None:
         with _progress() as bar:
             files = len(list(cfg.landing_dir.glob("*/*.jsonl")))
             task = bar.add_task("loading", total=files)
-            summary = stages.load(cfg, progress=lambda p: bar.advance(task))
+            summary = runner.load(cfg, progress=lambda p: bar.advance(task))
     except WarehouseBusy as exc:
         fail(str(exc))
     console.print(
@@ -101,7 +102,7 @@ def resolve(config: ConfigOption = None) -> None:
     Example:
       leadpipe resolve
     """
-    summary = stages.resolve(get_config(config))
+    summary = runner.resolve(get_config(config))
     console.print(summary)
 
 
@@ -117,11 +118,11 @@ def enrich(
       leadpipe enrich --no-fetch-websites
     """
     cfg = get_config(config)
-    with stages.source_proxy(cfg, cfg.crawl.get("sources", [])) as proxy, _progress() as bar:
+    with source_access(cfg) as access, _progress() as bar:
         task = bar.add_task("websites", total=None)
-        summary = stages.enrich(
+        summary = runner.enrich(
             cfg,
-            proxy=proxy,
+            access=access,
             fetch=fetch_websites,
             progress=lambda: bar.advance(task),
             on_total=lambda n: bar.update(task, total=n),
@@ -143,7 +144,7 @@ def score(
     Example:
       leadpipe score --profile default
     """
-    summary = stages.score(get_config(config), profile=profile)
+    summary = runner.score(get_config(config), profile=profile)
     console.print(
         f"{summary.companies} companies: {summary.prospects} prospects, "
         f"{summary.suspects} suspects, {summary.clients} clients"
@@ -172,7 +173,7 @@ def export(
     if bad:
         fail(f"unknown stage {bad[0]!r}; use prospect, suspect or client")
     try:
-        result = stages.export(cfg, output=output, profile=profile, stages=chosen)
+        result = runner.export(cfg, output=output, profile=profile, funnel_stages=chosen)
     except FileNotFoundError as exc:
         fail(str(exc))
     note = (

@@ -70,7 +70,7 @@ def new(
     from warehouse.tenders import last_load_started, new_open_tenders
 
     cfg = get_config(config)
-    prefixes = list(cpv) if cpv else list(cfg.profile(profile).get("cpv_prefixes", []))
+    prefixes = list(cpv) if cpv else list(cfg.profile(profile).cpv_prefixes)
     since_value = _when(since, "--since")
     now = _when(as_of, "--as-of")
     con = _open_read_only(cfg)

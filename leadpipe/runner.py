@@ -1,4 +1,4 @@
-"""The pipeline's stages as plain functions: the CLI and the Prefect flows both call these.
+"""The runner: the pipeline's stages as plain functions the CLI and the Prefect flows call.
 
 Data flows one way: crawl → landing files → load → resolve → enrich → score → export.
 Only ``crawl`` runs without the warehouse; every other stage opens it as the one writer
@@ -21,8 +21,6 @@ from spiders.landing import new_run_id
 from spiders.registry import SOURCES_DIR
 from warehouse.db import WarehouseBusy, connect
 from warehouse.marks import all_high_water_marks, set_high_water_mark
-
-DEMO_PREFIX = "demo_"
 
 
 def _now() -> datetime:
@@ -52,40 +50,43 @@ def recorded_run(con: Any, stage: str, run_id: str | None = None) -> Iterator[di
     )
 
 
-# --- demo world -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Access:
+    """How the stages reach the web for one run.
+
+    ``proxy`` is the HTTP proxy crawls and enrichment go through (the configured one, or a local
+    server that plays the sources). ``local_sources`` are sources a server of our own on this
+    machine answers for: they are crawled at ``local_concurrency`` requests per host with no
+    AutoThrottle, while every other source keeps its own politeness. The runner never decides
+    what is local; whoever starts such a server says so (the CLI and the flows, for the demo).
+    """
+
+    proxy: str | None = None
+    local_sources: tuple[str, ...] = ()
+    local_concurrency: int = 8
 
 
-@contextlib.contextmanager
-def source_proxy(config: Config, sources: Sequence[str]) -> Iterator[str | None]:
-    """The HTTP proxy crawls and enrichment go through: the demo world's server when demo
-    sources are in play (started here, stopped after), else the configured proxy, if any."""
-    configured = config.crawl.get("proxy") or None
-    if not any(s.startswith(DEMO_PREFIX) for s in sources) or configured:
-        yield configured
-        return
-    from leadpipe.demo.server import DemoServer
-    from leadpipe.demo.world import generate_world
-
-    demo = config.demo
-    world = generate_world(companies=int(demo.get("companies", 300)), seed=int(demo.get("seed", 7)))
-    with DemoServer(world) as server:
-        yield server.proxy_url
+def configured_access(config: Config) -> Access:
+    """The access a plain run has: the configured proxy, if any, and no local sources."""
+    return Access(proxy=config.crawl.proxy)
 
 
 # --- crawl --------------------------------------------------------------------------------
 
 
-def crawl_settings(config: Config, source: str = "") -> dict[str, Any]:
+def crawl_settings(
+    config: Config, source: str = "", access: Access | None = None
+) -> dict[str, Any]:
     """Scrapy settings from the config: only what the user set, so that each source's own
     politeness (its download delay, retries) stands unless the config overrides it.
-    The demo world is our own local server: it is crawled at ``[demo] concurrency``."""
-    c = dict(config.crawl)
+    A source served by our own local server is crawled at the access's local concurrency."""
+    c = config.crawl.model_dump(exclude_none=True, exclude={"sources", "proxy"})
     if (SOURCES_DIR / f"{source}.yaml").exists():
         # Catalogues and directories: detail pages are kept until their definition's
         # stale_after_days and fetched again only then; listing pages are never cached.
         c.setdefault("http_cache", True)
-    if source.startswith(DEMO_PREFIX):
-        c.setdefault("concurrent_requests_per_domain", int(config.demo.get("concurrency", 8)))
+    if access is not None and source in access.local_sources:
+        c.setdefault("concurrent_requests_per_domain", access.local_concurrency)
         c.setdefault("autothrottle", False)
     mapping = {
         "concurrent_requests_per_domain": ("CONCURRENT_REQUESTS_PER_DOMAIN", int),
@@ -135,14 +136,15 @@ def crawl(
     sources: Sequence[str] | None = None,
     *,
     run_id: str | None = None,
-    proxy: str | None = None,
+    access: Access | None = None,
     since: str | None = None,
     until: str | None = None,
     full: bool = False,
     on_done: Callable[[CrawlReport], None] | None = None,
 ) -> list[CrawlReport]:
     """Crawl each source in its own subprocess into ``<landing>/<run_id>/``."""
-    sources = list(sources or config.crawl.get("sources", []))
+    access = access or configured_access(config)
+    sources = list(sources or config.crawl.sources)
     run_id = run_id or new_run_id("crawl")
     marks = {} if full or since else read_high_water_marks(config)
     reports = []
@@ -158,8 +160,8 @@ def crawl(
             run_id=run_id,
             landing_dir=config.landing_dir,
             spider_args=args,
-            settings=crawl_settings(config, source),
-            proxy=proxy,
+            settings=crawl_settings(config, source, access),
+            proxy=access.proxy,
         )
         reports.append(report)
         if on_done:
@@ -216,14 +218,11 @@ def load(config: Config, *, progress: Callable[[Path], None] | None = None) -> A
 def resolve(config: Config) -> Any:
     from enrich.resolve.stage import run_resolution
 
-    resolve_cfg = config.section("resolve")
-    decisions = resolve_cfg.get("decisions")
+    decisions = config.decisions_path
     con = connect(config.warehouse_path)
     try:
         with recorded_run(con, "resolve") as run:
-            summary = run_resolution(
-                con, decisions_path=(config.base_dir / decisions) if decisions else None
-            )
+            summary = run_resolution(con, decisions_path=decisions)
             run["items"] = getattr(summary, "companies", 0)
         return summary
     finally:
@@ -233,7 +232,7 @@ def resolve(config: Config) -> Any:
 def enrich(
     config: Config,
     *,
-    proxy: str | None = None,
+    access: Access | None = None,
     fetch: bool = True,
     progress: Callable[[], None] | None = None,
     on_total: Callable[[int], None] | None = None,
@@ -246,9 +245,9 @@ def enrich(
             summary = run_enrichment(
                 con,
                 user_agent=config.user_agent,
-                proxy=proxy,
+                proxy=(access or configured_access(config)).proxy,
                 fetch=fetch,
-                max_age_days=float(config.section("enrich").get("max_age_days", 30)),
+                max_age_days=config.enrich.max_age_days,
                 progress=progress,
                 on_total=on_total,
             )
@@ -256,10 +255,6 @@ def enrich(
         return summary
     finally:
         con.close()
-
-
-def snapshot_path(config: Config) -> Path:
-    return config.data_dir / "snapshots" / "scored_companies.parquet"
 
 
 def score(config: Config, *, profile: str | None = None) -> Any:
@@ -272,11 +267,11 @@ def score(config: Config, *, profile: str | None = None) -> Any:
         with recorded_run(con, "score") as run:
             summary = run_scoring(
                 con,
-                chosen,
-                fit_min=float(config.score.get("fit_min", 0.7)),
-                solvency_min=float(config.score.get("solvency_min", 0.5)),
+                chosen.model_dump(),
+                fit_min=config.score.fit_min,
+                solvency_min=config.score.solvency_min,
             )
-            write_snapshot(con, snapshot_path(config))
+            write_snapshot(con, config.snapshot_path)
             run["items"] = summary.companies
         return summary
     finally:
@@ -295,22 +290,24 @@ def export(
     *,
     output: Path | None = None,
     profile: str | None = None,
-    stages: Sequence[str] = ("prospect",),
+    funnel_stages: Sequence[str] = ("prospect",),
 ) -> ExportResult:
     from leadpipe.export import export_csv, export_csv_from_snapshot
 
-    name = config.profile(profile)["name"]
-    output = Path(output) if output else config.exports_dir / f"{'-'.join(stages)}s-{name}.csv"
+    name = config.profile(profile).name
+    default = config.exports_dir / f"{'-'.join(funnel_stages)}s-{name}.csv"
+    output = Path(output) if output else default
     try:
         con = connect(config.warehouse_path, read_only=True)
     except WarehouseBusy:
-        snap = snapshot_path(config)
+        snap = config.snapshot_path
         if not snap.exists():
             raise
         return ExportResult(
-            output, export_csv_from_snapshot(snap, output, profile=name, stages=stages), True
+            output, export_csv_from_snapshot(snap, output, profile=name, stages=funnel_stages), True
         )
     try:
-        return ExportResult(output, export_csv(con, output, profile=name, stages=stages), False)
+        rows = export_csv(con, output, profile=name, stages=funnel_stages)
+        return ExportResult(output, rows, False)
     finally:
         con.close()
