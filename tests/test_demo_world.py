@@ -233,7 +233,7 @@ def test_small_world_has_lookalikes():
 
 def test_is_prospect_follows_the_definition(big):
     profile = load_config().profile("default")
-    industries, lo, hi = profile["industries"], profile["employees_min"], profile["employees_max"]
+    industries, lo, hi = profile.industries, profile.employees_min, profile.employees_max
     prospects = big.prospects(industries, lo, hi)
     assert 0.1 * len(big.companies) < len(prospects) < 0.5 * len(big.companies)
     reasons = Counter()

@@ -86,10 +86,10 @@ def assert_merging_ok(errors: dict[str, float]) -> None:
 
 
 def prospect_quality(prospect_truths: list[str], world, profile) -> dict[str, float]:
-    truly = world.prospects(profile["industries"], profile["employees_min"],
-                            profile["employees_max"])
+    truly = world.prospects(profile.industries, profile.employees_min,
+                            profile.employees_max)
     found = set(prospect_truths)
-    non_fit = [t for t in found if world.entity(t).industry not in profile["industries"]]
+    non_fit = [t for t in found if world.entity(t).industry not in profile.industries]
     return {
         "precision": len(found & truly) / max(1, len(found)),
         "recall": len(found & truly) / max(1, len(truly)),

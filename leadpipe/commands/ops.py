@@ -23,6 +23,7 @@ def status(config: ConfigOption = None) -> None:
       leadpipe status
     """
     from warehouse.db import WarehouseBusy, connect
+    from warehouse.queries import high_water_mark_rows, recent_runs, table_sizes
 
     cfg = get_config(config)
     try:
@@ -33,20 +34,20 @@ def status(config: ConfigOption = None) -> None:
         fail(f"{exc}; try again when it finishes")
     try:
         sizes = Table("table", "rows", title=str(cfg.warehouse_path))
-        for name in ("source_records", "companies", "contacts", "tenders", "awards", "scores",
-                     "review_pairs", "clients"):
-            sizes.add_row(name, str(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]))
+        for name, rows in table_sizes(con).items():
+            sizes.add_row(name, str(rows))
         console.print(sizes)
         runs = Table("run", "stage", "source", "status", "items", "finished", "message",
                      title="recent runs")
-        for row in con.execute(
-            "SELECT run_id, stage, coalesce(source, ''), status, items, "
-            "strftime(finished_at, '%Y-%m-%d %H:%M'), coalesce(message, '') FROM runs "
-            "ORDER BY started_at DESC NULLS LAST LIMIT 12"
-        ).fetchall():
-            runs.add_row(*[str(v) if v is not None else "" for v in row])
+        for run in recent_runs(con):
+            finished = run["finished_at"]
+            runs.add_row(
+                run["run_id"], run["stage"], run["source"] or "", run["status"],
+                "" if run["items"] is None else str(run["items"]),
+                finished.strftime("%Y-%m-%d %H:%M") if finished else "", run["message"] or "",
+            )
         console.print(runs)
-        marks = con.execute("SELECT source, mark, updated_at FROM high_water_marks").fetchall()
+        marks = high_water_mark_rows(con)
         if marks:
             table = Table("source", "high-water mark", "updated", title="incremental crawls")
             for source, mark, updated in marks:
@@ -86,6 +87,7 @@ def import_clients(
       leadpipe clients import crm-accounts.csv
     """
     from enrich.normalise import registrable_domain
+    from warehouse.clients import upsert_clients
     from warehouse.db import connect
 
     cfg = get_config(config)
@@ -107,9 +109,7 @@ def import_clients(
         records.append((key, row["name"], domain, country))
     con = connect(cfg.warehouse_path)
     try:
-        con.executemany(
-            "INSERT INTO clients VALUES (?, ?, ?, ?, now()) ON CONFLICT (client_key) DO UPDATE "
-            "SET name = excluded.name, country = excluded.country", records)
+        upsert_clients(con, records)
     finally:
         con.close()
     console.print(f"imported {len(records)} client(s); run `leadpipe score` to apply")

@@ -16,16 +16,12 @@ from leadpipe.commands._common import ConfigOption, console, get_config
 
 def _summary(csv_path: Path, warehouse: Path) -> None:
     from warehouse.db import connect
+    from warehouse.queries import funnel_counts, table_sizes
 
     con = connect(warehouse, read_only=True)
     try:
-        counts = con.execute(
-            "SELECT stage, count(*) FROM scores GROUP BY stage ORDER BY stage"
-        ).fetchall()
-        totals = {
-            t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-            for t in ("source_records", "companies", "tenders", "contacts")
-        }
+        counts = funnel_counts(con).items()
+        totals = table_sizes(con, ("source_records", "companies", "tenders", "contacts"))
     finally:
         con.close()
     table = Table(title="leadpipe run", show_header=True)

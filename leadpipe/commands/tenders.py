@@ -108,13 +108,14 @@ def buyers(
       leadpipe tenders buyers --top 10
       leadpipe tenders buyers --as-of 2026-06-30   # the demo world's today
     """
+    from warehouse.queries import record_names
     from warehouse.tenders import buyer_demand
 
     cfg = get_config(config)
     con = _open_read_only(cfg)
     try:
         demand = buyer_demand(con, now=_when(as_of, "--as-of"))
-        names = dict(con.execute("SELECT record_id, name FROM source_records").fetchall())
+        names = record_names(con)
     finally:
         con.close()
     table = Table("buyer", "tenders", "top CPV", "open", "next deadline", "last published")
@@ -139,13 +140,14 @@ def suppliers(
     Example:
       leadpipe tenders suppliers --top 10
     """
+    from warehouse.queries import record_names
     from warehouse.tenders import supplier_history
 
     cfg = get_config(config)
     con = _open_read_only(cfg)
     try:
         history = supplier_history(con)
-        names = dict(con.execute("SELECT record_id, name FROM source_records").fetchall())
+        names = record_names(con)
     finally:
         con.close()
     table = Table("supplier", "awards", "total", "largest", "buyers", "last award")

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import random
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import phonenumbers
 
 from leadpipe.demo import words as W
 
-if TYPE_CHECKING:
-    from leadpipe.demo.world import TrueCompany
+
+class NamedCompany(Protocol):
+    """What a name variant needs of a company (the world's ``TrueCompany`` has it); declared
+    here so that the variants do not import the world that uses them."""
+
+    base_name: str
+    country: str
+    legal_form: str
+
 
 PHONE_STYLES = ("e164", "international", "national", "brackets", "intl_trunk")
 
@@ -30,7 +37,7 @@ def _typo(rng: random.Random, word: str) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2:]
 
 
-def name_variant(company: TrueCompany, rng: random.Random, formal: bool = False) -> str:
+def name_variant(company: NamedCompany, rng: random.Random, formal: bool = False) -> str:
     """The company's name as one source record prints it.
 
     ``formal`` sources (tender platforms, registries) keep the legal form more often and make
