@@ -18,7 +18,6 @@ class SolvencySignals:
     employees: int | None = None
     founded: int | None = None
     awards_count: int = 0
-    awards_total: float = 0.0
     paid_listing: bool = False
     accreditations: int = 0
     website_status: str = "none"  # ok, unreachable, blocked, none

@@ -1,25 +1,29 @@
 """The enrich stage: website signals, industry, award history and estimated solvency per company.
 
 Reads ``companies`` (golden records) and what the sources said about them; writes one
-``enrichment`` row per company. Websites are fetched only when new or stale.
+``enrichment`` row per company. Websites are fetched only when new or stale; an unchanged
+site keeps last run's values. The website columns come from the providers in
+``enrich/signals/``, the award history from ``warehouse.tenders.supplier_history``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
-import httpx
 import pyarrow as pa
 
 from enrich import industry as industry_mod
+from enrich import signals
 from enrich import solvency as solvency_mod
-from enrich.website import SiteSignals, fetch_site
+from enrich.signals import Column, Provider
+from enrich.website import SiteSignals, fetch_site, http_client
 from warehouse.db import transaction
+from warehouse.tenders import SupplierHistory, supplier_history
 
 
 @dataclass
@@ -38,60 +42,60 @@ WITH recs AS (
            string_agg(DISTINCT s.description, ' ') AS descriptions
     FROM company_links l JOIN source_records s USING (record_id)
     GROUP BY l.company_id
-), wins AS (
-    SELECT l.company_id, count(DISTINCT a.award_key) AS n, sum(a.value) AS total,
-           max(a.value) AS largest, count(DISTINCT t.buyer_record_id) AS buyers,
-           max(a.award_date) AS last
-    FROM awards a
-    JOIN company_links l ON l.record_id = a.supplier_record_id
-    LEFT JOIN tenders t ON t.source = a.source AND t.tender_id = a.tender_id
-    WHERE coalesce(a.status, 'active') IN ('active', 'complete', 'pending')
-    GROUP BY l.company_id
 )
 SELECT c.company_id, c.name, c.website, c.categories, c.description, c.employees, c.founded,
        c.identifiers, recs.paid_listing, recs.accreditations, recs.descriptions,
-       coalesce(wins.n, 0) AS awards_count, coalesce(wins.total, 0) AS awards_total,
-       wins.largest AS awards_largest, coalesce(wins.buyers, 0) AS awards_buyers,
-       wins.last AS awards_last,
-       e.website AS fetched_website, e.website_fetched_at, e.website_status,
-       e.website_emails, e.website_phones, e.website_employees, e.registry_ids,
-       e.website_distress, e.website_growth, e.website_offices_countries,
-       e.website_text_keywords
+       e.website AS fetched_website, e.website_fetched_at, e.website_status{previous}
 FROM companies c
 LEFT JOIN recs USING (company_id)
-LEFT JOIN wins USING (company_id)
 LEFT JOIN enrichment e USING (company_id)
 """
 
-_SCHEMA = pa.schema(
-    [
-        ("company_id", pa.string()),
-        ("website", pa.string()),
-        ("website_fetched_at", pa.timestamp("us")),
-        ("website_status", pa.string()),
-        ("website_emails", pa.list_(pa.string())),
-        ("website_phones", pa.list_(pa.string())),
-        ("website_text_keywords", pa.list_(pa.string())),
-        ("website_employees", pa.int32()),
-        ("registry_ids", pa.list_(pa.string())),
-        ("website_distress", pa.list_(pa.string())),
-        ("website_growth", pa.bool_()),
-        ("website_offices_countries", pa.int32()),
-        ("industry", pa.string()),
-        ("industry_confidence", pa.float64()),
-        ("industry_reason", pa.string()),
-        ("solvency", pa.float64()),
-        ("solvency_reasons", pa.list_(pa.string())),
-        ("awards_count", pa.int32()),
-        ("awards_total", pa.float64()),
-        ("awards_largest", pa.float64()),
-        ("awards_buyers", pa.int32()),
-        ("awards_last", pa.timestamp("us")),
-        ("paid_listing", pa.bool_()),
-        ("accreditations", pa.list_(pa.string())),
-        ("enriched_at", pa.timestamp("us")),
-    ]
-)
+# What the stage itself writes around the providers' columns (``enrich/signals/``).
+_FETCH_COLUMNS = [
+    ("website", pa.string()),
+    ("website_fetched_at", pa.timestamp("us")),
+    ("website_status", pa.string()),
+]
+_DERIVED_COLUMNS = [
+    ("industry", pa.string()),
+    ("industry_confidence", pa.float64()),
+    ("industry_reason", pa.string()),
+    ("solvency", pa.float64()),
+    ("solvency_reasons", pa.list_(pa.string())),
+    ("awards_count", pa.int32()),
+    ("awards_total", pa.float64()),  # in awards_currency, never summed across currencies
+    ("awards_largest", pa.float64()),  # in awards_currency
+    ("awards_currency", pa.string()),
+    ("awards_by_currency", pa.list_(pa.struct([
+        ("currency", pa.string()), ("awards", pa.int32()),
+        ("total", pa.float64()), ("largest", pa.float64()),
+    ]))),
+    ("awards_buyers", pa.int32()),
+    ("awards_last", pa.timestamp("us")),
+    ("paid_listing", pa.bool_()),
+    ("accreditations", pa.list_(pa.string())),
+    ("enriched_at", pa.timestamp("us")),
+]
+_PREVIOUS = "previous_"  # prefix of the last run's provider values in the company rows
+
+
+def _signal_columns(providers: Sequence[Provider]) -> list[Column]:
+    return [column for provider in providers for column in provider.columns]
+
+
+def company_sql(providers: Sequence[Provider]) -> str:
+    """The company rows, with last run's value of every provider column (for copy-forward)."""
+    previous = "".join(
+        f",\n       e.{c.name} AS {_PREVIOUS}{c.name}" for c in _signal_columns(providers)
+    )
+    return _COMPANY_SQL.format(previous=previous)
+
+
+def enrichment_schema(providers: Sequence[Provider]) -> pa.Schema:
+    """The Arrow schema of the rows written to ``enrichment``."""
+    signals = [(c.name, c.type) for c in _signal_columns(providers)]
+    return pa.schema([("company_id", pa.string()), *_FETCH_COLUMNS, *signals, *_DERIVED_COLUMNS])
 
 
 def _needs_fetch(row: dict[str, Any], now: datetime, max_age: timedelta) -> bool:
@@ -102,13 +106,25 @@ def _needs_fetch(row: dict[str, Any], now: datetime, max_age: timedelta) -> bool
     return row["website_fetched_at"] < (now - max_age).replace(tzinfo=None)
 
 
-def _keywords(text: str, limit: int = 40) -> list[str]:
-    """The taxonomy words a site mentions (kept small: the full text is not stored)."""
-    found: list[str] = []
-    for _industry, word in industry_mod.keyword_hits(text[:20000]):
-        if word not in found:
-            found.append(word)
-    return found[:limit]
+def _website_values(
+    row: dict[str, Any], site: SiteSignals | None, providers: Sequence[Provider], now: datetime
+) -> dict[str, Any]:
+    """The website columns of one company: read from a fresh fetch, else last run's kept."""
+    if site is not None:
+        web = {"website": row["website"], "website_fetched_at": now.replace(tzinfo=None),
+               "website_status": site.status}
+        for provider in providers:
+            web.update(provider.values(site))
+        return web
+    has_site = bool(row["website"])
+    web = {
+        "website": row["fetched_website"] if has_site else None,
+        "website_fetched_at": row["website_fetched_at"] if has_site else None,
+        "website_status": (row["website_status"] or "none") if has_site else "none",
+    }
+    for column in _signal_columns(providers):
+        web[column.name] = row[_PREVIOUS + column.name]
+    return web
 
 
 def fetch_websites(
@@ -124,11 +140,7 @@ def fetch_websites(
     out: dict[str, SiteSignals] = {}
     if not websites:
         return out
-    headers = {"User-Agent": user_agent}
-    limits = httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers)
-    with httpx.Client(
-        proxy=proxy, headers=headers, timeout=timeout, limits=limits, follow_redirects=True
-    ) as client:
+    with http_client(user_agent, proxy=proxy, workers=workers, timeout=timeout) as client:
 
         def one(site: str) -> tuple[str, SiteSignals]:
             signals = fetch_site(client, site, user_agent)
@@ -152,12 +164,16 @@ def run_enrichment(
     this_year: int | None = None,
     progress: Callable[[], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    providers: Sequence[Provider] | None = None,
 ) -> EnrichSummary:
+    """Enrich every company; ``providers`` defaults to every module in ``enrich/signals/``."""
+    providers = signals.registered() if providers is None else tuple(providers)
     now = datetime.now(UTC)
     this_year = this_year or now.year
-    cursor = con.execute(_COMPANY_SQL)
+    cursor = con.execute(company_sql(providers))
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    history = supplier_history(con, per="company")
     summary = EnrichSummary(companies=len(rows))
     stale = [
         r["website"] for r in rows if fetch and _needs_fetch(r, now, timedelta(days=max_age_days))
@@ -173,34 +189,8 @@ def run_enrichment(
     out = []
     for r in rows:
         site = fetched.get(r["website"]) if r["website"] else None
-        if site is not None:
-            web = {
-                "website": r["website"],
-                "website_fetched_at": now.replace(tzinfo=None),
-                "website_status": site.status,
-                "website_emails": site.emails[:5],
-                "website_phones": site.phones[:5],
-                "website_text_keywords": _keywords(site.text),
-                "website_employees": site.employees,
-                "registry_ids": site.registry_ids[:3],
-                "website_distress": site.distress,
-                "website_growth": site.growth,
-                "website_offices_countries": site.offices_countries,
-            }
-        else:
-            web = {
-                "website": r["fetched_website"] if r["website"] else None,
-                "website_fetched_at": r["website_fetched_at"] if r["website"] else None,
-                "website_status": (r["website_status"] or "none") if r["website"] else "none",
-                "website_emails": r["website_emails"],
-                "website_phones": r["website_phones"],
-                "website_text_keywords": r["website_text_keywords"],
-                "website_employees": r["website_employees"],
-                "registry_ids": r["registry_ids"],
-                "website_distress": r["website_distress"],
-                "website_growth": r["website_growth"],
-                "website_offices_countries": r["website_offices_countries"],
-            }
+        web = _website_values(r, site, providers, now)
+        wins = history.get(r["company_id"]) or SupplierHistory(key=r["company_id"])
         guess = industry_mod.classify(
             name=r["name"],
             categories=r["categories"],
@@ -212,8 +202,7 @@ def run_enrichment(
             solvency_mod.SolvencySignals(
                 employees=employees,
                 founded=r["founded"],
-                awards_count=int(r["awards_count"] or 0),
-                awards_total=float(r["awards_total"] or 0),
+                awards_count=wins.awards,
                 paid_listing=bool(r["paid_listing"]),
                 accreditations=len(r["accreditations"] or []),
                 website_status=web["website_status"] or "none",
@@ -233,17 +222,19 @@ def run_enrichment(
                 "industry_reason": guess.reason,
                 "solvency": estimate.score,
                 "solvency_reasons": estimate.reasons,
-                "awards_count": int(r["awards_count"] or 0),
-                "awards_total": r["awards_total"],
-                "awards_largest": r["awards_largest"],
-                "awards_buyers": int(r["awards_buyers"] or 0),
-                "awards_last": r["awards_last"],
+                "awards_count": wins.awards,
+                "awards_total": wins.total,
+                "awards_largest": wins.largest,
+                "awards_currency": wins.currency,
+                "awards_by_currency": [vars(c) for c in wins.currencies()] or None,
+                "awards_buyers": wins.distinct_buyers,
+                "awards_last": wins.last_award_date,
                 "paid_listing": bool(r["paid_listing"]),
                 "accreditations": r["accreditations"],
                 "enriched_at": now.replace(tzinfo=None),
             }
         )
-    table = pa.Table.from_pylist(out, schema=_SCHEMA)
+    table = pa.Table.from_pylist(out, schema=enrichment_schema(providers))
     with transaction(con, staged_enrichment=table):
         con.execute("DELETE FROM enrichment")
         con.execute("INSERT INTO enrichment BY NAME SELECT * FROM staged_enrichment")

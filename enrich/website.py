@@ -1,7 +1,9 @@
-"""Company website enrichment: fetch a home page and its contact/imprint page, read signals.
+"""Company websites: fetch a home page and its contact/imprint pages, parse them once.
 
-Extraction (``read_site``) is pure over saved HTML; fetching (``fetch_site``) does the I/O,
-obeys robots.txt and never follows links off the company's own domain.
+Fetching (``fetch_site``, over the client ``http_client`` builds) does the I/O, obeys
+robots.txt and never follows links off the company's own domain; ``read_site`` is pure over
+saved HTML. What a site *says* (e-mails, headcount, ...) is read by the providers in
+``enrich/signals/``.
 """
 
 from __future__ import annotations
@@ -15,56 +17,22 @@ import httpx
 from bs4 import BeautifulSoup
 from protego import Protego
 
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-PHONE_RE = re.compile(r"(?:\+|00)?\(?\d[\d\s().\-/]{6,}\d")
-EMPLOYEES_RE = re.compile(
-    r"(over|more than|at least|\b)\s*([\d][\d,.\s]{0,8})\s*"
-    r"(?:employees|staff|people|colleagues|team members|mitarbeiter(?:innen)?|medewerkers)",
-    re.I,
-)
-DISTRESS_RE = re.compile(
-    r"\b(in administration|insolven\w*|liquidation|receivership|winding[- ]up|"
-    r"ceased trading|closing down|bankrupt\w*)\b",
-    re.I,
-)
-GROWTH_RE = re.compile(r"\b(careers|we.?re hiring|join our team|vacancies|jobs)\b", re.I)
-OFFICES_RE = re.compile(
-    r"offices? in (\d+|two|three|four|five|six|seven|eight|nine|ten)\s+countr", re.I
-)
-REGISTRY_RE = re.compile(
-    r"(?:company (?:registration )?(?:no|number)\.?|registered in england[^.]*?no\.?|"
-    r"handelsregister|HRB|registration no\.?)\s*:?\s*([A-Z]{0,3}\s?\d[\d\s]{4,12}\d)",
-    re.I,
-)
 CONTACT_LINK_RE = re.compile(r"contact|kontakt|imprint|impressum|about", re.I)
-ROLE_MAILBOXES = ("sales", "info", "contact", "hello", "enquiries", "office", "kontakt")
 
 
 @dataclass
 class SiteSignals:
+    """A fetched site as the signal providers read it (``enrich/signals/``).
+
+    ``status`` says how the fetch went; ``pages`` holds each page's HTML by URL, ``text`` their
+    visible text joined, ``links`` every ``href`` in page order. Parsed once, read by every
+    provider, so a new signal needs no change here.
+    """
+
     status: str = "none"  # ok, unreachable, blocked, none
-    emails: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
+    pages: dict[str, str] = field(default_factory=dict)
     text: str = ""
-    employees: int | None = None
-    distress: list[str] = field(default_factory=list)
-    growth: bool = False
-    offices_countries: int | None = None
-    registry_ids: list[str] = field(default_factory=list)
-    pages: list[str] = field(default_factory=list)
-
-
-_WORD_NUMBERS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+    links: list[str] = field(default_factory=list)
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -81,46 +49,15 @@ def _visible_text(soup: BeautifulSoup) -> str:
 
 
 def read_site(pages: dict[str, str]) -> SiteSignals:
-    """Signals from a site's pages ({url: html}); pure, no I/O."""
-    signals = SiteSignals(status="ok" if pages else "none", pages=list(pages))
-    texts, emails, phones = [], [], []
+    """A site's pages ({url: html}) parsed for the providers; pure, no I/O."""
+    texts, links = [], []
     for html in pages.values():
         soup = BeautifulSoup(html, "lxml")
-        for a in soup.select('a[href^="mailto:"]'):
-            emails.append(a["href"][7:].split("?")[0].strip())
-        for a in soup.select('a[href^="tel:"]'):
-            phones.append(a["href"][4:].strip())
-        text = _visible_text(soup)
-        texts.append(text)
-        emails.extend(EMAIL_RE.findall(text))
-    text = " ".join(texts)
-    if not phones:
-        phones = [
-            m.strip()
-            for m in PHONE_RE.findall(text)
-            if sum(c.isdigit() for c in m) >= 9 and (m.startswith(("+", "00", "(")) or " " in m)
-        ]
-    emails = _unique(e.lower().rstrip(".") for e in emails)
-    emails.sort(key=lambda e: (0 if e.split("@")[0] in ROLE_MAILBOXES else 1, e))
-    signals.emails = emails
-    signals.phones = _unique(phones)
-    signals.text = text
-    counts = []
-    for bound, match in EMPLOYEES_RE.findall(text):
-        if bound.strip():  # "over 50 people" is a lower bound, not a headcount
-            continue
-        digits = re.sub(r"[^\d]", "", match)
-        if digits and 0 < int(digits) < 10_000_000:
-            counts.append(int(digits))
-    signals.employees = max(counts) if counts else None
-    signals.distress = _unique(m.lower() for m in DISTRESS_RE.findall(text))
-    signals.growth = bool(GROWTH_RE.search(text))
-    offices = OFFICES_RE.search(text)
-    if offices:
-        word = offices.group(1).lower()
-        signals.offices_countries = int(word) if word.isdigit() else _WORD_NUMBERS.get(word)
-    signals.registry_ids = _unique(" ".join(m.split()) for m in REGISTRY_RE.findall(text))
-    return signals
+        links.extend(str(a["href"]) for a in soup.find_all("a", href=True))
+        texts.append(_visible_text(soup))
+    return SiteSignals(
+        status="ok" if pages else "none", pages=dict(pages), text=" ".join(texts), links=links
+    )
 
 
 def contact_links(base_url: str, html: str) -> list[str]:
@@ -149,6 +86,20 @@ def _home_candidates(website: str) -> list[str]:
     home = site_url(website)
     other = ("http://" + home[8:]) if home.startswith("https://") else ("https://" + home[7:])
     return [home, other]
+
+
+def http_client(
+    user_agent: str, *, proxy: str | None = None, workers: int = 8, timeout: float = 10.0
+) -> httpx.Client:
+    """The one HTTP client website fetches go through (headers, timeouts, pool, redirects)."""
+    limits = httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers)
+    return httpx.Client(
+        proxy=proxy,
+        headers={"User-Agent": user_agent},
+        timeout=timeout,
+        limits=limits,
+        follow_redirects=True,
+    )
 
 
 def fetch_site(client: httpx.Client, website: str, user_agent: str) -> SiteSignals:

@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
+from enrich import signals
 from enrich.industry import classify
 from enrich.solvency import SolvencySignals, estimate
 from enrich.website import fetch_site, read_site
@@ -23,27 +24,41 @@ write to <a href="mailto:sales@northbridge-eng.co.uk">sales@northbridge-eng.co.u
 or jane.doe@northbridge-eng.co.uk. Company No. 04567890.</p></body></html>"""
 
 
-def test_read_site_finds_contacts_size_and_growth():
-    s = read_site({"http://x/": HOME, "http://x/contact": CONTACT})
-    assert s.status == "ok"
-    assert s.emails[0] == "sales@northbridge-eng.co.uk"  # role mailbox first
-    assert "jane.doe@northbridge-eng.co.uk" in s.emails
-    assert s.phones == ["+441619460958"]
-    assert s.employees == 1200
-    assert s.offices_countries == 3
-    assert s.growth is True
-    assert s.registry_ids == ["04567890"]
-    assert s.distress == []
+def _signals(pages: dict[str, str]) -> dict:
+    """Every registered provider's columns for a site, as the enrich stage writes them."""
+    site = read_site(pages)
+    return {k: v for provider in signals.registered() for k, v in provider.values(site).items()}
+
+
+def test_providers_find_contacts_size_and_growth():
+    s = _signals({"http://x/": HOME, "http://x/contact": CONTACT})
+    assert s == {
+        "website_emails": ["sales@northbridge-eng.co.uk", "jane.doe@northbridge-eng.co.uk"],
+        "website_phones": ["+441619460958"],  # role mailbox first, tel: links beat the text
+        "website_employees": 1200,
+        "website_offices_countries": 3,
+        "website_growth": True,
+        "registry_ids": ["04567890"],
+        "website_distress": [],
+        "website_text_keywords": ["engineering", "cnc", "machining"],  # title, then body
+    }
+
+
+def test_an_unreachable_site_gives_empty_signals():
+    s = _signals({})
+    assert s == {"website_emails": [], "website_phones": [], "website_employees": None,
+                 "website_offices_countries": None, "website_growth": False,
+                 "registry_ids": [], "website_distress": [], "website_text_keywords": []}
 
 
 def test_a_lower_bound_is_not_a_headcount():
-    assert read_site({"u": "<p>Over 500 people work here.</p>"}).employees is None
-    assert read_site({"u": "<p>A team of 140 people.</p>"}).employees == 140
+    assert _signals({"u": "<p>Over 500 people work here.</p>"})["website_employees"] is None
+    assert _signals({"u": "<p>A team of 140 people.</p>"})["website_employees"] == 140
 
 
-def test_read_site_sees_distress_notices():
-    s = read_site({"u": "<p>Acme Ltd is in administration. Contact the administrators.</p>"})
-    assert s.distress == ["in administration"]
+def test_providers_see_distress_notices():
+    s = _signals({"u": "<p>Acme Ltd is in administration. Contact the administrators.</p>"})
+    assert s["website_distress"] == ["in administration"]
 
 
 class _Site(BaseHTTPRequestHandler):
@@ -72,8 +87,10 @@ def site():
 def test_fetch_site_follows_contact_link_and_obeys_robots(site):
     with httpx.Client() as client:
         s = fetch_site(client, site, "leadpipe-test")
-    assert s.status == "ok" and len(s.pages) == 2
-    assert s.emails[0] == "sales@northbridge-eng.co.uk"
+    assert s.status == "ok"
+    assert list(s.pages) == [f"{site}/", f"{site}/contact"]
+    assert "Company No. 04567890" in s.text
+    assert "mailto:sales@northbridge-eng.co.uk" in s.links
     _Site.pages["/robots.txt"] = "User-agent: *\nDisallow: /\n"
     try:
         with httpx.Client() as client:
@@ -87,21 +104,25 @@ def test_unreachable_site():
         assert fetch_site(client, "http://127.0.0.1:9/", "ua").status == "unreachable"
 
 
-@pytest.mark.parametrize(("kwargs", "expected"), [
+@pytest.mark.parametrize(("kwargs", "industry", "reason"), [
     ({"name": "Northbridge Precision Engineering Ltd", "categories": ["Industrial Machinery"]},
-     "manufacturing"),
-    ({"name": "Swift Freight GmbH", "categories": ["Freight & Haulage"]}, "logistics"),
-    ({"name": "Cumbria County Council"}, "public_sector"),
-    ({"name": "Bella Napoli", "categories": ["Restaurant"]}, "hospitality"),
+     "manufacturing", "categories: industrial machinery; name: engineering"),
+    ({"name": "Swift Freight GmbH", "categories": ["Freight & Haulage"]}, "logistics",
+     "categories: freight, haulage; name: freight"),
+    ({"name": "Cumbria County Council"}, "public_sector", "name: council"),
+    ({"name": "Bella Napoli", "categories": ["Restaurant"]}, "hospitality",
+     "categories: restaurant"),
 ])
-def test_industry_classification(kwargs, expected):
+def test_industry_classification(kwargs, industry, reason):
     guess = classify(**kwargs)
-    assert guess.industry == expected
-    assert guess.reason  # always says why
+    assert (guess.industry, guess.reason) == (industry, reason)  # always says why
+    assert guess.confidence == 1.0
 
 
 def test_industry_unknown_when_nothing_matches():
-    assert classify(name="Zyx Qwv").industry is None
+    guess = classify(name="Zyx Qwv")
+    assert (guess.industry, guess.confidence, guess.reason) == (
+        None, 0.0, "no industry words found")
 
 
 def test_solvency_orders_healthy_above_distressed():
@@ -111,10 +132,16 @@ def test_solvency_orders_healthy_above_distressed():
     small_new = estimate(SolvencySignals(employees=3, founded=2025), this_year=2026)
     distressed = estimate(SolvencySignals(employees=400, founded=1990,
                                           distress=["in administration"]), this_year=2026)
-    assert healthy.score > 0.9 > small_new.score
-    assert distressed.score < 0.3
-    assert any("in administration" in r for r in distressed.reasons)
-    assert healthy.reasons[0].endswith(")")  # "… (+1.2)": every reason carries its points
+    # bias 0.6 plus the points of each reason, through the logistic curve
+    assert healthy.score == 0.999  # 0.6 + 1.4 + 1.4 + 1.2 + 1.0 + 1.0 + 0.9 = 7.5
+    assert healthy.reasons == [
+        "won 3 public contracts (+1.4)", "pays for a premium listing (+1.4)",
+        "2 accreditation(s) (+1.2)", "trading 36 years (+1.0)",
+        "website advertises jobs (+1.0)", "400 employees (+0.9)"]
+    assert small_new.score == 0.119  # 0.6 - 1.5 - 1.1 = -2.0
+    assert distressed.score == 0.076  # 0.6 - 5.0 + 1.0 + 0.9 = -2.5
+    assert distressed.reasons == ["website notice: in administration (-5.0)",
+                                  "trading 36 years (+1.0)", "400 employees (+0.9)"]
 
 
 PROFILE = {"name": "t", "industries": ["manufacturing"], "keywords": ["machinery"],
@@ -125,12 +152,14 @@ def test_fit_rewards_industry_size_and_demand():
     row = {"name": "Acme Machinery Ltd", "industry": "manufacturing", "industry_reason": "x",
            "employees": 120, "cpv": ["48000000"], "next_deadline": None}
     fit, reasons = fit_score(row, PROFILE)
-    assert fit == 1.0
-    assert any("industry manufacturing" in r for r in reasons)
-    assert any("buys CPV 48000000" in r for r in reasons)
+    assert fit == 1.0  # 0.6 industry + 0.1 keyword + 0.2 size + 0.3 demand, capped at 1
+    assert reasons == ["industry manufacturing (x)", "mentions machinery",
+                       "120+ employees, in the target size", "buys CPV 48000000"]
     outsider = {"name": "Bella Napoli", "industry": "hospitality", "employees": 8}
     fit2, reasons2 = fit_score(outsider, PROFILE)
-    assert fit2 == 0.0 and any("outside" in r for r in reasons2)
+    assert fit2 == 0.0
+    assert reasons2 == ["industry hospitality is outside the profile",
+                        "8+ employees: may be in the target size"]
 
 
 def test_fit_is_zero_outside_target_countries():

@@ -13,7 +13,12 @@ from spiders.tenders import landing_items, parse_bytes
 from warehouse.db import connect
 from warehouse.load import load_file
 from warehouse.marks import get_high_water_mark, set_high_water_mark
-from warehouse.tenders import buyer_demand, new_open_tenders, supplier_history
+from warehouse.tenders import (
+    CurrencyAwards,
+    buyer_demand,
+    new_open_tenders,
+    supplier_history,
+)
 
 FIX = Path(__file__).parent / "fixtures" / "tenders"
 SOURCE = "fixtures"
@@ -56,13 +61,14 @@ def test_supplier_history_counts_totals_largest_buyers(con):
     h = supplier_history(con)
     rielco = h[rid("CO-NIT:860536079")]
     assert rielco.awards == 2 and rielco.total == 8605500.0 and rielco.currency == "COP"
-    assert rielco.largest_value == 6000000.0 and rielco.distinct_buyers == 1
+    assert rielco.largest == 6000000.0 and rielco.distinct_buyers == 1
+    assert rielco.by_currency == {"COP": CurrencyAwards("COP", 2, 8605500.0, 6000000.0)}
     belgo = h[rid("BE-BCE_KBO:0832584553")]
     assert belgo.awards == 5 and belgo.distinct_buyers == 1
     assert belgo.total == pytest.approx(8819.09 + 12725.09 + 9317.85 + 11807.88 + 11016.45)
     assert belgo.last_award_date == datetime(2024, 3, 3, 23, 0)
     gab = h[rid("MX-RFC:GAB0709244G5")]
-    assert gab.awards == 2 and gab.largest_value == 189654.0 and gab.largest_currency == "MXN"
+    assert gab.awards == 2 and gab.largest == 189654.0 and gab.currency == "MXN"
     # an unsuccessful ProZorro award gives no history
     assert rid("UA-EDR:40126602") not in h
 
@@ -118,6 +124,50 @@ def test_tenders_new_command_lists_matching_tenders(tmp_path, monkeypatch):
     assert [r["tender_id"] for r in rows] == ["2cf71157-a4d8-4909-abe7-03d35ad9fcc4"]
     table = CliRunner().invoke(app, ["tenders", "suppliers", "-c", str(config), "--top", "3"])
     assert table.exit_code == 0 and "Matka-Rengas" in table.stdout  # 9 awards: the most
+
+
+def _award(native: str, value: float | None, currency: str | None, status: str = "active"):
+    return make_item(kind="award", source=SOURCE, native_id=native, run_id="run-2",
+                     url=f"https://tenders.example/{native}", method="api",
+                     fields={"tender_id": f"t-{native}", "award_id": native,
+                             "supplier_native_id": "GB-COH:04567890",
+                             "supplier_name": "Northbridge Precision Ltd", "value": value,
+                             "currency": currency, "date": "2024-02-01", "status": status})
+
+
+def test_a_supplier_with_awards_in_two_currencies_shows_two_totals(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from leadpipe.commands import tenders as cmd
+
+    landing = tmp_path / "landing"
+    with LandingWriter(landing, "run-2", SOURCE) as writer:
+        writer.write(make_item(kind="organisation", source=SOURCE, native_id="GB-COH:04567890",
+                               run_id="run-2", url="https://tenders.example/org", method="api",
+                               fields={"name": "Northbridge Precision Ltd", "role": "supplier"}))
+        for item in (_award("a1", 1200.0, "EUR"), _award("a2", 300.0, "EUR"),
+                     _award("a3", 5000.0, "GBP"), _award("a4", 90000.0, "GBP", "pending"),
+                     _award("a5", 7.0, None)):
+            writer.write(item)
+    db = connect(tmp_path / "data" / "warehouse.duckdb")
+    load_file(db, landing / "run-2" / f"{SOURCE}.jsonl")
+    h = supplier_history(db)[rid("GB-COH:04567890")]
+    db.close()
+    assert h.awards == 4  # the pending a4 is not a win; a5 counts, with no currency to add to
+    assert h.by_currency == {"EUR": CurrencyAwards("EUR", 2, 1500.0, 1200.0),
+                             "GBP": CurrencyAwards("GBP", 1, 5000.0, 5000.0)}
+    assert (h.currency, h.total, h.largest) == ("EUR", 1500.0, 1200.0)  # most awards: EUR
+    config = tmp_path / "leadpipe.toml"
+    config.write_text('[project]\ndata_dir = "data"\n', encoding="utf-8")
+    app = typer.Typer()
+    cmd.register(app)
+    result = CliRunner().invoke(app, ["tenders", "suppliers", "-c", str(config)],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    row = [line for line in result.stdout.splitlines() if "Northbridge" in line][0]
+    assert "1,500 EUR" in row and "1,200 EUR" in row
+    assert "5,000 GBP" in result.stdout and "6,500" not in result.stdout
 
 
 class _Frozen(datetime):

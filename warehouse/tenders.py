@@ -3,16 +3,15 @@
 Reads the ``tenders``, ``awards`` and ``source_records`` tables the loader fills from tender
 landing items, plus the per-source high-water marks of incremental crawls. Values in several
 currencies are never added together: totals are given per currency, and the headline figure
-is the currency the record uses most.
+is in the currency with the most awards.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 
@@ -34,27 +33,49 @@ class BuyerDemand:
         return [c for c, _ in sorted(self.cpv.items(), key=lambda kv: (-kv[1], kv[0]))][:5]
 
 
+@dataclass(frozen=True)
+class CurrencyAwards:
+    """Awards won in one currency: how many, their total and the largest one."""
+
+    currency: str
+    awards: int
+    total: float
+    largest: float
+
+
 @dataclass
 class SupplierHistory:
-    """What a supplier has won: evidence it can deliver (and that someone checked it)."""
+    """What a supplier has won: evidence it can deliver (and that someone checked it).
 
-    record_id: str
+    ``key`` is the supplier's record id, or its company id when counted per company. Values
+    are kept per currency (``by_currency``); ``currency`` is the one used most, and ``total``
+    and ``largest`` are given in it, never summed or compared across currencies.
+    """
+
+    key: str
     awards: int = 0
-    total_by_currency: dict[str, float] = field(default_factory=dict)
-    largest_value: float | None = None
-    largest_currency: str | None = None
+    by_currency: dict[str, CurrencyAwards] = field(default_factory=dict)
     distinct_buyers: int = 0
     last_award_date: datetime | None = None
 
     @property
     def currency(self) -> str | None:
-        if not self.total_by_currency:
+        if not self.by_currency:
             return None
-        return max(self.total_by_currency.items(), key=lambda kv: kv[1])[0]
+        return min(self.by_currency.values(), key=lambda c: (-c.awards, c.currency)).currency
 
     @property
     def total(self) -> float | None:
-        return self.total_by_currency.get(self.currency) if self.currency else None
+        return self.by_currency[self.currency].total if self.currency else None
+
+    @property
+    def largest(self) -> float | None:
+        return self.by_currency[self.currency].largest if self.currency else None
+
+    def currencies(self) -> list[CurrencyAwards]:
+        """Per-currency figures, the headline currency first, then by currency code."""
+        return sorted(self.by_currency.values(),
+                      key=lambda c: (c.currency != self.currency, c.currency))
 
 
 def _ids_filter(column: str, record_ids: Iterable[str] | None) -> tuple[str, list[Any]]:
@@ -92,35 +113,53 @@ def buyer_demand(con: duckdb.DuckDBPyConnection, record_ids: Iterable[str] | Non
     return out
 
 
-def supplier_history(con: duckdb.DuckDBPyConnection, record_ids: Iterable[str] | None = None
-                     ) -> dict[str, SupplierHistory]:
-    """Award history per supplier record: count, totals, largest award, buyers, last date.
+# The one winner rule: the parsers emit winning awards as 'active' (contracts.md); an award
+# without a status is taken as won, any other status (pending, cancelled, unsuccessful) is not.
+WINNING_AWARD_SQL = "coalesce(a.status, 'active') = 'active'"
 
-    Only awards the parsers emitted count, and they only emit active/winning ones.
+_HISTORY_SQL = """
+WITH won AS (
+    SELECT {key} AS key, a.award_key, a.value, a.currency, a.award_date,
+           coalesce(t.buyer_record_id, t.buyer_name) AS buyer
+    FROM awards a {join}
+    LEFT JOIN tenders t ON t.source = a.source AND t.tender_id = a.tender_id
+    WHERE a.supplier_record_id IS NOT NULL AND {winning}{where}
+), per_currency AS (
+    SELECT key, list({{'currency': currency, 'awards': n, 'total': total, 'largest': largest}}
+                     ORDER BY currency) AS by_currency
+    FROM (SELECT key, currency, count(DISTINCT award_key) AS n, sum(value) AS total,
+                 max(value) AS largest
+          FROM won WHERE value IS NOT NULL AND currency IS NOT NULL GROUP BY key, currency)
+    GROUP BY key
+)
+SELECT key, count(DISTINCT award_key) AS awards, count(DISTINCT buyer) AS buyers,
+       max(award_date) AS last, any_value(by_currency) AS by_currency
+FROM won LEFT JOIN per_currency USING (key)
+GROUP BY key
+"""
+
+_KEYS = {
+    "record": ("a.supplier_record_id", ""),
+    "company": ("l.company_id", "JOIN company_links l ON l.record_id = a.supplier_record_id"),
+}
+
+
+def supplier_history(con: duckdb.DuckDBPyConnection, ids: Iterable[str] | None = None, *,
+                     per: Literal["record", "company"] = "record"
+                     ) -> dict[str, SupplierHistory]:
+    """Award history per supplier record (or per company): count, per-currency totals and
+    largest award, distinct buyers, last award date. The one home of this count: the CLI's
+    ``tenders suppliers`` and the enrich stage both read it.
     """
-    where, params = _ids_filter("a.supplier_record_id", record_ids)
-    rows = con.execute(
-        "SELECT a.supplier_record_id, a.value, a.currency, a.award_date, t.buyer_record_id, "
-        "t.buyer_name FROM awards a LEFT JOIN tenders t "
-        "ON t.source = a.source AND t.tender_id = a.tender_id "
-        "WHERE a.supplier_record_id IS NOT NULL AND coalesce(a.status, 'active') = 'active'"
-        + where, params,
-    ).fetchall()
+    key, join = _KEYS[per]
+    where, params = _ids_filter(key, ids)
+    sql = _HISTORY_SQL.format(key=key, join=join, winning=WINNING_AWARD_SQL, where=where)
     out: dict[str, SupplierHistory] = {}
-    buyers: dict[str, set[str]] = defaultdict(set)
-    for rid, value, currency, date, buyer_id, buyer_name in rows:
-        h = out.setdefault(rid, SupplierHistory(record_id=rid))
-        h.awards += 1
-        if value is not None and currency:
-            h.total_by_currency[currency] = h.total_by_currency.get(currency, 0.0) + value
-            if h.largest_value is None or value > h.largest_value:
-                h.largest_value, h.largest_currency = value, currency
-        if date is not None and (h.last_award_date is None or date > h.last_award_date):
-            h.last_award_date = date
-        if buyer_id or buyer_name:
-            buyers[rid].add(buyer_id or buyer_name)
-    for rid, h in out.items():
-        h.distinct_buyers = len(buyers[rid])
+    for k, awards, buyers, last, by_currency in con.execute(sql, params).fetchall():
+        out[k] = SupplierHistory(
+            key=k, awards=awards, distinct_buyers=buyers, last_award_date=last,
+            by_currency={c["currency"]: CurrencyAwards(**c) for c in by_currency or []},
+        )
     return out
 
 

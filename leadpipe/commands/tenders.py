@@ -134,7 +134,7 @@ def suppliers(
     config: ConfigOption = None,
     top: Annotated[int, typer.Option(help="How many suppliers, most awards first.")] = 20,
 ) -> None:
-    """Suppliers as suspects: awards won, total and largest value, distinct buyers.
+    """Suppliers as suspects: awards won, total and largest value per currency, buyers.
 
     \b
     Example:
@@ -151,12 +151,12 @@ def suppliers(
     finally:
         con.close()
     table = Table("supplier", "awards", "total", "largest", "buyers", "last award")
-    ranked = sorted(history.values(), key=lambda h: (-h.awards, h.record_id))[:top]
+    ranked = sorted(history.values(), key=lambda h: (-h.awards, h.key))[:top]
     for h in ranked:
-        total = f"{h.total:,.0f} {h.currency}" if h.total is not None else ""
-        largest = (f"{h.largest_value:,.0f} {h.largest_currency}"
-                   if h.largest_value is not None else "")
-        table.add_row(names.get(h.record_id, h.record_id), str(h.awards), total, largest,
+        per_currency = h.currencies()  # one line per currency, never added together
+        total = "\n".join(f"{c.total:,.0f} {c.currency}" for c in per_currency)
+        largest = "\n".join(f"{c.largest:,.0f} {c.currency}" for c in per_currency)
+        table.add_row(names.get(h.key, h.key), str(h.awards), total, largest,
                       str(h.distinct_buyers), str(h.last_award_date or "")[:10])
     console.print(table)
 

@@ -1,0 +1,33 @@
+"""The headcount a site states ("a team of 140 people"); a lower bound ("over 500") is none."""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+
+from enrich.signals.base import Column, Provider
+from enrich.website import SiteSignals
+
+EMPLOYEES_RE = re.compile(
+    r"(over|more than|at least|\b)\s*([\d][\d,.\s]{0,8})\s*"
+    r"(?:employees|staff|people|colleagues|team members|mitarbeiter(?:innen)?|medewerkers)",
+    re.I,
+)
+
+
+def employees(site: SiteSignals) -> int | None:
+    counts = []
+    for bound, match in EMPLOYEES_RE.findall(site.text):
+        if bound.strip():  # "over 50 people" is a lower bound, not a headcount
+            continue
+        digits = re.sub(r"[^\d]", "", match)
+        if digits and 0 < int(digits) < 10_000_000:
+            counts.append(int(digits))
+    return max(counts) if counts else None
+
+
+PROVIDER = Provider(
+    columns=(Column("website_employees", pa.int32()),),
+    read=lambda site: {"website_employees": employees(site)},
+)
