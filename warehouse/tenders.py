@@ -16,6 +16,17 @@ from typing import Any, Literal
 import duckdb
 
 
+def open_tender_sql(alias: str = "") -> str:
+    """The one definition of an open tender, as a SQL condition: still active and its deadline
+    not yet passed. It holds one ``?`` placeholder, to be bound to "now" (naive UTC).
+
+    ``alias`` names the ``tenders`` table in the caller's query (``"t"`` for ``t.status``).
+    Used by ``new_open_tenders`` (``leadpipe tenders new``) and by scoring's demand signal.
+    """
+    p = f"{alias}." if alias else ""
+    return f"({p}status = 'active' AND {p}deadline IS NOT NULL AND {p}deadline >= ?)"
+
+
 @dataclass
 class BuyerDemand:
     """What a buyer buys: the signal that makes a public body a suspect."""
@@ -179,7 +190,7 @@ def new_open_tenders(con: duckdb.DuckDBPyConnection, cpv_prefixes: Sequence[str]
     rows = con.execute(
         "SELECT source, tender_id, title, buyer_record_id, buyer_name, cpv, value, currency, "
         "deadline, published_at, first_seen_at, url FROM tenders "
-        "WHERE status = 'active' AND deadline IS NOT NULL AND deadline >= ? "
+        f"WHERE {open_tender_sql()} "
         "AND (CAST(? AS TIMESTAMP) IS NULL OR first_seen_at > CAST(? AS TIMESTAMP)) "
         "ORDER BY deadline, tender_id",
         [now, since, since],
