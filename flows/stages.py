@@ -172,13 +172,16 @@ def export_flow(
     funnel_stages: list[str] | None = None,
     output: str | None = None,
     config_path: str | None = None,
+    export_format: str = "generic",
 ) -> dict:
-    """Write the prospects CSV (reads a consistent snapshot; never blocks a writer)."""
+    """Write the prospects CSV (reads a consistent snapshot; never blocks a writer).
+    ``export_format`` names a registered format (``leadpipe export --help`` lists them)."""
     result = runner.export(
         _config(config_path),
         output=Path(output) if output else None,
         profile=profile,
         funnel_stages=tuple(funnel_stages or ["prospect"]),
+        export_format=export_format,
     )
     create_markdown_artifact(
         f"**{result.rows}** companies exported to `{result.path}`"

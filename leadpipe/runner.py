@@ -258,8 +258,8 @@ def enrich(
 
 
 def score(config: Config, *, profile: str | None = None) -> Any:
-    from leadpipe.export import write_snapshot
-    from leadpipe.score import run_scoring
+    from sales.export.view import write_snapshot
+    from sales.score import run_scoring
 
     chosen = config.profile(profile)
     con = connect(config.warehouse_path)
@@ -267,7 +267,7 @@ def score(config: Config, *, profile: str | None = None) -> Any:
         with recorded_run(con, "score") as run:
             summary = run_scoring(
                 con,
-                chosen.model_dump(),
+                chosen,
                 fit_min=config.score.fit_min,
                 solvency_min=config.score.solvency_min,
             )
@@ -283,6 +283,7 @@ class ExportResult:
     path: Path
     rows: int
     from_snapshot: bool
+    files: tuple[Path, ...] = ()
 
 
 def export(
@@ -291,23 +292,19 @@ def export(
     output: Path | None = None,
     profile: str | None = None,
     funnel_stages: Sequence[str] = ("prospect",),
+    export_format: str = "generic",
 ) -> ExportResult:
-    from leadpipe.export import export_csv, export_csv_from_snapshot
+    """Write an export in the named format (``sales.export.format_names()`` lists them).
 
-    name = config.profile(profile).name
-    default = config.exports_dir / f"{'-'.join(funnel_stages)}s-{name}.csv"
-    output = Path(output) if output else default
-    try:
-        con = connect(config.warehouse_path, read_only=True)
-    except WarehouseBusy:
-        snap = config.snapshot_path
-        if not snap.exists():
-            raise
-        return ExportResult(
-            output, export_csv_from_snapshot(snap, output, profile=name, stages=funnel_stages), True
-        )
-    try:
-        rows = export_csv(con, output, profile=name, stages=funnel_stages)
-        return ExportResult(output, rows, False)
-    finally:
-        con.close()
+    Reads the warehouse read-only, or the score stage's snapshot while a writer holds it.
+    An unknown format raises ``sales.export.UnknownFormat`` before anything is opened.
+    """
+    from sales.export import get_format
+    from sales.export.view import Selection, open_scored_rows
+
+    fmt = get_format(export_format)
+    selection = Selection(profile=config.profile(profile).name, stages=tuple(funnel_stages))
+    output = Path(output) if output else config.exports_dir / fmt.default_file_name(selection)
+    with open_scored_rows(config.warehouse_path, config.snapshot_path) as rows:
+        written = fmt.write(rows, selection, output)
+        return ExportResult(output, written.rows, rows.from_snapshot, written.files)

@@ -1,4 +1,5 @@
-"""Website signals, industry, solvency and fit: the explainable parts of a score."""
+"""Website signals, industry and solvency: the enrichment behind a score (fit rules are in
+test_sales_score.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from enrich import signals
 from enrich.industry import classify
 from enrich.solvency import SolvencySignals, estimate
 from enrich.website import fetch_site, read_site
-from leadpipe.score import fit_score
 
 HOME = """<html><head><title>Northbridge Precision Engineering</title></head><body>
 <nav><a href="/contact">Contact us</a> <a href="/careers">Careers</a></nav>
@@ -143,26 +143,3 @@ def test_solvency_orders_healthy_above_distressed():
     assert distressed.reasons == ["website notice: in administration (-5.0)",
                                   "trading 36 years (+1.0)", "400 employees (+0.9)"]
 
-
-PROFILE = {"name": "t", "industries": ["manufacturing"], "keywords": ["machinery"],
-           "employees_min": 20, "employees_max": 5000, "cpv_prefixes": ["48"], "countries": []}
-
-
-def test_fit_rewards_industry_size_and_demand():
-    row = {"name": "Acme Machinery Ltd", "industry": "manufacturing", "industry_reason": "x",
-           "employees": 120, "cpv": ["48000000"], "next_deadline": None}
-    fit, reasons = fit_score(row, PROFILE)
-    assert fit == 1.0  # 0.6 industry + 0.1 keyword + 0.2 size + 0.3 demand, capped at 1
-    assert reasons == ["industry manufacturing (x)", "mentions machinery",
-                       "120+ employees, in the target size", "buys CPV 48000000"]
-    outsider = {"name": "Bella Napoli", "industry": "hospitality", "employees": 8}
-    fit2, reasons2 = fit_score(outsider, PROFILE)
-    assert fit2 == 0.0
-    assert reasons2 == ["industry hospitality is outside the profile",
-                        "8+ employees: may be in the target size"]
-
-
-def test_fit_is_zero_outside_target_countries():
-    row = {"name": "Acme", "industry": "manufacturing", "country": "US", "employees": 100}
-    fit, reasons = fit_score(row, {**PROFILE, "countries": ["GB"]})
-    assert fit == 0.0 and "country US not targeted" in reasons

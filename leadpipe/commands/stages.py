@@ -12,6 +12,8 @@ from rich.table import Table
 from leadpipe import runner
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
 from leadpipe.demo.session import source_access
+from sales.export import DEFAULT_FORMAT, UnknownFormat, format_names
+from sales.score import FUNNEL_STAGES
 from warehouse.db import WarehouseBusy
 
 
@@ -158,6 +160,9 @@ def export(
         list[str] | None,
         typer.Option(help="Stages to include (repeatable): prospect, suspect, client"),
     ] = None,
+    export_format: Annotated[
+        str, typer.Option("--format", help=f"Export format: {', '.join(format_names())}")
+    ] = DEFAULT_FORMAT,
     config: ConfigOption = None,
 ) -> None:
     """Write the prospects CSV for sales (UTF-8, one row per company, reasons included).
@@ -166,15 +171,18 @@ def export(
     Examples:
       leadpipe export
       leadpipe export -o prospects.csv --stage prospect --stage suspect
+      leadpipe export --format generic
     """
     cfg = get_config(config)
     chosen = tuple(stage or ["prospect"])
-    bad = [s for s in chosen if s not in ("prospect", "suspect", "client")]
+    bad = [s for s in chosen if s not in FUNNEL_STAGES]
     if bad:
         fail(f"unknown stage {bad[0]!r}; use prospect, suspect or client")
     try:
-        result = runner.export(cfg, output=output, profile=profile, funnel_stages=chosen)
-    except FileNotFoundError as exc:
+        result = runner.export(
+            cfg, output=output, profile=profile, funnel_stages=chosen, export_format=export_format
+        )
+    except (FileNotFoundError, UnknownFormat, WarehouseBusy) as exc:
         fail(str(exc))
     note = (
         " (from the latest snapshot: a writer holds the warehouse)" if result.from_snapshot else ""
