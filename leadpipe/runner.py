@@ -305,6 +305,7 @@ def export(
     fmt = get_format(export_format)
     selection = Selection(profile=config.profile(profile).name, stages=tuple(funnel_stages))
     output = Path(output) if output else config.exports_dir / fmt.default_file_name(selection)
+    output.parent.mkdir(parents=True, exist_ok=True)
     with open_scored_rows(config.warehouse_path, config.snapshot_path) as rows:
         written = fmt.write(rows, selection, output)
         return ExportResult(output, written.rows, rows.from_snapshot, written.files)

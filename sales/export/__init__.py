@@ -28,6 +28,7 @@ class Written:
     rows: int
 
 
+# A format's writer: the rows to read, which of them, and the output path (its folder exists).
 Write = Callable[[ScoredRows, Selection, Path], Written]
 
 
@@ -50,44 +51,42 @@ class UnknownFormat(ValueError):
     """An export format name nobody registered."""
 
 
-_FORMATS: dict[str, ExportFormat] = {}
-
-
 def export_format(*, name: str, description: str, suffix: str = ".csv") -> Callable[
     [Write], ExportFormat
 ]:
-    """Register the decorated writer as the export format ``name``."""
+    """Declare the decorated writer as the export format ``name`` (found by ``get_format``)."""
 
-    def register(write: Write) -> ExportFormat:
-        known = _FORMATS.get(name)
-        if known is not None and known.write.__module__ != write.__module__:
-            raise ValueError(f"two export formats share the name {name!r}")
-        fmt = ExportFormat(name=name, description=description, suffix=suffix, write=write)
-        _FORMATS[name] = fmt
-        return fmt
+    def declare(write: Write) -> ExportFormat:
+        return ExportFormat(name=name, description=description, suffix=suffix, write=write)
 
-    return register
+    return declare
 
 
-def _discover() -> None:
+def registered_formats() -> dict[str, ExportFormat]:
+    """Every format declared in ``formats/``, by name, the default first."""
     package = importlib.import_module(FORMATS_PACKAGE)
+    found: dict[str, ExportFormat] = {}
     for module in pkgutil.iter_modules(package.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{FORMATS_PACKAGE}.{module.name}")
+        if module.name.startswith("_"):
+            continue
+        for value in vars(importlib.import_module(f"{FORMATS_PACKAGE}.{module.name}")).values():
+            if isinstance(value, ExportFormat):
+                if value.name in found and found[value.name] is not value:
+                    raise ValueError(f"two export formats share the name {value.name!r}")
+                found[value.name] = value
+    return {n: found[n] for n in sorted(found, key=lambda n: (n != DEFAULT_FORMAT, n))}
 
 
 def format_names() -> list[str]:
     """Every registered format, the default first."""
-    _discover()
-    return sorted(_FORMATS, key=lambda n: (n != DEFAULT_FORMAT, n))
+    return list(registered_formats())
 
 
 def get_format(name: str) -> ExportFormat:
     """The format called ``name``; an unknown name is an error that lists the known ones."""
-    _discover()
-    if name not in _FORMATS:
+    formats = registered_formats()
+    if name not in formats:
         raise UnknownFormat(
-            f"unknown export format {name!r}; known formats: {', '.join(format_names())}"
+            f"unknown export format {name!r}; known formats: {', '.join(formats)}"
         )
-    return _FORMATS[name]
-
+    return formats[name]

@@ -12,10 +12,9 @@ import pyarrow as pa
 def write_csv(table: pa.Table, path: Path) -> int:
     """``table`` as UTF-8 CSV with a header row and RFC 4180 quoting; return its row count.
 
-    Written to a temporary name beside ``path`` and renamed into place.
+    Written to a temporary name beside ``path`` (whose folder exists) and renamed into place.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     target = "'" + tmp.as_posix().replace("'", "''") + "'"
     con = duckdb.connect()

@@ -5,7 +5,8 @@ a machine code, a plain sentence a salesperson reads, and the points it adds to 
 may be a knock-out (fit becomes 0 and no later rule runs), e.g. a country outside the profile.
 
 Adding a rule is one new module in this package that decorates a function with ``fit_rule``;
-``registered_rules`` imports every module here, so nothing else needs an edit. Rules run in
+``registered_rules`` imports every module here and collects the rules they declare, so nothing
+else needs an edit. Rules run in
 ``order`` (lowest first); the order matters for knock-outs and for the order reasons are read.
 """
 
@@ -76,26 +77,26 @@ class Rule:
         return self.evaluate(CompanyRow(row, self.reads, self.code), profile)
 
 
-_REGISTRY: dict[str, Rule] = {}
-
-
 def fit_rule(*, code: str, order: int, reads: Iterable[str]) -> Callable[[Evaluate], Rule]:
-    """Register the decorated function as the fit rule ``code``."""
+    """Declare the decorated function as the fit rule ``code`` (the module-level name it is
+    bound to is what ``registered_rules`` finds)."""
 
-    def register(evaluate: Evaluate) -> Rule:
-        if code in _REGISTRY and _REGISTRY[code].evaluate.__module__ != evaluate.__module__:
-            raise ValueError(f"two fit rules share the code {code!r}")
-        rule = Rule(code=code, order=order, reads=frozenset(reads), evaluate=evaluate,
+    def declare(evaluate: Evaluate) -> Rule:
+        return Rule(code=code, order=order, reads=frozenset(reads), evaluate=evaluate,
                     doc=(evaluate.__doc__ or "").strip())
-        _REGISTRY[code] = rule
-        return rule
 
-    return register
+    return declare
 
 
 def registered_rules() -> list[Rule]:
-    """Every rule in this package, in the order they run."""
+    """Every rule declared in this package's modules, in the order they run."""
+    found: dict[str, Rule] = {}
     for module in pkgutil.iter_modules(__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{module.name}")
-    return sorted(_REGISTRY.values(), key=lambda r: (r.order, r.code))
+        if module.name.startswith("_"):
+            continue
+        for value in vars(importlib.import_module(f"{__name__}.{module.name}")).values():
+            if isinstance(value, Rule):
+                if value.code in found and found[value.code] is not value:
+                    raise ValueError(f"two fit rules share the code {value.code!r}")
+                found[value.code] = value
+    return sorted(found.values(), key=lambda r: (r.order, r.code))

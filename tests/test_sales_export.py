@@ -1,0 +1,129 @@
+"""Exports in the sales room: the generic CSV, read from the warehouse or, while another process
+holds the warehouse's write lock, from the score stage's Parquet snapshot."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from sales_world import CLIENTS_CSV, build, write_config
+from typer.testing import CliRunner
+
+from leadpipe import runner
+from leadpipe.cli import app
+from leadpipe.config import load_config
+from sales.export import UnknownFormat
+from sales.export.formats.generic import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def config(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config(write_config(tmp_path))
+    build(cfg.warehouse_path)
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(CLIENTS_CSV, encoding="utf-8")
+    assert CliRunner().invoke(app, ["clients", "import", str(accounts)]).exit_code == 0
+    runner.score(cfg)
+    return cfg
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_generic_export_columns_order_and_default_file(config):
+    result = runner.export(config)
+    assert result.path == config.exports_dir / "prospects-default.csv"
+    assert (result.rows, result.from_snapshot, result.files) == (1, False, (result.path,))
+    header = result.path.read_text(encoding="utf-8").splitlines()[0]
+    assert header == ",".join(COLUMNS)
+    [row] = _rows(result.path)
+    assert {k: v for k, v in row.items() if k != "scored_at"} == {
+        "company_id": "c-fit", "name": "Northbridge Precision Engineering Ltd",
+        "stage": "prospect", "fit": "1.0", "solvency": "0.8",
+        "reasons": "industry manufacturing (categories: industrial machinery); "
+                   "mentions engineering, industrial, machinery; "
+                   "140+ employees, in the target size; "
+                   "solvency: won 4 public contracts (+2.0)",
+        "website": "https://northbridge-eng.co.uk/", "country": "GB", "city": "Leeds",
+        "industry": "manufacturing", "employees": "140", "phone": "", "email": "",
+        "best_contact_name": "", "best_contact_role": "", "best_contact_email": "",
+        "best_contact_phone": "", "sources": "demo_directory",
+        "source_urls": "http://directory.test/c-fit", "profile": "default"}
+
+
+def test_every_stage_best_first(config):
+    result = runner.export(config, funnel_stages=("prospect", "suspect", "client"))
+    assert result.path.name == "prospect-suspect-clients-default.csv"
+    # prospects first, then fit x solvency: 0.9x0.9, 1.0x0.8, 0.9x0.7, 1.0x0.3, 0.1x0.5
+    assert [(r["company_id"], r["stage"]) for r in _rows(result.path)] == [
+        ("c-fit", "prospect"), ("c-client", "client"), ("c-suppress", "suspect"),
+        ("c-named", "client"), ("c-poor", "suspect"), ("c-council", "suspect")]
+
+
+def _hold_writer(warehouse: Path) -> subprocess.Popen:
+    """Another process holding the warehouse as its writer, inside an open transaction."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys
+            from warehouse.db import connect
+            con = connect({str(warehouse)!r})
+            con.execute("BEGIN TRANSACTION")
+            con.execute("INSERT INTO suppressions VALUES ('c-fit', 'held', now())")
+            print("holding", flush=True)
+            sys.stdin.readline()
+        """)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "holding"
+    return holder
+
+
+def test_export_reads_the_snapshot_while_another_process_writes(config, tmp_path):
+    stages = ("prospect", "suspect", "client")
+    direct = runner.export(config, output=tmp_path / "direct.csv", funnel_stages=stages)
+    assert not direct.from_snapshot
+    holder = _hold_writer(config.warehouse_path)
+    try:
+        held = runner.export(config, output=tmp_path / "held.csv", funnel_stages=stages)
+        cli = CliRunner().invoke(app, ["export", "-o", str(tmp_path / "cli.csv")])
+    finally:
+        holder.communicate("done\n", timeout=30)
+    assert (held.from_snapshot, held.rows) == (True, 6)
+    assert _rows(held.path) == _rows(direct.path)
+    assert held.path.read_bytes() == direct.path.read_bytes()
+    assert cli.exit_code == 0, cli.output
+    said = " ".join(cli.output.split())  # the console wraps long paths
+    assert said == (f"wrote 1 rows to {tmp_path / 'cli.csv'} "
+                    "(from the latest snapshot: a writer holds the warehouse)")
+    assert [r["company_id"] for r in _rows(tmp_path / "cli.csv")] == ["c-fit"]
+
+
+def test_a_held_warehouse_without_a_snapshot_is_one_clear_line(config, tmp_path):
+    config.snapshot_path.unlink()
+    holder = _hold_writer(config.warehouse_path)
+    try:
+        cli = CliRunner().invoke(app, ["export"])
+    finally:
+        holder.communicate("done\n", timeout=30)
+    assert cli.exit_code == 1
+    assert "is being written by another process" in cli.output
+    assert "Traceback" not in cli.output
+
+
+def test_an_unknown_format_is_a_clear_error_listing_the_known_ones(config):
+    with pytest.raises(UnknownFormat) as err:
+        runner.export(config, export_format="xlsx")
+    assert str(err.value) == "unknown export format 'xlsx'; known formats: generic"
+    cli = CliRunner().invoke(app, ["export", "--format", "xlsx"])
+    assert cli.exit_code == 1
+    lines = [line for line in cli.output.splitlines() if line.strip()]
+    assert lines == ["error: unknown export format 'xlsx'; known formats: generic"]
+    assert not (config.exports_dir / "prospects-default.csv").exists()
