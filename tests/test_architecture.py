@@ -170,3 +170,21 @@ def test_leadpipe_holds_only_the_cli_config_runner_and_demo():
     assert top <= {"__init__", "cli", "config", "runner"}, top
     packages = {p.name for p in (ROOT / "leadpipe").iterdir() if (p / "__init__.py").exists()}
     assert packages <= {"commands", "demo"}, packages
+
+
+def test_the_readme_room_table_names_real_entry_points():
+    """The README's stage → room table is where a newcomer looks first: it must stay true."""
+    import importlib
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([a-z ]+) \| `([a-z_/]+)/?[^|]*\| `([a-z_.]+)` \|$", text, re.M)
+    assert len(rows) >= 8, rows
+    for stage, room, entry in rows:
+        module, _, attr = entry.rpartition(".")
+        try:
+            target = importlib.import_module(entry)
+        except ModuleNotFoundError:
+            target = getattr(importlib.import_module(module), attr)
+        assert target is not None, stage
+        assert entry.replace(".", "/").startswith(room.rstrip("/").split("/")[0]), (stage, room)
