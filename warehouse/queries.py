@@ -29,7 +29,7 @@ def table_sizes(
     unknown = set(tables) - set(STATUS_TABLES)
     if unknown:
         raise ValueError(f"not a warehouse table: {sorted(unknown)[0]}")
-    return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+    return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in tables}
 
 
 def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 12) -> list[dict[str, Any]]:
