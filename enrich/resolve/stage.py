@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from enrich import normalise as nz
 from enrich.resolve.core import PreviousState, resolve
 from enrich.resolve.decisions import load_decisions
+from enrich.resolve.model import fitted_model
 from enrich.resolve.settings import ResolveSettings
 from warehouse.db import transaction
 
@@ -44,7 +45,7 @@ class ResolveSummary:
     review_pairs: int = 0
     seconds: float = 0.0
     stats: dict = field(default_factory=dict)
-    model: dict = field(default_factory=dict)  # the learned m/u/weights per comparison level
+    model: dict = field(default_factory=dict)  # what was fitted: levels, m/u, weights
 
     def __str__(self) -> str:
         return (f"{self.records} records -> {self.companies} companies "
@@ -254,5 +255,5 @@ def run_resolution(
         review_pairs=review.num_rows,
         seconds=time.perf_counter() - t0,
         stats=res.stats,
-        model=res.params.as_dict() if res.params is not None else {},
+        model=fitted_model(res.params, settings),
     )
