@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timedelta
 
 import pytest
@@ -169,3 +170,46 @@ def test_a_split_keeps_the_id_with_the_oldest_member(con, tmp_path):
     assert after["t-1"] == before["t-1"]  # t-1 is the oldest member
     assert after["e-1"] == "c" + hashlib.sha1(b"e-1").hexdigest()[:12]
     assert con.execute("SELECT count(*) FROM company_redirects").fetchone()[0] == 0
+
+
+def _models(con) -> dict[str, dict]:
+    rows = con.execute(
+        "SELECT run_id, fitted_at, model FROM resolution_models ORDER BY fitted_at").fetchall()
+    assert all(fitted is not None for _, fitted, _ in rows)
+    return {run_id: json.loads(model) for run_id, _, model in rows}
+
+
+def test_the_fitted_model_is_stored_with_its_run(con):
+    from enrich.resolve.settings import ResolveSettings
+    from leadpipe.runner import recorded_run
+
+    with recorded_run(con, "resolve") as run:  # as the CLI and the flows run the stage
+        summary = run_resolution(con)
+    models = _models(con)
+    assert list(models) == [run["run_id"]] == [summary.run_id]
+    model = models[run["run_id"]]
+    assert model == summary.model
+    settings = ResolveSettings()
+    assert model["version"] == settings.version
+    assert model["link_weight"] == 4.0 and 0 < model["lambda"] < 1
+    assert [c["name"] for c in model["comparisons"]] == [c.name for c in settings.comparisons]
+    for comp, stored in zip(settings.comparisons, model["comparisons"], strict=True):
+        assert [lv["label"] for lv in stored["levels"]] == comp.labels
+        assert sum(lv["m"] for lv in stored["levels"]) == pytest.approx(1.0)
+        for lv in stored["levels"]:
+            assert lv["weight"] == pytest.approx(math.log2(lv["m"] / lv["u"]))
+    phone = next(c for c in model["comparisons"] if c["name"] == "phone")
+    assert phone["levels"][0]["weight"] > 5 > 0 > phone["levels"][1]["weight"]
+    # another run keeps the first run's model and adds its own, same declaration
+    run_resolution(con, run_id="resolve-second")
+    models = _models(con)
+    assert list(models) == [run["run_id"], "resolve-second"]
+    assert models["resolve-second"]["version"] == model["version"]
+
+
+def test_no_model_is_stored_when_the_resolution_is_rolled_back(con):
+    run_resolution(con, run_id="resolve-ok")
+    con.execute("DROP TABLE review_pairs")  # the next run's writes fail half-way
+    with pytest.raises(Exception, match="review_pairs"):
+        run_resolution(con, run_id="resolve-broken")
+    assert list(_models(con)) == ["resolve-ok"]

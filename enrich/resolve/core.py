@@ -96,11 +96,9 @@ def _evidence(
     differ: dict[str, np.ndarray] = {}
     for comp in settings.comparisons:
         if comp.evidence:
-            lv = levels[comp.field]
-            top = settings.street_strong_level if comp.method == "street" else 0
-            worth = contrib[comp.field] >= settings.min_evidence_weight
-            hit = (lv >= 0) & (lv <= top) & worth
-            miss = lv == len(comp.levels) - 1
+            lv = levels[comp.name]
+            hit = comp.agrees(lv) & (contrib[comp.name] >= settings.min_evidence_weight)
+            miss = lv == comp.last
             agree[comp.evidence] = agree.get(comp.evidence, np.zeros(n, bool)) | hit
             differ[comp.evidence] = differ.get(comp.evidence, np.zeros(n, bool)) | miss
     n_agree = np.zeros(n, np.int8)
@@ -116,23 +114,29 @@ def _rules(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs allowed to link directly: an independent agreement beyond the name (phone, web,
     address, registry id), not outweighed by two or more disagreements — two sites of one
-    agency share a name and a website but neither phone nor address — and a name that is not
-    clearly different; a registry id agreement overrides both. An agreement only counts when
-    it is worth ``min_evidence_weight``: a switchboard number shared by hundreds of records is
-    not. Also returns which pairs are contradicted (the clustering keeps them apart even
-    through a third record)."""
+    agency share a name and a website but neither phone nor address — and every comparison at
+    a level that allows a link with that many agreements (a clearly different name never
+    does, a similar name with other words needs three); an agreement of a ``certain``
+    comparison (registry id) overrides both. An agreement only counts when it is worth
+    ``min_evidence_weight``: a switchboard number shared by hundreds of records is not. Also
+    returns which pairs are contradicted (the clustering keeps them apart even through a
+    third record)."""
     n = len(next(iter(levels.values()))) if levels else 0
     count, against = _evidence(levels, contrib, settings)
-    ident = levels.get("identifier", np.full(n, -1, np.int8)) == 0
-    name = levels.get("name", np.full(n, -1, np.int8))
-    name_ok = (name >= 0) & (name <= settings.name_min_level)
-    labels = settings.comparison("name").labels if any(
-        c.field == "name" for c in settings.comparisons) else []
-    if "other words" in labels:
-        name_ok |= (name == labels.index("other words")) & (
-            count >= settings.other_words_evidence)
-    contradicted = (against >= 2) & (against >= count) & ~ident
-    return (count > 0) & ((~contradicted & name_ok) | ident), contradicted
+    certain = np.zeros(n, bool)
+    allowed = np.ones(n, bool)
+    for comp in settings.comparisons:
+        lv = levels[comp.name]
+        if comp.certain:
+            certain |= lv == 0
+        if comp.required:
+            allowed &= lv >= 0
+        needs = [lv_.min_evidence for lv_ in comp.levels]
+        if any(x is None or x > 1 for x in needs):  # count > 0 is required anyway
+            table = np.array([127 if x is None else x for x in needs] + [0], np.int16)
+            allowed &= count >= table[lv]  # lv -1 (missing) reads the trailing 0
+    contradicted = (against >= 2) & (against >= count) & ~certain
+    return (count > 0) & ((~contradicted & allowed) | certain), contradicted
 
 
 def _missing_pairs(
@@ -231,7 +235,7 @@ def resolve(
     _checkpoint(stats, "blocking")
 
     t = time.perf_counter()
-    levels, sim = compare_pairs(feats, settings.comparisons, i, j)
+    levels, scores = compare_pairs(feats, settings.comparisons, i, j)
     stats["t_compare"] = time.perf_counter() - t
     _checkpoint(stats, "compare")
 
@@ -258,14 +262,14 @@ def resolve(
     stats["completion_pairs"] = len(extra[0])
     if len(extra[0]):
         xi, xj = extra
-        xlevels, xsim = compare_pairs(feats, settings.comparisons, xi, xj)
+        xlevels, xscores = compare_pairs(feats, settings.comparisons, xi, xj)
         xweight, xcontrib = score_pairs(params, settings, feats, xlevels, xi)
         xlink, xcontra = _rules(xlevels, xcontrib, settings)
         contradicted = np.concatenate([contradicted, xcontra])
         evidence = np.concatenate([evidence, _evidence(xlevels, xcontrib, settings)[0]])
         i, j = np.concatenate([i, xi]), np.concatenate([j, xj])
         levels = {k: np.concatenate([levels[k], xlevels[k]]) for k in levels}
-        sim = np.concatenate([sim, xsim])
+        scores = {k: np.concatenate([scores[k], xscores[k]]) for k in scores}
         weight = np.concatenate([weight, xweight])
         linkable = np.concatenate([linkable, xlink])
     feats.release()
@@ -293,13 +297,14 @@ def resolve(
     with ThreadPoolExecutor(max_workers=1) as pool:
         ids_future = pool.submit(ids_job)
         match_weight, explanation = _link_explanations(rids, labels, i, j, weight, levels,
-                                                       sim, settings)
+                                                       scores, settings)
         same = labels[i] == labels[j]
         # uncertain: not linked, yet a name not clearly different or two agreeing fields
         # beyond the name (same building and same phone under another name: a rename?)
-        name_lv = levels.get("name", np.full(len(i), -1, np.int8))
-        n_name = next((len(c.levels) for c in settings.comparisons if c.field == "name"), 1)
-        near = (name_lv >= 0) & (name_lv < n_name - 1)
+        required = [c for c in settings.comparisons if c.required]
+        near = np.full(len(i), bool(required))
+        for comp in required:
+            near &= (levels[comp.name] >= 0) & (levels[comp.name] < comp.last)
         plausible = (near & (evidence > 0)) | (evidence >= 2)
         rev = np.flatnonzero(~same & plausible & (weight >= settings.review_weight)
                              & np.isfinite(weight))
@@ -307,7 +312,7 @@ def resolve(
             "record_id_l": pc.take(rids, pa.array(i[rev])),
             "record_id_r": pc.take(rids, pa.array(j[rev])),
             "match_weight": pa.array(weight[rev], pa.float64()),
-            "explanation": explain_pairs(settings.comparisons, levels, sim, weight, rev),
+            "explanation": explain_pairs(settings.comparisons, levels, scores, weight, rev),
         })
         company, redirects = ids_future.result()
     links = pa.table({"record_id": rids, "company_id": company, "match_weight": match_weight,
@@ -323,7 +328,7 @@ def resolve(
     return Resolution(links=links, redirects=red, review=review, params=params, stats=stats)
 
 
-def _link_explanations(rids, labels, i, j, weight, levels, sim, settings):
+def _link_explanations(rids, labels, i, j, weight, levels, scores, settings):
     """(match weight, explanation) per record: its strongest pair inside its company."""
     n = len(labels)
     same = np.flatnonzero(labels[i] == labels[j])
@@ -346,7 +351,7 @@ def _link_explanations(rids, labels, i, j, weight, levels, sim, settings):
     expl = pa.nulls(n, pa.string())
     if has.any():
         sel = best_pair[has]
-        txt = explain_pairs(settings.comparisons, levels, sim, weight, sel)
+        txt = explain_pairs(settings.comparisons, levels, scores, weight, sel)
         other = pc.take(rids, pa.array(best_other[has]))
         txt = pc.binary_join_element_wise(txt, " (with ", other, ")", "")
         expl = pc.replace_with_mask(expl, pa.array(has), txt)

@@ -44,19 +44,29 @@ class Parameters:
     def prior_weight(self) -> float:
         return float(np.log2(self.lam / (1 - self.lam)))
 
-    def as_dict(self) -> dict:
-        return {
-            "lambda": self.lam,
-            "comparisons": {
-                k: {"m": self.m[k].round(5).tolist(), "u": self.u[k].round(7).tolist(),
-                    "weight": self.weights(k).round(2).tolist()}
-                for k in self.m
-            },
-        }
 
 
-def code_column(field: str) -> str:
-    return {"name": "name_clean", "street": "street_key"}.get(field, field)
+def fitted_model(params: Parameters, settings: ResolveSettings) -> dict:
+    """What a run fitted, as plain data (stored with the run): per comparison its levels with
+    label, fitted m and u and the weight log2(m/u); the share of matches among candidates; the
+    link and review thresholds; the declaration it was fitted under and its version."""
+    comparisons = []
+    for comp in settings.comparisons:
+        m, u, w = params.m[comp.name], params.u[comp.name], params.weights(comp.name)
+        comparisons.append({
+            "name": comp.name, "kind": type(comp).__name__, "tf": comp.tf,
+            "levels": [{"label": lv.label, "m": float(m[k]), "u": float(u[k]),
+                        "weight": float(w[k])} for k, lv in enumerate(comp.levels)],
+        })
+    return {
+        "version": settings.version,
+        "link_weight": settings.link_weight,
+        "review_weight": settings.review_weight,
+        "lambda": params.lam,
+        "prior_weight": params.prior_weight,
+        "comparisons": comparisons,
+        "settings": settings.describe(),
+    }
 
 
 def _random_pairs(n: int, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -83,15 +93,15 @@ def estimate_u(feats: Features, settings: ResolveSettings) -> tuple[dict, dict, 
     beta = settings.u_prior_pairs
     u, tf_counts, tf_total = {}, {}, {}
     for comp in settings.comparisons:
-        lv = levels[comp.field]
+        lv = levels[comp.name]
         nl = len(comp.levels)
         prior = np.array([lv_.u for lv_ in comp.levels], float)
         prior = prior / prior.sum()
         present = lv[lv != MISSING]
         counts = np.bincount(present, minlength=nl).astype(float)
         u_k = _blend(counts / max(len(present), 1), len(present), prior, beta)
-        if comp.method in ("exact", "city", "name", "identifiers"):
-            codes = feats.codes(code_column(comp.field))
+        if comp.value_column is not None:
+            codes = feats.codes(comp.value_column)
             vc = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(1, int)
             nn = int(vc.sum())
             if nn > 1:
@@ -99,13 +109,13 @@ def estimate_u(feats: Features, settings: ResolveSettings) -> tuple[dict, dict, 
                 exact = float((vc * (vc - 1.0)).sum() / (nn * (nn - 1.0)))
                 u_k[0] = _blend(exact, nn * (nn - 1) / 2, prior[0], beta)
             if comp.tf:
-                tf_counts[comp.field] = vc
-                tf_total[comp.field] = nn
+                tf_counts[comp.name] = vc
+                tf_total[comp.name] = nn
         u_k = np.maximum(u_k, _EPS)
         if nl > 1:
             tail = u_k[1:]
             u_k[1:] = tail / tail.sum() * max(1.0 - u_k[0], _EPS)
-        u[comp.field] = u_k
+        u[comp.name] = u_k
     return u, tf_counts, tf_total
 
 
@@ -190,10 +200,10 @@ def estimate(
     that could see it; lambda comes from one last EM step over all candidates."""
     u, tf_counts, tf_total = estimate_u(feats, settings)
     comps = settings.comparisons
-    names = [c.field for c in comps]
-    sizes = {c.field: len(c.levels) for c in comps}
-    prior_m = {c.field: np.array([lv.m for lv in c.levels], float) for c in comps}
-    u_prior = {c.field: c.levels[0].u / sum(lv.u for lv in c.levels) for c in comps}
+    names = [c.name for c in comps]
+    sizes = {c.name: len(c.levels) for c in comps}
+    prior_m = {c.name: np.array([lv.m for lv in c.levels], float) for c in comps}
+    u_prior = {c.name: c.levels[0].u / sum(lv.u for lv in c.levels) for c in comps}
     for k in prior_m:
         prior_m[k] /= prior_m[k].sum()
     lam = settings.prior_match_share
@@ -205,8 +215,8 @@ def estimate(
     for key, pos in (sessions or {}).items():
         if key not in settings.training_keys or len(pos) < settings.min_session_pairs:
             continue
-        excluded = {f for part in key.split("+") for f in KEY_FIELDS.get(part, (part,))}
-        active = [k for k in names if k not in excluded]
+        parts = set(key.split("+"))
+        active = [c.name for c in comps if not parts & set(c.blocked_by)]
         sub = {k: levels[k][pos] for k in names}
         cols, counts = _pattern_table(sub, names, [sizes[k] for k in names])
         m_s, _, matches = _em(cols, counts, active, sizes, prior_m, u, lam, settings, prior_m)
@@ -217,16 +227,6 @@ def estimate(
     cols, counts = _pattern_table(levels, names, [sizes[k] for k in names])
     _, lam, _ = _em(cols, counts, names, sizes, m, u, lam, settings, prior_m, fit_m=False)
     return Parameters(m, u, lam, tf_counts, tf_total, u_prior, u)
-
-
-# comparison fields a blocking-key part makes agree by construction
-KEY_FIELDS = {
-    "phone": ("phone",), "domain": ("domain", "email"), "email": ("email", "domain"),
-    "identifier": ("identifier",), "name_sorted": ("name",), "name_rare1": ("name",),
-    "name_rare2": ("name",), "name_prefix": ("name",), "sorted_prefix": ("name",),
-    "postcode": ("postcode",), "house_number": ("street",),
-    "street_key": ("street",), "city": ("city",), "country": (),
-}
 
 
 def score_pairs(
@@ -241,23 +241,23 @@ def score_pairs(
     total = np.full(len(i), params.prior_weight, np.float64)
     parts = {}
     for comp in settings.comparisons:
-        lv = levels[comp.field]
-        w = params.weights(comp.field)
+        lv = levels[comp.name]
+        w = params.weights(comp.name)
         ok = lv >= 0
         contrib = np.zeros(len(i))
         contrib[ok] = w[lv[ok]]
-        if comp.tf and comp.field in params.tf_counts:
-            codes = feats.codes(code_column(comp.field))[i]
+        if comp.tf and comp.name in params.tf_counts:
+            codes = feats.codes(comp.value_column)[i]
             exact = (lv == 0) & (codes >= 0)
-            nn = max(params.tf_total[comp.field], 2)
+            nn = max(params.tf_total[comp.name], 2)
             # chance that another record carries this very value
-            freq = (params.tf_counts[comp.field][codes[exact]] - 1.0) / (nn - 1.0)
+            freq = (params.tf_counts[comp.name][codes[exact]] - 1.0) / (nn - 1.0)
             freq = np.maximum(freq, 1.0 / nn**2)
-            u_tf = _blend(freq, nn * (nn - 1) / 2, params.u_prior[comp.field],
+            u_tf = _blend(freq, nn * (nn - 1) / 2, params.u_prior[comp.name],
                           settings.u_prior_pairs)
             # shift the average exact-agreement weight by how rare this very value is
-            u_avg = params.u_random[comp.field][0]
+            u_avg = params.u_random[comp.name][0]
             contrib[exact] = w[0] + np.log2(u_avg / u_tf)
         total += contrib
-        parts[comp.field] = contrib
+        parts[comp.name] = contrib
     return total, parts

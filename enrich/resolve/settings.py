@@ -1,47 +1,25 @@
-"""The resolution model as declared data: blocking keys, comparisons and their levels, thresholds.
+"""The resolution model as declared data: blocking keys, comparisons, thresholds.
 
-Everything a reviewer needs to understand why two records were (not) linked is in this file:
-which keys put records side by side, which fields are compared and how, the prior m/u of every
-level (EM re-estimates m and the share of matches; u is measured on random pairs), and the rules
-that stop a link no matter the weight.
+Which keys put records side by side, which comparisons are made (each a class in
+``enrich/resolve/comparisons/`` with its ordered levels, their prior m/u and the evidence a link
+at each level needs; EM re-estimates m and the share of matches, u is measured on random pairs)
+and the thresholds. What a run fitted under these settings is stored per run in
+``resolution_models``, with ``ResolveSettings.version``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
 
-
-@dataclass(frozen=True)
-class Level:
-    """One outcome of a comparison, strongest agreement first, disagreement last (a missing value
-    on either side has no level). ``m``/``u``: prior P(level | same / different company)."""
-
-    label: str
-    m: float
-    u: float = 1.0  # prior P(level | different companies); the data outweigh it on big inputs
-    threshold: float | None = None  # similarity cut-off for fuzzy levels
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """``field`` compared with ``method`` (exact, name, street, city); ``tf``: weight an exact
-    agreement by how rare the shared value is (a common name or a switchboard is weak evidence)."""
-
-    field: str
-    method: str
-    levels: tuple[Level, ...]
-    tf: bool = False
-    # agreement here is evidence beyond the name; fields of one group count once together
-    # (street and postcode are one address, website and e-mail one web presence)
-    evidence: str | None = None
-
-    @property
-    def strong(self) -> bool:
-        return self.evidence is not None
-
-    @property
-    def labels(self) -> list[str]:
-        return [lv.label for lv in self.levels]
+from enrich.resolve.comparisons import (
+    Comparison,
+    ExactMatch,
+    IdentifierMatch,
+    NameComparison,
+    StreetMatch,
+)
 
 
 @dataclass(frozen=True)
@@ -58,43 +36,18 @@ class BlockingKey:
         return "+".join(self.parts)
 
 
+# The comparisons every run makes, in explanation order. A new comparison is one class in
+# ``enrich/resolve/comparisons/`` and one line here.
 DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
-    Comparison(
-        "name",
-        "name",
-        (
-            Level("exact", 0.55, 1e-5),
-            Level("very similar", 0.25, 1e-5, 0.94),
-            Level("similar", 0.12, 1e-4, 0.85),
-            Level("subset", 0.05, 5e-4, 1.0),
-            Level("other words", 0.02, 1e-4),
-            Level("different", 0.03, 1.0),
-        ),
-        tf=True,
-    ),
-    Comparison("phone", "exact", (Level("same", 0.85, 1e-5), Level("different", 0.15)),
-               tf=True, evidence="phone"),
-    Comparison("domain", "exact", (Level("same", 0.9, 1e-5), Level("different", 0.1)),
-               tf=True, evidence="web"),
-    Comparison("identifier", "identifiers",
-               (Level("same", 0.97, 1e-6), Level("different", 0.03)), evidence="registry"),
-    Comparison("email", "exact", (Level("same", 0.7, 1e-6), Level("different", 0.3)),
-               evidence="web"),
-    Comparison(
-        "street",
-        "street",
-        (
-            Level("same", 0.7, 1e-5),
-            Level("same number, similar street", 0.12, 1e-4, 0.9),
-            Level("same number", 0.08, 5e-3),
-            Level("different", 0.10),
-        ),
-        evidence="address",
-    ),
-    Comparison("postcode", "exact", (Level("same", 0.85, 1e-3), Level("different", 0.15)),
-               evidence="address"),
-    Comparison("city", "city", (Level("same", 0.8, 0.05), Level("different", 0.2))),
-    Comparison("legal_form", "exact", (Level("same", 0.8, 0.4), Level("different", 0.2))),
+    NameComparison("name"),
+    ExactMatch("phone", m=0.85, u=1e-5, tf=True, evidence="phone"),
+    ExactMatch("domain", m=0.9, u=1e-5, tf=True, evidence="web", blocked_by=("domain", "email")),
+    IdentifierMatch("identifier", m=0.97, u=1e-6, evidence="registry"),
+    ExactMatch("email", m=0.7, u=1e-6, evidence="web", blocked_by=("email", "domain")),
+    StreetMatch("street", similar=0.9, evidence="address"),
+    ExactMatch("postcode", m=0.85, u=1e-3, evidence="address"),
+    ExactMatch("city", m=0.8, u=0.05),
+    ExactMatch("legal_form", m=0.8, u=0.4),
 )
 
 DEFAULT_BLOCKING: tuple[BlockingKey, ...] = (
@@ -124,15 +77,9 @@ class ResolveSettings:
     blocking: tuple[BlockingKey, ...] = DEFAULT_BLOCKING
     link_weight: float = 4.0
     review_weight: float = 0.0
-    # the name must reach this level index or better unless a registry id agrees ...
-    name_min_level: int = 3
-    # ... or, for a similar name with other words ("Acme Svbs" / "Acme Services"), this many
-    # independent agreements beyond the name (phone, web, address, registry)
-    other_words_evidence: int = 3
-    # an agreement counts as evidence beyond the name only when worth this many bits
+    # an agreement counts as evidence beyond the name only when worth this many bits (how
+    # many agreements a pair needs at each level is declared on the levels themselves)
     min_evidence_weight: float = 5.0
-    # a street agreement at this level index or better counts as evidence beyond the name
-    street_strong_level: int = 1
     em_iterations: int = 30
     # blocking keys whose pairs train m (each without the comparisons of its own fields)
     training_keys: tuple[str, ...] = (
@@ -152,6 +99,21 @@ class ResolveSettings:
 
     def comparison(self, name: str) -> Comparison:
         for comp in self.comparisons:
-            if comp.field == name:
+            if comp.name == name:
                 return comp
         raise KeyError(name)
+
+    def describe(self) -> dict:
+        """The whole declaration as plain data: comparisons, blocking keys, thresholds."""
+        out = {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
+               for f in fields(self) if f.name not in ("comparisons", "blocking")}
+        out["comparisons"] = [c.describe() for c in self.comparisons]
+        out["blocking"] = [{"key": bk.name, "window": bk.window} for bk in self.blocking]
+        return out
+
+    @property
+    def version(self) -> str:
+        """A short fingerprint of the declaration: two runs with the same version used the same
+        comparisons, levels, priors, blocking keys and thresholds."""
+        text = json.dumps(self.describe(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]

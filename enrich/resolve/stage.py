@@ -8,6 +8,7 @@ record each value came from is kept in ``field_sources``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,9 @@ import pyarrow.compute as pc
 from enrich import normalise as nz
 from enrich.resolve.core import PreviousState, resolve
 from enrich.resolve.decisions import load_decisions
+from enrich.resolve.model import fitted_model
 from enrich.resolve.settings import ResolveSettings
+from spiders.landing import new_run_id
 from warehouse.db import transaction
 
 # Default trust by how a value was obtained: structured feeds beat scraped markup.
@@ -44,7 +47,8 @@ class ResolveSummary:
     review_pairs: int = 0
     seconds: float = 0.0
     stats: dict = field(default_factory=dict)
-    model: dict = field(default_factory=dict)  # the learned m/u/weights per comparison level
+    model: dict = field(default_factory=dict)  # what was fitted (also in resolution_models)
+    run_id: str = ""  # the run the model is stored under
 
     def __str__(self) -> str:
         return (f"{self.records} records -> {self.companies} companies "
@@ -132,8 +136,6 @@ def _golden(con: duckdb.DuckDBPyConnection, settings: ResolveSettings) -> pa.Tab
     dom_src = [w if dw else (e if dm else None) for w, e, dw, dm in zip(
         sources["website"], sources["email"], dom_web.to_pylist(), dom_mail.to_pylist(),
         strict=True)]
-    import json
-
     field_sources = []
     for k in range(n):
         fs = {f: sources[f][k] for f in sources if sources[f][k] is not None}
@@ -195,13 +197,25 @@ def _sync(
     con.execute("DROP TABLE _changed")
 
 
+def _run_id(con: duckdb.DuckDBPyConnection) -> str:
+    """The resolve run this resolution belongs to: the latest one recorded as running in
+    ``runs`` (the runner records it before calling the stage), else a new id."""
+    rows = con.execute(  # fetchall: a result left half-read blocks the connection
+        "SELECT run_id FROM runs WHERE stage = 'resolve' AND status = 'running' "
+        "ORDER BY started_at DESC, run_id DESC LIMIT 1"
+    ).fetchall()
+    return rows[0][0] if rows else new_run_id("resolve")
+
+
 def run_resolution(
     con: duckdb.DuckDBPyConnection,
     *,
     settings: ResolveSettings | None = None,
     decisions_path: str | Path | None = None,
+    run_id: str | None = None,
 ) -> ResolveSummary:
-    """Resolve every organisation record in the warehouse and rebuild the companies table."""
+    """Resolve every organisation record in the warehouse, rebuild the companies table and
+    store the fitted model under ``run_id`` (by default the resolve run in progress)."""
     import time
 
     t0 = time.perf_counter()
@@ -215,7 +229,16 @@ def run_resolution(
                               pa.timestamp("us")))
     redirects = res.redirects
     review = res.review
+    run_id = run_id or _run_id(con)
+    model = fitted_model(res.params, settings)
     with transaction(con, _links=links, _redirects=redirects, _review=review):
+        # first, so that any later failure takes the model back with the rest
+        con.execute(
+            "INSERT INTO resolution_models (run_id, fitted_at, model) VALUES (?, now(), ?) "
+            "ON CONFLICT (run_id) DO UPDATE SET fitted_at = excluded.fitted_at, "
+            "model = excluded.model",
+            [run_id, json.dumps(model, sort_keys=True)],
+        )
         _sync(con, "company_links", "_links", "record_id",
               ["record_id", "company_id", "match_weight", "explanation"], ["linked_at"])
         # keep every redirect one hop long: old redirects to a now-redirected id move along
@@ -254,5 +277,6 @@ def run_resolution(
         review_pairs=review.num_rows,
         seconds=time.perf_counter() - t0,
         stats=res.stats,
-        model=res.params.as_dict() if res.params is not None else {},
+        model=model,
+        run_id=run_id,
     )
