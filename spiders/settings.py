@@ -45,6 +45,6 @@ HTTPCACHE_POLICY = "spiders.middlewares.StaleAwareCachePolicy"
 HTTPCACHE_IGNORE_HTTP_CODES = [401, 403, 404, 408, 429, 500, 502, 503, 504]
 
 
-# The crawl stage (leadpipe.stages.crawl_settings) passes the configured user agent; spiders
+# The crawl stage (leadpipe.runner.crawl_settings) passes the configured user agent; spiders
 # never read the app config, so `scrapy list` and a bare `python -m spiders.crawl` use this one.
 USER_AGENT = "leadpipe/0.1 (+https://github.com/leadpipe/leadpipe)"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from leadpipe.config import load_config
-from leadpipe.stages import crawl_settings
+from leadpipe.runner import crawl_settings
 from spiders import settings as spider_defaults
 from spiders.crawl import run_crawl
 
