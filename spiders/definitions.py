@@ -408,13 +408,3 @@ def definition_for_url(url: str, directory: Path | None = None) -> SourceDefinit
                               f"{', '.join(d.id for d in found)}; narrow their 'match:'")
     return found[0]
 
-
-def spider_from_definition(path: str | Path) -> tuple[type, dict[str, Any]]:
-    """(spider class, constructor kwargs) for ``spiders/sources/<id>.yaml``."""
-    from spiders.generic import spider_class_for
-
-    definition = load_definition(path)
-    base = spider_class_for(definition.kind)
-    cls = type(f"{base.__name__}_{definition.id}", (base,),
-               {"name": definition.id, "source_id": definition.id})
-    return cls, {"definition_path": str(Path(path))}

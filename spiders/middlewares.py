@@ -1,7 +1,5 @@
-"""Politeness the stock Scrapy parts leave out.
+"""Politeness the stock Scrapy parts leave out (retries: ``spiders.retry``).
 
-- ``RetryAfterMiddleware``: bounded retries as Scrapy's RetryMiddleware, but a 429/503 with a
-  ``Retry-After`` header waits that long (capped by ``RETRY_AFTER_MAX``) before retrying.
 - ``RobotsCrawlDelay``: Scrapy parses robots.txt with protego but ignores ``Crawl-delay``;
   this extension sets it as the minimum delay of that domain's download slot and keeps
   AutoThrottle from going below it.
@@ -14,65 +12,14 @@ from __future__ import annotations
 
 import logging
 import time
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.extensions.httpcache import DummyPolicy
 from scrapy.http import Response
-from scrapy.utils.response import response_status_message
 
 logger = logging.getLogger(__name__)
-
-
-def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
-    if not value:
-        return None
-    text = value.decode("latin-1") if isinstance(value, bytes) else value
-    text = text.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when - (time.time() if now is None else now))
-
-
-class RetryAfterMiddleware(RetryMiddleware):
-    """RetryMiddleware that honours ``Retry-After`` before retrying 429/503 answers."""
-
-    def __init__(self, settings: Any) -> None:
-        super().__init__(settings)
-        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 60.0)
-
-    async def process_response(
-        self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Request | Response:
-        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
-            return response
-        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
-        retries = request.meta.get("retry_times", 0)
-        max_times = request.meta.get("max_retry_times", self.max_retry_times)
-        if wait and retries < max_times:
-            wait = min(wait, self.retry_after_max)
-            self.crawler.stats.inc_value("leadpipe/retry_after_waits")
-            logger.info("%s answered %s; waiting %.1fs (Retry-After) before retrying",
-                        request.url, response.status, wait)
-            await _sleep(wait)
-        reason = response_status_message(response.status)
-        return self._retry(request, reason) or response
-
-
-async def _sleep(seconds: float) -> None:
-    from scrapy.utils.defer import maybe_deferred_to_future
-    from twisted.internet import reactor
-    from twisted.internet.task import deferLater
-
-    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
 
 class RobotsCrawlDelay:

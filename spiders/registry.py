@@ -46,7 +46,7 @@ def spider_for(source: str) -> tuple[type, dict[str, Any]]:
         return python[source], {}
     yaml_sources = _yaml_sources()
     if source in yaml_sources:
-        from spiders.definitions import spider_from_definition
+        from spiders.generic import spider_from_definition
 
         return spider_from_definition(yaml_sources[source])
     raise UnknownSource(

@@ -9,9 +9,15 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 0.0
 DOWNLOAD_TIMEOUT = 30
+# Retries (spiders/retry.py, the one retry middleware of every spider): at most RETRY_TIMES,
+# waiting Retry-After when the server names it, else backoff base * 2**(retry - 1) times a
+# random 1..1+jitter; every wait capped at LEADPIPE_RETRY_DELAY_MAX seconds.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+LEADPIPE_BACKOFF_BASE = 1.0
+LEADPIPE_BACKOFF_JITTER = 0.5
+LEADPIPE_RETRY_DELAY_MAX = 60.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
@@ -24,29 +30,21 @@ FEED_EXPORT_ENCODING = "utf-8"
 ITEM_PIPELINES = {"spiders.pipelines.LandingPipeline": 900}
 EXTENSIONS = {"spiders.pipelines.RunReport": 500}
 
-# Politeness additions (spiders/middlewares.py): Retry-After on 429/503, robots.txt
-# Crawl-delay as a per-domain floor (Scrapy parses it but does not apply it), and a
+# Politeness additions: the retry middleware above (spiders/retry.py); robots.txt Crawl-delay
+# as a per-domain floor (spiders/middlewares.py: Scrapy parses it but does not apply it); and a
 # development HTTP cache (off by default) that never stores listing pages and re-fetches
 # detail pages once older than their definition's detail.stale_after_days.
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "spiders.middlewares.RetryAfterMiddleware": 550,
+    "spiders.retry.PoliteRetryMiddleware": 550,
 }
 EXTENSIONS["spiders.middlewares.RobotsCrawlDelay"] = 510
-RETRY_AFTER_MAX = 60.0
 CRAWL_DELAY_MAX = 60.0
 HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "spiders.middlewares.StaleAwareCachePolicy"
 HTTPCACHE_IGNORE_HTTP_CODES = [401, 403, 404, 408, 429, 500, 502, 503, 504]
 
 
-def _config_user_agent() -> str | None:
-    try:
-        from leadpipe.config import load_config
-
-        return load_config().user_agent
-    except Exception:  # a broken config must not stop `scrapy list`; the crawl stage passes it
-        return None
-
-
-USER_AGENT = _config_user_agent() or "leadpipe/0.1 (+https://github.com/leadpipe/leadpipe)"
+# The crawl stage (leadpipe.runner.crawl_settings) passes the configured user agent; spiders
+# never read the app config, so `scrapy list` and a bare `python -m spiders.crawl` use this one.
+USER_AGENT = "leadpipe/0.1 (+https://github.com/leadpipe/leadpipe)"

@@ -11,8 +11,8 @@ from spiders.definitions import (
     definition_for_url,
     load_all,
     load_definition,
-    spider_from_definition,
 )
+from spiders.generic import spider_from_definition
 
 GOOD = """\
 id: {id}

@@ -1,7 +1,8 @@
-"""Politeness parts in isolation: Retry-After parsing, the cache policy's freshness rules."""
+"""Politeness parts in isolation: Retry-After parsing, backoff, the cache policy's freshness."""
 
 from __future__ import annotations
 
+import random
 import time
 from email.utils import formatdate
 
@@ -10,7 +11,8 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 from spiders import settings as base_settings
-from spiders.middlewares import StaleAwareCachePolicy, retry_after_seconds
+from spiders.middlewares import StaleAwareCachePolicy
+from spiders.retry import backoff_seconds, retry_after_seconds
 
 
 def policy() -> StaleAwareCachePolicy:
@@ -26,6 +28,33 @@ def test_retry_after_in_seconds_or_as_a_date():
     assert retry_after_seconds(formatdate(now - 30, usegmt=True), now=now) == 0.0
     assert retry_after_seconds(b"soon") is None
     assert retry_after_seconds(None) is None
+
+
+def test_backoff_doubles_with_jitter_and_stays_under_the_cap():
+    rng = random.Random(13)
+    for retry in (1, 2, 3, 4):
+        waits = [backoff_seconds(retry, 0.5, 0.5, 60.0, rng) for _ in range(200)]
+        floor = 0.5 * 2 ** (retry - 1)
+        assert floor <= min(waits) and max(waits) <= floor * 1.5
+        assert len({round(w, 6) for w in waits}) > 100    # jittered, not one fixed wait
+    assert {backoff_seconds(10, 0.5, 0.5, 60.0, rng) for _ in range(20)} == {60.0}
+    assert backoff_seconds(1, 0.5, 0.0, 60.0) == 0.5
+
+
+def test_one_retry_middleware_with_one_name_per_knob():
+    settings = Settings()
+    settings.setmodule(base_settings)
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert middlewares == {"scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+                           "spiders.retry.PoliteRetryMiddleware": 550}
+    for knob in ("LEADPIPE_BACKOFF_BASE", "LEADPIPE_BACKOFF_JITTER", "LEADPIPE_RETRY_DELAY_MAX"):
+        assert settings.getfloat(knob) > 0
+    from spiders.registry import _python_spiders
+
+    for name, cls in _python_spiders().items():   # no spider brings its own retry settings
+        own = getattr(cls, "custom_settings", None) or {}
+        assert not any("RETRY" in key for key in own), name
+        assert "DOWNLOADER_MIDDLEWARES" not in own, name
 
 
 def test_listing_pages_are_never_cached():

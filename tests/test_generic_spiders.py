@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from leadpipe.config import load_config
+from leadpipe.runner import crawl_settings
+from spiders import settings as spider_defaults
 from spiders.crawl import run_crawl
 
 WEB = Path(__file__).parent / "fixtures" / "web"
@@ -115,7 +117,7 @@ def test_html_state_json_source_paginates_lands_and_identifies_itself(tmp_path):
     assert alex["field_methods"]["email"] == "state_json"
     assert alex["fields"]["country"] == "AU" and alex["field_methods"]["country"] == "derived"
     agents = {ua for _, _, ua in srv.log}
-    assert agents == {load_config().user_agent}
+    assert agents == {spider_defaults.USER_AGENT}   # no settings passed: the spiders' own
     assert report.stats["leadpipe/pages/listing"] == 2
     assert report.stats["leadpipe/pages/listing_empty"] == 1   # the end, not an error
 
@@ -182,7 +184,7 @@ def test_500_429_and_timeouts_are_retried_a_bounded_number_of_times(tmp_path):
         "/slow.html": slow,
     }
     settings = {**FAST, "RETRY_TIMES": 2, "DOWNLOAD_TIMEOUT": 1,
-                "CONCURRENT_REQUESTS_PER_DOMAIN": 4}
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 4, "LEADPIPE_BACKOFF_BASE": 0.2}
     with FixtureServer(routes) as srv:
         start_urls = ",".join(f"{srv.url}{p}" for p in routes)
         report = run_crawl("hostingcon_2012", run_id="r1", landing_dir=tmp_path,
@@ -192,7 +194,7 @@ def test_500_429_and_timeouts_are_retried_a_bounded_number_of_times(tmp_path):
     times = [t for t, p, _ in srv.log if p == "/throttled.html"]
     assert len(times) == 2 and times[1] - times[0] >= 1.9
     assert report.items == 63
-    assert report.stats["leadpipe/retry_after_waits"] == 1
+    assert report.stats["leadpipe/retry_after_honoured"] == 1
     # 500 for ever: 1 try + 2 retries, then the run reports it
     assert srv.hits["/broken.html"] == 3
     assert f"hostingcon_2012: {srv.url}/broken.html failed (HTTP 500) after 2 retries" \
@@ -202,6 +204,77 @@ def test_500_429_and_timeouts_are_retried_a_bounded_number_of_times(tmp_path):
     assert any(e.startswith(f"hostingcon_2012: {srv.url}/slow.html failed (timed out")
                and e.endswith("after 2 retries") for e in report.errors)
     assert not report.ok and len(report.errors) == 2
+
+
+def test_the_configured_user_agent_is_sent_through_the_runner(tmp_path):
+    """Spiders never read the app config: the runner's crawl settings carry the user agent."""
+    agent = "acme-leads/2.0 (+mailto:crawl-ops@acme.example)"
+    path = tmp_path / "leadpipe.toml"
+    path.write_text(f'[project]\ndata_dir = "data"\nuser_agent = "{agent}"\n', encoding="utf-8")
+    config = load_config(path)
+    routes = {
+        "/robots.txt": ok(b"User-agent: *\nDisallow: /private/\n", "text/plain"),
+        YP_PAGE1: ok((WEB / "yellowpages_au/search_listings_plumber_cairns_p1.html").read_bytes()),
+        YP_PAGE2: ok(yellowpages_last_page()),
+    }
+    with FixtureServer(routes) as srv:
+        report = run_crawl("yellowpages_au", run_id="r1", landing_dir=config.landing_dir,
+                           spider_args={"base_url": srv.url},
+                           settings={**crawl_settings(config, "yellowpages_au"), **FAST},
+                           timeout=120)
+    assert report.ok, report.errors
+    assert {ua for _, _, ua in srv.log} == {agent}
+    assert len(srv.log) == 3   # robots.txt and both listing pages
+
+
+def gaps(log: list[tuple[float, str, str]], path: str) -> list[float]:
+    """Seconds between successive requests for ``path``, as the server saw them."""
+    times = [t for t, p, _ in log if p == path]
+    return [b - a for a, b in zip(times, times[1:], strict=False)]
+
+
+def test_429_and_5xx_bursts_back_off_with_jitter_and_retry_after_is_capped(tmp_path):
+    """No retry at once: each one waits base * 2**(retry - 1) * [1, 1.5], at most the cap;
+    a Retry-After above the cap waits the cap; a 503 for ever stops after RETRY_TIMES."""
+    html = (WEB / "hostingcon_2012/exhibitors.html").read_bytes()
+    base, cap, slack = 0.3, 1.0, 0.5
+
+    def throttled(hit: int) -> Reply:   # 429 without Retry-After, twice
+        return (429, {"Content-Type": "text/plain"}, b"slow down") if hit <= 2 else ok(html)
+
+    def told_to_wait(hit: int) -> Reply:  # asks for an hour
+        return (429, {"Retry-After": "3600"}, b"later") if hit == 1 else ok(html)
+
+    routes = {
+        "/throttled.html": throttled,
+        "/told.html": told_to_wait,
+        "/down.html": (503, {"Content-Type": "text/plain"}, b"down"),
+    }
+    settings = {**FAST, "RETRY_TIMES": 3, "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+                "LEADPIPE_BACKOFF_BASE": base, "LEADPIPE_RETRY_DELAY_MAX": cap}
+    started = time.monotonic()
+    with FixtureServer(routes) as srv:
+        start_urls = ",".join(f"{srv.url}{p}" for p in routes)
+        report = run_crawl("hostingcon_2012", run_id="r1", landing_dir=tmp_path,
+                           spider_args={"start_url": start_urls}, settings=settings,
+                           timeout=60)
+    assert time.monotonic() - started < 30
+    throttled_gaps = gaps(srv.log, "/throttled.html")
+    assert len(throttled_gaps) == 2
+    for retry, gap in enumerate(throttled_gaps, start=1):
+        assert base * 2 ** (retry - 1) <= gap <= base * 2 ** (retry - 1) * 1.5 + slack, gap
+    (told_gap,) = gaps(srv.log, "/told.html")
+    assert cap <= told_gap <= cap + slack
+    down_gaps = gaps(srv.log, "/down.html")
+    assert srv.hits["/down.html"] == 4          # the first try and 3 retries, no more
+    assert down_gaps[0] >= base and down_gaps[1] >= 2 * base
+    assert cap <= down_gaps[2] <= cap + slack   # 4 * base would exceed the cap
+    assert report.items == 2 * 63               # both throttled pages landed in the end
+    assert report.stats["leadpipe/retries"] == 2 + 1 + 3
+    assert report.stats["leadpipe/retry_after_honoured"] == 1
+    assert report.stats["leadpipe/retry_gave_up"] == 1
+    failed = [e for e in report.errors if " failed " in e]  # (126 items also trip count_max)
+    assert failed == [f"hostingcon_2012: {srv.url}/down.html failed (HTTP 503) after 3 retries"]
 
 
 def test_robots_disallow_is_obeyed_and_crawl_delay_spaces_requests(tmp_path):

@@ -1,14 +1,22 @@
-"""Normalisation: legal forms kept aside, phones to E.164, registrable domains, address keys."""
+"""Normalisation: legal forms kept aside, phones to E.164, registrable domains, address keys,
+identifiers, countries and role mailboxes, each normaliser in one home."""
+
+import ast
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
 from enrich.normalise import (
+    ROLE_MAILBOXES,
+    country_code,
     normalise_identifier,
     normalise_name,
     normalise_phone,
     normalise_postcode,
+    org_identifier,
     phone_keys_array,
+    prefer_role_mailbox,
     registrable_domain,
     street_key,
 )
@@ -88,3 +96,54 @@ def test_postcodes_and_identifiers():
     assert normalise_postcode(" ") is None
     assert normalise_identifier("gb-coh", " 0123 4567 ") == "GB-COH:01234567"
     assert normalise_identifier("GB-COH:01234567") == "GB-COH:01234567"
+
+
+def test_identifier_key_of_a_landing_identifier():
+    printed = org_identifier("Registro Único de Contribuyente", "80.012.345-6")
+    assert printed == {"scheme": "PY-RUC", "id": "80012345-6"}       # the landing form
+    assert normalise_identifier(printed) == "PY-RUC:800123456"          # the comparison key
+    assert normalise_identifier("PY-RUC", "80012345 6") == normalise_identifier(printed)
+    assert normalise_identifier({"scheme": "gb-coh", "id": "0123 4567"}) == "GB-COH:01234567"
+
+
+@pytest.mark.parametrize(("printed", "code"), [
+    ("UK", "GB"), ("uk", "GB"), ("United Kingdom", "GB"), ("Great Britain", "GB"),
+    ("England", "GB"), ("Scotland", "GB"), ("GBR", "GB"), ("gb", "GB"), ("  Germany ", "DE"),
+    ("Україна", "UA"), ("México", "MX"), ("Türkiye", "TR"), ("Turkey", "TR"), ("USA", "US"),
+    ("EL", "GR"), ("Viet Nam", "VN"), ("Czech Republic", "CZ"),
+    ("XX", None), ("Atlantis", None), ("", None), (None, None), (44, None),
+])
+def test_country_code(printed, code):
+    assert country_code(printed) == code
+
+
+def test_role_mailboxes():
+    assert {"info", "sales", "kontakt"} <= ROLE_MAILBOXES
+    assert prefer_role_mailbox(["jane.doe@acme.example", "mailto:Sales@acme.example?subject=x"]) \
+        == "Sales@acme.example"
+    assert prefer_role_mailbox(["jane.doe@acme.example", "no-address"]) == "jane.doe@acme.example"
+    assert prefer_role_mailbox(["", "no-address"]) is None
+
+
+ROOT = Path(__file__).resolve().parent.parent
+NORMALISERS = {"normalise_identifier", "org_identifier", "normalise_scheme", "country_code",
+               "country_iso2", "ROLE_MAILBOXES", "prefer_role_mailbox", "strip_accents"}
+
+
+def test_each_normaliser_has_one_home():
+    """Defined once, in enrich/normalise; everyone else imports it."""
+    homes: dict[str, list[str]] = {}
+    for folder in ("spiders", "enrich", "warehouse", "leadpipe", "flows", "sales"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in tree.body:
+                names = []
+                if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                    names = [node.name]
+                elif isinstance(node, ast.Assign):
+                    names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                for name in set(names) & NORMALISERS:
+                    homes.setdefault(name, []).append(str(path.relative_to(ROOT)))
+    assert all(len(where) == 1 and where[0].startswith("enrich/normalise/")
+               for where in homes.values()), homes
+    assert "country_iso2" not in homes

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from enrich.normalise.identifiers import org_identifier
 from spiders.tenders import landing_items, parse_bytes, parse_ocds
-from spiders.tenders.orgid import normalise_identifier
 
 FIX = Path(__file__).parent / "fixtures" / "tenders"
 ALL_OCDS = sorted(FIX.glob("ocds-*/*.json"))
@@ -166,7 +166,7 @@ def test_mexico_rfc_awards_without_status():
     ("something else", "123", None, None),
 ])
 def test_identifier_normalisation(scheme, ident, country, expected):
-    assert normalise_identifier(scheme, ident, country=country) == expected
+    assert org_identifier(scheme, ident, country=country) == expected
 
 
 def test_wrong_types_anywhere_never_break_a_document():

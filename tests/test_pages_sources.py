@@ -137,6 +137,19 @@ def test_hannover_messe_export():
         .fields["country"] == "XK"
 
 
+@pytest.mark.parametrize("printed", ["UK", "United Kingdom", "Great Britain", "England", " uk "])
+def test_a_source_printing_the_uk_any_way_gets_country_gb(printed):
+    """The export's rows say "United Kingdom"; sources also print UK, Great Britain, England."""
+    text = (WEB / FILES["hannover_messe"]).read_bytes().decode("cp1252")
+    row = "Exhibitor;Ceimig Ltd.;United Kingdom;"
+    assert row in text
+    body = text.replace(row, f"Exhibitor;Ceimig Ltd.;{printed};").encode("cp1252")
+    _, _, records = extract("hannover_messe", body)
+    (ceimig,) = by_name(records, "Ceimig Ltd.")
+    assert ceimig.fields["country"] == "GB" and ceimig.field_methods["country"] == "export"
+    assert ceimig.warnings == []
+
+
 def test_hostingcon_listing_with_embedded_details():
     _, page, records = extract("hostingcon_2012")
     assert page.method == "css"

@@ -233,7 +233,7 @@ def test_bounded_retries_give_up_and_report(feeds, tmp_path):
     report = crawl("uk_find_a_tender", "run-down", tmp_path, args, RETRY_TIMES=2)
     assert not report.ok
     assert feeds.hits["/api/1.0/ocdsReleasePackages"] == 3  # first try + 2 retries
-    assert any("gave up" in e for e in report.errors)
+    assert any("(HTTP 503) after 2 retries" in e for e in report.errors), report.errors
 
 
 def test_ted_search_then_xml_server_failing_mid_way_then_resume(feeds, tmp_path):
@@ -304,7 +304,7 @@ def test_progress_mark_prefix_and_keys_landed_past_a_gap():
 
 
 def test_retry_after_header_forms():
-    from spiders.middlewares import retry_after_seconds
+    from spiders.retry import retry_after_seconds
 
     assert retry_after_seconds(b"120") == 120.0
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT",
@@ -322,7 +322,8 @@ def test_network_errors_are_retried_then_reported(tmp_path):
             "since": "2020-01-01"}
     report = crawl("uk_find_a_tender", "run-refused", tmp_path, args, RETRY_TIMES=1)
     assert report.stats["leadpipe/retries"] == 1
-    assert any("gave up" in e and "Refused" in e for e in report.errors), report.errors
+    assert any("ConnectionRefusedError" in e and "after 1 retries" in e
+               for e in report.errors), report.errors
     assert report.stats["leadpipe/high_water_mark"] == "2020-01-01T00:00:00Z"  # unchanged
 
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+
+def strip_accents(text: str) -> str:
+    """'México' -> 'Mexico': combining marks dropped after NFKD (scalar; see ``fold_array``)."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
 
 
 def join_skip_nulls(parts: list[pa.Array], sep: str) -> pa.Array:

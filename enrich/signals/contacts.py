@@ -6,12 +6,12 @@ import re
 
 import pyarrow as pa
 
+from enrich.normalise.emails import ROLE_MAILBOXES
 from enrich.signals.base import Column, Provider
 from enrich.website import SiteSignals
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE_RE = re.compile(r"(?:\+|00)?\(?\d[\d\s().\-/]{6,}\d")
-ROLE_MAILBOXES = ("sales", "info", "contact", "hello", "enquiries", "office", "kontakt")
 KEEP = 5
 
 

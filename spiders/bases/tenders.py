@@ -29,18 +29,16 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from spiders.retry import describe_failure
 from spiders.tenders import TenderParseError, landing_items, parse_bytes
 from spiders.tenders.common import iso_datetime
 from spiders.tenders.ocds import iter_releases, parse_release
 
 HWM_STAT = "leadpipe/high_water_mark"
 
+# Retries come from spiders/settings.py (spiders.retry.PoliteRetryMiddleware), as for every
+# spider; a tender API is asked one request at a time.
 POLITE_SETTINGS: dict[str, Any] = {
-    "DOWNLOADER_MIDDLEWARES": {
-        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-        "spiders.bases.politeness.PoliteRetryMiddleware": 550,
-    },
-    "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 408],
     "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
 }
 
@@ -178,6 +176,11 @@ def failure_status(failure: Failure) -> int | None:
     return getattr(getattr(failure.value, "response", None), "status", None)
 
 
+def failure_text(failure: Failure) -> str:
+    """``(HTTP 503) after 2 retries``, as every spider reports a failed request."""
+    return describe_failure(failure) or f"(not fetched: {failure.getErrorMessage()})"
+
+
 def safe_key(key: str) -> str:
     """Keys travel inside marks ('<prefix>|<key>,<key>'): keep the separators out of them."""
     return key.replace("|", "_").replace(",", "_")
@@ -251,9 +254,7 @@ class LinksNextSpider(TenderSpider):
         return ()
 
     def page_failed(self, failure: Failure) -> None:
-        status = failure_status(failure)
-        self.record_error(f"{failure.request.url}: page failed "
-                          f"({f'HTTP {status}' if status else failure.getErrorMessage()})")
+        self.record_error(f"{failure.request.url}: page failed {failure_text(failure)}")
 
 
 class DateWindowSpider(LinksNextSpider):
@@ -308,8 +309,7 @@ class _DetailSpider(TenderSpider):
 
     def detail_failed(self, failure: Failure) -> None:
         status = failure_status(failure)
-        self.record_error(f"{failure.request.url}: document failed "
-                          f"({f'HTTP {status}' if status else failure.getErrorMessage()})")
+        self.record_error(f"{failure.request.url}: document failed {failure_text(failure)}")
         if status is not None and 400 <= status < 500 and status not in (408, 429):
             # Gone or forbidden for good: asking again next run would not help, and keeping
             # it open would hold the mark back forever.
@@ -318,9 +318,7 @@ class _DetailSpider(TenderSpider):
         # the next run fetches it again.
 
     def page_failed(self, failure: Failure) -> None:
-        status = failure_status(failure)
-        self.record_error(f"{failure.request.url}: index page failed "
-                          f"({f'HTTP {status}' if status else failure.getErrorMessage()})")
+        self.record_error(f"{failure.request.url}: index page failed {failure_text(failure)}")
 
 
 class IndexOffsetSpider(_DetailSpider):

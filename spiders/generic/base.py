@@ -11,13 +11,12 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from spiders.definitions import SourceDefinition, load_definition, sources_dir
 from spiders.pages import Extracted
+from spiders.retry import describe_failure
 
 
 class DefinitionSpider(scrapy.Spider):
@@ -100,21 +99,13 @@ class DefinitionSpider(scrapy.Spider):
 
     def record_failure(self, failure: Failure) -> None:
         request = failure.request
-        retries = request.meta.get("retry_times", 0)
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            what = f"HTTP {status}"
-        elif failure.check(IgnoreRequest):
+        what = describe_failure(failure)
+        if what is None:
             self.crawler.stats.inc_value("leadpipe/ignored_requests")
             self.logger.info("not fetched: %s (%s)", request.url, failure.value)
             return
-        elif any(w in type(failure.value).__name__ for w in ("Timeout", "TimedOut")):
-            what = f"timed out: {type(failure.value).__name__}"
-        else:
-            what = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-        suffix = f" after {retries} retries" if retries else ""
         self.crawler.stats.inc_value("leadpipe/failed_requests")
-        self.leadpipe_errors.append(f"{self.source_id}: {request.url} failed ({what}){suffix}")
+        self.leadpipe_errors.append(f"{self.source_id}: {request.url} failed {what}")
 
     def definition_display(self) -> str:
         path = Path(self.definition.path)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag
 
+from enrich.normalise.countries import country_code
+from enrich.normalise.emails import clean_email, prefer_role_mailbox
 from spiders.pages import values as V
 from spiders.pages.spec import (
     METHOD_RANK,
@@ -118,14 +120,14 @@ def finish(record: Extracted, spec: ExtractionSpec) -> Extracted:
             record.fields[name] = value
     email = record.fields.get("email")
     if isinstance(email, list):
-        record.fields["email"] = V.prefer_role_mailbox(email)
+        record.fields["email"] = prefer_role_mailbox(email)
     elif isinstance(email, str):
-        record.fields["email"] = email.removeprefix("mailto:").strip()
+        record.fields["email"] = clean_email(email)
     country = record.fields.get("country")
     if isinstance(country, str) and "country" in looked_up:
         record.fields["country"] = country.upper()
     elif isinstance(country, str):
-        iso2 = V.country_iso2(country)
+        iso2 = country_code(country)
         if iso2:
             record.fields["country"] = iso2
         else:

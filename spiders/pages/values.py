@@ -1,27 +1,18 @@
-"""Turn raw extracted values into contract values: types, regexes, lookups, countries, e-mails.
+"""Turn raw extracted values into contract values: types, regexes, lookups.
 
-Pure functions, shared by every page object; no I/O.
+Pure functions, shared by every page object; no I/O. Countries and e-mail mailboxes are
+normalised by ``enrich.normalise`` (their one home).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
-
-import pycountry
 
 LIST_FIELDS = frozenset({"categories", "accreditations", "identifiers", "contacts"})
 INT_FIELDS = frozenset({"employees", "founded"})
 BOOL_FIELDS = frozenset({"paid_listing", "is_natural_person"})
-
-# Mailboxes a sales team may write to without singling out a person (preferred when a
-# listing shows several addresses).
-ROLE_MAILBOXES = (
-    "info", "sales", "office", "contact", "hello", "enquiries", "enquiry", "inquiries", "admin",
-    "mail", "kontakt", "service", "team", "business",
-)
 
 _WS = re.compile(r"\s+")
 _INT = re.compile(r"\d[\d.,' ]*")
@@ -119,20 +110,6 @@ def coerce(values: list[Any], kind: str, *, join: str | None = None) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
-@lru_cache(maxsize=4096)
-def country_iso2(name: str) -> str | None:
-    """ISO 3166-1 alpha-2 for a country name or code as printed, or None when unsure."""
-    text = clean_text(name)
-    if not text:
-        return None
-    if len(text) == 2 and text.isalpha():
-        return text.upper() if pycountry.countries.get(alpha_2=text.upper()) else None
-    try:
-        return pycountry.countries.lookup(text).alpha_2
-    except LookupError:
-        return None
-
-
 def apply_lookup(value: Any, table: Mapping[str, Any] | None) -> tuple[bool, Any]:
     """Map a dirty value through a definition's lookup table: (hit, new value)."""
     if not table:
@@ -148,15 +125,3 @@ def apply_lookup(value: Any, table: Mapping[str, Any] | None) -> tuple[bool, Any
     if isinstance(value, str | int | float | bool) and str(value) in table:
         return True, table[str(value)]
     return False, value
-
-
-def prefer_role_mailbox(emails: list[str]) -> str | None:
-    """Pick the role mailbox (info@, sales@…) when there is one, else the first address."""
-    emails = [e.strip().removeprefix("mailto:").split("?")[0] for e in emails if e and "@" in e]
-    if not emails:
-        return None
-    for email in emails:
-        local = email.split("@", 1)[0].lower()
-        if local in ROLE_MAILBOXES:
-            return email
-    return emails[0]

@@ -17,8 +17,9 @@ from typing import Any
 
 from lxml import etree
 
+from enrich.normalise.countries import country_code
+from enrich.normalise.identifiers import eforms_company_id
 from spiders.tenders.common import ParsedDocument, clean, cpv_code, iso_datetime, number, slug
-from spiders.tenders.orgid import country_code, eforms_company_id
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",

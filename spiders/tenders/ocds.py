@@ -15,6 +15,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from enrich.normalise.countries import country_code
+from enrich.normalise.identifiers import (
+    is_natural_person_id,
+    is_natural_person_name,
+)
+from enrich.normalise.identifiers import org_identifier as normalise_identifier
 from spiders.tenders.common import (
     ParsedDocument,
     clean,
@@ -24,12 +30,6 @@ from spiders.tenders.common import (
     slug,
     strongest_role,
     tender_status,
-)
-from spiders.tenders.orgid import (
-    country_code,
-    is_natural_person_id,
-    is_natural_person_name,
-    normalise_identifier,
 )
 
 _PREFIX = re.compile(r"^(ocds-[0-9a-z]{6})", re.IGNORECASE)
