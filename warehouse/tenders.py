@@ -102,12 +102,13 @@ def buyer_demand(con: duckdb.DuckDBPyConnection, record_ids: Iterable[str] | Non
     now = now or datetime.now(UTC).replace(tzinfo=None)
     where, params = _ids_filter("buyer_record_id", record_ids)
     rows = con.execute(
-        "SELECT buyer_record_id, tender_id, title, cpv, value, currency, deadline, status, "
+        "SELECT buyer_record_id, tender_id, title, cpv, value, currency, deadline, "
+        f"coalesce({open_tender_sql()}, false) AS is_open, "
         "published_at, source FROM tenders WHERE buyer_record_id IS NOT NULL" + where
-        + " ORDER BY buyer_record_id, published_at NULLS LAST", params,
+        + " ORDER BY buyer_record_id, published_at NULLS LAST", [now, *params],
     ).fetchall()
     out: dict[str, BuyerDemand] = {}
-    for rid, tender_id, title, cpv, value, currency, deadline, status, published, source in rows:
+    for rid, tender_id, title, cpv, value, currency, deadline, is_open, published, source in rows:
         d = out.setdefault(rid, BuyerDemand(record_id=rid))
         d.tenders += 1
         for code in dict.fromkeys(cpv or []):
@@ -117,7 +118,7 @@ def buyer_demand(con: duckdb.DuckDBPyConnection, record_ids: Iterable[str] | Non
         if published is not None:
             d.first_published = min(filter(None, [d.first_published, published]))
             d.last_published = max(filter(None, [d.last_published, published]))
-        if status == "active" and deadline is not None and deadline >= now:
+        if is_open:
             d.open_tenders.append({"source": source, "tender_id": tender_id, "title": title,
                                    "deadline": deadline, "value": value, "currency": currency,
                                    "cpv": list(cpv or [])})
