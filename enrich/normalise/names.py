@@ -129,6 +129,24 @@ _WORD_FORMS: dict[str, tuple[str, ...]] = {
 ABBREVIATIONS: dict[str, str] = {v: k for k, vs in _WORD_FORMS.items() for v in vs}
 ABBREVIATIONS.update({"and": "", "the": "", "und": "", "et": ""})
 
+# Words that say what kind of business a firm is, or where, rather than which firm it is:
+# a name made only of these ("Global Services", "General Trading") is no evidence on its own.
+# Full forms, as the abbreviations above map them.
+GENERIC_WORDS: frozenset[str] = frozenset(_WORD_FORMS) | frozenset("""
+    global general group united universal worldwide world euro european asia asian pacific
+    american africa african continental metropolitan city regional local central north south
+    east west northern southern eastern western new first best top prime premier star royal
+    company companies partners partnership consulting consultants consultancy agency office
+    business commercial trade traders store shop shops market media digital smart network
+    networks services advisory care health medical home house design creative group
+    software data info information energy power green food foods fresh auto motors capital
+    finance financial investment investments insurance property properties real estate
+    realty transport travel tours security resources research training education school
+    studio studios works workshop factory import export imports exports sales supply
+    solutions technology systems quality professional professionals expert experts express
+    direct plus pro one all sons son family brothers co corporation
+""".split())
+
 
 @dataclass(frozen=True)
 class NormalisedName:
