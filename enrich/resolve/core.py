@@ -1,7 +1,8 @@
 """``resolve()``: organisation records in, one stable company id per record out.
 
 normalise -> block (several keys, hubs capped) -> compare (declared levels) -> Fellegi–Sunter
-weights (u from random pairs, m by EM, term-frequency aware) -> rules (never on the name alone;
+weights (u from random pairs, m by EM, term-frequency aware) -> rules (the name alone only when
+it is distinctive and nothing contradicts, capped near the threshold and always reviewed;
 clearly different names never link; two contradicting fields never link) -> clustering that
 resists chaining (groups of up to 50 compared all-to-all, then average linkage) -> stable ids,
 an explanation per record and a review band of uncertain pairs.
