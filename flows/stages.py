@@ -130,12 +130,15 @@ def load_flow(config_path: str | None = None) -> dict:
     logger = get_run_logger()
     for error in summary.errors[:20]:
         logger.warning(error)
+    for note in summary.warnings[:20]:
+        logger.warning(note)
     return {
         "files_loaded": summary.files_loaded,
         "files_skipped": summary.files_skipped,
         "items": summary.items,
         "new_items": summary.new_items,
         "errors": len(summary.errors),
+        "warnings": len(summary.warnings),
     }
 
 

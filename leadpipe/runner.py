@@ -209,7 +209,7 @@ def load(config: Config, *, progress: Callable[[Path], None] | None = None) -> A
             summary = load_landing(con, config.landing_dir, progress=progress)
             _record_crawl_reports(con, config.landing_dir)
             run["items"] = summary.new_items
-            run["message"] = "; ".join(summary.errors[:5]) or None
+            run["message"] = "; ".join((summary.errors + summary.warnings)[:5]) or None
         return summary
     finally:
         con.close()

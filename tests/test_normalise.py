@@ -147,3 +147,24 @@ def test_each_normaliser_has_one_home():
     assert all(len(where) == 1 and where[0].startswith("enrich/normalise/")
                for where in homes.values()), homes
     assert "country_iso2" not in homes
+
+
+def test_national_legal_forms_translations_and_other_scripts_fold_to_one_name():
+    from enrich.normalise import normalise_name
+
+    variants = {
+        "muller": ["Müller Gesellschaft mit beschränkter Haftung", "MÜLLER GmbH",
+                   "Muller Gesellschaft mbH", "Müller Ges.m.b.H."],
+        "romashka": ["ООО Ромашка", "OOO Romashka", "Romashka LLC"],
+        "royal philips": ["Koninklijke Philips N.V.", "Royal Philips", "The Royal Philips"],
+        "polmex": ["Polmex Sp. z o.o.", "POLMEX SP Z O O"],  # ISO 20275: Poland
+        "kovacs": ["Kovács Kft.", "Kovacs KFT"],  # ISO 20275: Hungary
+        "acme": ["The Acme & Co", "Acme Company"],
+    }
+    for clean, names in variants.items():
+        assert {normalise_name(n).clean for n in names} == {clean}, names
+    assert normalise_name("Gesellschaft mit beschränkter Haftung Müller").clean
+    assert normalise_name("Müller Gesellschaft mit beschränkter Haftung").legal_form == "GmbH"
+    # one-word ELF names that are often a company's own word stay in the name
+    assert normalise_name("Northwind Trust").clean == "northwind trust"
+    assert normalise_name("Smith & Son").clean == "smith son"

@@ -75,16 +75,6 @@ def test_variants_of_one_firm_become_one_company_with_an_explanation():
     assert all("same phone" in e and "weight" in e for e in expl)
 
 
-def test_name_alone_never_links():
-    rows = [
-        {"record_id": "a", "name": "Acme Industrial Supplies Sdn Bhd", "country": "MY",
-         "phone": "03 1111 2222"},
-        {"record_id": "b", "name": "Acme Industrial Supplies Sdn Bhd", "country": "MY",
-         "website": "acme-supplies.my"},
-    ]
-    assert len(set(_clusters(resolve(_table(rows))).values())) == 2
-
-
 def test_same_building_and_phone_but_a_different_name_is_not_merged():
     rows = [
         {"record_id": "x1", "name": "Harbour View Dental Clinic", "street": "1 Marina Blvd",

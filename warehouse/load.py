@@ -46,6 +46,8 @@ class LoadSummary:
     items: int = 0
     new_items: int = 0
     errors: list[str] = field(default_factory=list)
+    # not errors: e.g. a listing that repeats one record id (merged, every category kept)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _sha256(path: Path) -> str:
@@ -115,6 +117,45 @@ def _org_row(item: dict[str, Any]) -> dict[str, Any]:
         value = f.get(key)
         row[key] = str(value).strip() if value not in (None, "") else None
     return row
+
+
+_LIST_FIELDS = ("categories", "identifiers", "accreditations")
+
+
+def merge_repeats(rows: list[dict[str, Any]], where: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per record id, and a warning per id a file repeats.
+
+    A listing that shows one company under several categories yields the same record id
+    several times in one file. Keeping only the last would silently lose every other
+    category: instead the list fields (categories, identifiers, accreditations) are united in
+    order of appearance and each other field keeps the latest sighting's value, or an earlier
+    one where the latest has none."""
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_id.setdefault(row["record_id"], []).append(row)
+    if len(by_id) == len(rows):
+        return rows, []
+    out, warnings = [], []
+    for group in by_id.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        group = sorted(group, key=lambda r: str(r.get("seen_at") or ""))
+        merged = dict(group[-1])
+        for older in reversed(group[:-1]):
+            for key, value in older.items():
+                if merged.get(key) is None and value is not None:
+                    merged[key] = value
+        for key in _LIST_FIELDS:
+            united = list(dict.fromkeys(v for r in group for v in (r.get(key) or [])))
+            merged[key] = united or None
+        out.append(merged)
+        cats = len(merged.get("categories") or [])
+        native, name = group[0]["native_id"], group[0]["name"]
+        label = f'"{native}"' if native == name else f'"{native}" ({name})'
+        warnings.append(f"{where}: the record {label} appears {len(group)} times; merged into "
+                        f"one record with {cats} categories")
+    return out, warnings
 
 
 def _contact_rows(item: dict[str, Any]) -> Iterable[dict[str, Any]]:
@@ -364,11 +405,13 @@ def _upsert_latest(
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, path: Path, *, key: str | None = None, sha256: str | None = None
+    con: duckdb.DuckDBPyConnection, path: Path, *, key: str | None = None,
+    sha256: str | None = None, warnings: list[str] | None = None,
 ) -> tuple[int, int, list[str]]:
     """Load one landing file in one transaction; return (items, newly inserted, errors).
 
-    ``key`` names the file in ``landing_files`` (its path relative to the landing directory).
+    ``key`` names the file in ``landing_files`` (its path relative to the landing directory);
+    notes that are not errors (a record id repeated in the file) are appended to ``warnings``.
     """
     sha256 = sha256 or _sha256(path)
     key = key or f"{path.parent.name}/{path.name}"
@@ -389,7 +432,10 @@ def load_file(
         }
         for it in items
     ]
-    orgs = [_org_row(it) for it in items if it["kind"] == "organisation"]
+    orgs, repeated = merge_repeats(
+        [_org_row(it) for it in items if it["kind"] == "organisation"], key)
+    if warnings is not None:
+        warnings.extend(repeated)
     contacts = [
         c for it in items if it["kind"] in ("organisation", "contact") for c in _contact_rows(it)
     ]
@@ -445,7 +491,8 @@ def load_landing(
         if known.get(key) == digest:
             summary.files_skipped += 1
             continue
-        count, new, errors = load_file(con, path, key=key, sha256=digest)
+        count, new, errors = load_file(con, path, key=key, sha256=digest,
+                                       warnings=summary.warnings)
         summary.files_loaded += 1
         summary.items += count
         summary.new_items += new

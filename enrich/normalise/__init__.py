@@ -39,6 +39,7 @@ from enrich.normalise.identifiers import (
 )
 from enrich.normalise.names import (
     ABBREVIATIONS,
+    GENERIC_WORDS,
     LEGAL_CANONICAL,
     NameTokens,
     NormalisedName,
@@ -58,7 +59,8 @@ from enrich.normalise.text import (
 )
 
 __all__ = [
-    "ABBREVIATIONS", "FREE_MAIL", "FREE_MAIL_BRANDS", "LEGAL_CANONICAL", "PLATFORM_BRANDS",
+    "ABBREVIATIONS", "FREE_MAIL", "FREE_MAIL_BRANDS", "GENERIC_WORDS", "LEGAL_CANONICAL",
+    "PLATFORM_BRANDS",
     "ROLE_MAILBOXES", "STREET_WORDS", "NameTokens", "NormalisedName", "canonical_legal_form",
     "country_code", "eforms_company_id", "fold_array", "hosts_array", "is_natural_person_id",
     "is_natural_person_name", "is_role_mailbox", "join_skip_nulls", "key_clean", "legal_terms",

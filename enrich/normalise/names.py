@@ -10,7 +10,9 @@ from functools import lru_cache
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from anyascii import anyascii
 
+from enrich.normalise.legal_forms import elf_forms
 from enrich.normalise.text import _join_lists, tokenize_array
 
 # Canonical spelling of a legal form, keyed by its folded tokens with the spaces removed.
@@ -24,7 +26,8 @@ LEGAL_CANONICAL: dict[str, str] = {
     "ptetd": "Pte Ltd", "pteltd": "Pte Ltd", "pte": "Pte Ltd", "ptyltd": "Pty Ltd",
     "ptylimited": "Pty Ltd", "proprietarylimited": "Pty Ltd", "pty": "Pty Ltd",
     "pvtltd": "Pvt Ltd", "privatelimited": "Pvt Ltd",
-    "gmbh": "GmbH", "mbh": "mbH", "gmbhandcokg": "GmbH & Co. KG", "gmbhcokg": "GmbH & Co. KG",
+    "gmbh": "GmbH", "mbh": "mbH", "gesellschaftmbh": "GmbH", "gesmbh": "GmbH",
+    "gmbhandcokg": "GmbH & Co. KG", "gmbhcokg": "GmbH & Co. KG",
     "mbhandcokg": "mbH & Co. KG", "ag": "AG", "kg": "KG", "kgaa": "KGaA", "ohg": "OHG",
     "ug": "UG", "gbr": "GbR", "ev": "e.V.", "eg": "eG",
     "bv": "B.V.", "beslotenvennootschap": "B.V.", "nv": "N.V.",
@@ -60,24 +63,27 @@ _EXTRA_LEGAL = [
     "gmbh and co kg", "gmbh co kg", "mbh and co kg", "and co", "and company", "ug",
     "besloten vennootschap", "naamloze vennootschap", "sa de cv", "s a de c v", "s de r l",
     "s de r l de c v", "ltda", "eireli", "tbk", "pt tbk", "inc", "corp", "llc", "se",
-    "spolka z oo", "sp z o o", "ab", "oy", "kft", "zrt",
+    "spolka z oo", "sp z o o", "ab", "oy", "kft", "zrt", "mbh", "gesellschaft mbh",
+    "gesmbh", "ges m b h",
 ]
 
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = (text if text.isascii() else anyascii(text)).lower()
     text = re.sub(r"['’`]", "", text).replace("&", " and ")
     return " ".join(re.sub(r"[^\w]+|_", " ", text).split())
 
 
 @lru_cache(maxsize=1)
 def legal_terms() -> tuple[str, ...]:
-    """Folded legal-form terms (cleanco's list plus ours), longest first."""
+    """Folded legal-form terms (cleanco's list, the ISO 20275 ELF list, ours), longest first."""
     from cleanco import prepare_default_terms
 
     terms = {_fold(" ".join(parts)) for _, parts in prepare_default_terms()}
     terms |= {_fold(t) for t in _EXTRA_LEGAL}
+    terms |= set(elf_forms())  # national forms of every country (ISO 20275)
     terms = {t for t in terms if t and t not in _NOT_LEGAL and t.isascii()}
     return tuple(sorted(terms, key=lambda t: (-len(t), t)))
 
@@ -89,14 +95,13 @@ def canonical_legal_form(term: str | None) -> str | None:
     if not term:
         return None
     folded = _fold(term)
-    key = folded.replace(" ", "").replace("and", "and")
-    return LEGAL_CANONICAL.get(key) or folded.upper()
+    key = folded.replace(" ", "")
+    return LEGAL_CANONICAL.get(key) or elf_forms().get(folded) or folded.upper()
 
 
 # Business words and their abbreviations mapped to one full form, so "Intl"/"International"
 # compare equal and a typo in the long form ("Internatonal") stays close to it.
 _WORD_FORMS: dict[str, tuple[str, ...]] = {
-    "international": ("intl", "internasional", "internacional", "int"),
     "manufacturing": ("mfg", "mfrs", "manufacturers", "manufacturer", "manuf"),
     "services": ("svc", "svcs", "service", "servs", "srvs"),
     "industrial": ("ind", "inds", "industries", "industry", "indus"),
@@ -123,11 +128,35 @@ _WORD_FORMS: dict[str, tuple[str, ...]] = {
     "equipment": ("equip", "eqpt"),
     "marketing": ("mktg",),
     "department": ("dept",),
-    "saint": ("st",),
+    "saint": ("st", "sankt", "santo", "sainte"),
+    # translations and transliterations of generic words
+    "royal": ("koninklijke", "koninklijk", "royale", "konigliche", "koniglich", "kongelig",
+              "kungliga", "reale", "regia"),
+    "group": ("groep", "gruppe", "groupe", "grupo", "gruppo", "grupa"),
+    "international": ("intl", "internasional", "internacional", "int", "internationale",
+                      "internazionale", "mezhdunarodnyi"),
     "mount": ("mt",),
 }
 ABBREVIATIONS: dict[str, str] = {v: k for k, vs in _WORD_FORMS.items() for v in vs}
 ABBREVIATIONS.update({"and": "", "the": "", "und": "", "et": ""})
+
+# Words that say what kind of business a firm is, or where, rather than which firm it is:
+# a name made only of these ("Global Services", "General Trading") is no evidence on its own.
+# Full forms, as the abbreviations above map them.
+GENERIC_WORDS: frozenset[str] = frozenset(_WORD_FORMS) | frozenset("""
+    global general group united universal worldwide world euro european asia asian pacific
+    american africa african continental metropolitan city regional local central north south
+    east west northern southern eastern western new first best top prime premier star royal
+    company companies partners partnership consulting consultants consultancy agency office
+    business commercial trade traders store shop shops market media digital smart network
+    networks services advisory care health medical home house design creative group
+    software data info information energy power green food foods fresh auto motors capital
+    finance financial investment investments insurance property properties real estate
+    realty transport travel tours security resources research training education school
+    studio studios works workshop factory import export imports exports sales supply
+    solutions technology systems quality professional professionals expert experts express
+    direct plus pro one all sons son family brothers co corporation
+""".split())
 
 
 @dataclass(frozen=True)
@@ -150,6 +179,9 @@ class NameTokens:
     vocab: pa.Array
 
 
+_WORD_BASE = 1 << 14  # legal-term words are packed 4 to an int64: at most 16,383 of them
+
+
 @lru_cache(maxsize=1)
 def _legal_index() -> tuple[dict[str, int], dict[int, dict[int, int]], list[str]]:
     """Legal terms as tuples of word ids: (word -> id, {k: {packed tuple: term id}}, terms)."""
@@ -162,7 +194,7 @@ def _legal_index() -> tuple[dict[str, int], dict[int, dict[int, int]], list[str]
             continue
         code = 0
         for tok in toks:
-            code = code * 1024 + words.setdefault(tok, len(words)) + 1
+            code = code * _WORD_BASE + words.setdefault(tok, len(words)) + 1
         by_len.setdefault(len(toks), {})[code] = t_id
     return words, by_len, terms
 
@@ -211,7 +243,7 @@ def name_tokens_array(names: pa.Array) -> NameTokens:
             for q in range(k, 0, -1):
                 w = lid[idx[end[cand] - q]]
                 ok &= w >= 0
-                code = code * 1024 + w + 1
+                code = code * _WORD_BASE + w + 1
             keys = np.fromiter(table.keys(), np.int64, len(table))
             vals = np.fromiter(table.values(), np.int64, len(table))
             order = np.argsort(keys)

@@ -29,10 +29,24 @@ def join_skip_nulls(parts: list[pa.Array], sep: str) -> pa.Array:
     return pc.binary_join_element_wise(first, *parts[1:], sep, null_handling="skip")
 
 
+def _transliterate(s: pa.Array) -> pa.Array:
+    """Other scripts to ASCII with anyascii ("ООО Ромашка" -> "OOO Romashka"), once per
+    distinct value that is still non-ASCII after accents are dropped."""
+    from anyascii import anyascii
+
+    other = pc.invert(pc.fill_null(pc.string_is_ascii(s), True))
+    if not pc.any(other).as_py():
+        return s
+    enc = pc.dictionary_encode(pc.filter(s, other))
+    words = pa.array([anyascii(v) for v in enc.dictionary.to_pylist()], pa.string())
+    return pc.replace_with_mask(s, other, pc.take(words, enc.indices))
+
+
 def _fold_full(s: pa.Array) -> pa.Array:
     s = pc.replace_substring(s, "ß", "ss")
     s = pc.utf8_normalize(s, "NFKD")
     s = pc.replace_substring_regex(s, r"\p{Mn}+", "")
+    s = _transliterate(s)
     s = pc.utf8_lower(s)
     s = pc.replace_substring_regex(s, r"['’`]", "")
     s = pc.replace_substring(s, "&", " and ")

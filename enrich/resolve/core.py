@@ -1,7 +1,8 @@
 """``resolve()``: organisation records in, one stable company id per record out.
 
 normalise -> block (several keys, hubs capped) -> compare (declared levels) -> Fellegi–Sunter
-weights (u from random pairs, m by EM, term-frequency aware) -> rules (never on the name alone;
+weights (u from random pairs, m by EM, term-frequency aware) -> rules (the name alone only when
+it is distinctive and nothing contradicts, capped near the threshold and always reviewed;
 clearly different names never link; two contradicting fields never link) -> clustering that
 resists chaining (groups of up to 50 compared all-to-all, then average linkage) -> stable ids,
 an explanation per record and a review band of uncertain pairs.
@@ -112,7 +113,8 @@ def _evidence(
 def _rules(
     levels: dict[str, np.ndarray], contrib: dict[str, np.ndarray], settings: ResolveSettings
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs allowed to link directly: an independent agreement beyond the name (phone, web,
+    """Pairs allowed to link directly: a distinctive, uncontradicted name alone
+    (``_name_only``), or an independent agreement beyond the name (phone, web,
     address, registry id), not outweighed by two or more disagreements — two sites of one
     agency share a name and a website but neither phone nor address — and every comparison at
     a level that allows a link with that many agreements (a clearly different name never
@@ -120,7 +122,7 @@ def _rules(
     comparison (registry id) overrides both. An agreement only counts when it is worth
     ``min_evidence_weight``: a switchboard number shared by hundreds of records is not. Also
     returns which pairs are contradicted (the clustering keeps them apart even through a
-    third record)."""
+    third record), and which pairs may link on the name alone."""
     n = len(next(iter(levels.values()))) if levels else 0
     count, against = _evidence(levels, contrib, settings)
     certain = np.zeros(n, bool)
@@ -136,7 +138,34 @@ def _rules(
             table = np.array([127 if x is None else x for x in needs] + [0], np.int16)
             allowed &= count >= table[lv]  # lv -1 (missing) reads the trailing 0
     contradicted = (against >= 2) & (against >= count) & ~certain
-    return (count > 0) & ((~contradicted & allowed) | certain), contradicted
+    linkable = (count > 0) & ((~contradicted & allowed) | certain)
+    alone = _name_only(levels, count, against, settings)
+    return linkable | alone, contradicted, alone
+
+
+def _name_only(
+    levels: dict[str, np.ndarray], count: np.ndarray, against: np.ndarray,
+    settings: ResolveSettings,
+) -> np.ndarray:
+    """Pairs that may link on the name alone: nothing beyond the name agrees or disagrees
+    (no evidence group differs), every required comparison (the name) is at a level that
+    allows it (``min_evidence`` 0: exact or very similar), every ``vouches_name_only``
+    comparison is at its top level (a distinctive name: "Global Services" never links alone)
+    and no ``vetoes_name_only`` comparison disagrees (another city, phone, country, address)."""
+    n = len(count)
+    alone = (count == 0) & (against == 0)
+    required = False
+    for comp in settings.comparisons:
+        lv = levels[comp.name]
+        if comp.required:
+            required = True
+            ok = np.array([lv_.min_evidence == 0 for lv_ in comp.levels] + [False])
+            alone &= ok[lv]  # lv -1 (missing) reads the trailing False
+        if comp.vouches_name_only:
+            alone &= lv == 0
+        if comp.vetoes_name_only:
+            alone &= lv != comp.last
+    return alone if required else np.zeros(n, bool)
 
 
 def _missing_pairs(
@@ -242,13 +271,15 @@ def resolve(
     t = time.perf_counter()
     params = estimate(feats, levels, settings, sessions)
     weight, contrib = score_pairs(params, settings, feats, levels, i)
-    linkable, contradicted = _rules(levels, contrib, settings)
+    linkable, contradicted, alone = _rules(levels, contrib, settings)
+    weight = _cap_name_only(weight, alone, settings)
     evidence, _ = _evidence(levels, contrib, settings)
     del contrib
     if len(mi) or len(ci):
         code = i * n + j
         must = np.isin(code, mi * n + mj)
         cannot = np.isin(code, ci * n + cj)
+        alone[must | cannot] = False
         weight[must] = np.inf
         linkable[must] = True
         contradicted[must] = False
@@ -264,8 +295,10 @@ def resolve(
         xi, xj = extra
         xlevels, xscores = compare_pairs(feats, settings.comparisons, xi, xj)
         xweight, xcontrib = score_pairs(params, settings, feats, xlevels, xi)
-        xlink, xcontra = _rules(xlevels, xcontrib, settings)
+        xlink, xcontra, xalone = _rules(xlevels, xcontrib, settings)
+        xweight = _cap_name_only(xweight, xalone, settings)
         contradicted = np.concatenate([contradicted, xcontra])
+        alone = np.concatenate([alone, xalone])
         evidence = np.concatenate([evidence, _evidence(xlevels, xcontrib, settings)[0]])
         i, j = np.concatenate([i, xi]), np.concatenate([j, xj])
         levels = {k: np.concatenate([levels[k], xlevels[k]]) for k in levels}
@@ -297,7 +330,7 @@ def resolve(
     with ThreadPoolExecutor(max_workers=1) as pool:
         ids_future = pool.submit(ids_job)
         match_weight, explanation = _link_explanations(rids, labels, i, j, weight, levels,
-                                                       scores, settings)
+                                                       scores, settings, alone)
         same = labels[i] == labels[j]
         # uncertain: not linked, yet a name not clearly different or two agreeing fields
         # beyond the name (same building and same phone under another name: a rename?)
@@ -306,13 +339,15 @@ def resolve(
         for comp in required:
             near &= (levels[comp.name] >= 0) & (levels[comp.name] < comp.last)
         plausible = (near & (evidence > 0)) | (evidence >= 2)
-        rev = np.flatnonzero(~same & plausible & (weight >= settings.review_weight)
+        # every pair the name alone links (or nearly links) is written for review too
+        rev = np.flatnonzero(((~same & plausible) | alone) & (weight >= settings.review_weight)
                              & np.isfinite(weight))
         review = pa.table({
             "record_id_l": pc.take(rids, pa.array(i[rev])),
             "record_id_r": pc.take(rids, pa.array(j[rev])),
             "match_weight": pa.array(weight[rev], pa.float64()),
-            "explanation": explain_pairs(settings.comparisons, levels, scores, weight, rev),
+            "explanation": explain_pairs(settings.comparisons, levels, scores, weight, rev,
+                                         alone),
         })
         company, redirects = ids_future.result()
     links = pa.table({"record_id": rids, "company_id": company, "match_weight": match_weight,
@@ -328,7 +363,18 @@ def resolve(
     return Resolution(links=links, redirects=red, review=review, params=params, stats=stats)
 
 
-def _link_explanations(rids, labels, i, j, weight, levels, scores, settings):
+def _cap_name_only(weight: np.ndarray, alone: np.ndarray,
+                   settings: ResolveSettings) -> np.ndarray:
+    """A pair linked on the name alone is never certain: its weight stays near the threshold
+    (at most ``name_only_margin`` above it), so one such pair cannot outweigh a contradiction
+    in clustering, and the pair lands in the review band."""
+    if alone.any():
+        weight = weight.copy()
+        weight[alone] = np.minimum(weight[alone], settings.link_weight + settings.name_only_margin)
+    return weight
+
+
+def _link_explanations(rids, labels, i, j, weight, levels, scores, settings, alone):
     """(match weight, explanation) per record: its strongest pair inside its company."""
     n = len(labels)
     same = np.flatnonzero(labels[i] == labels[j])
@@ -351,7 +397,7 @@ def _link_explanations(rids, labels, i, j, weight, levels, scores, settings):
     expl = pa.nulls(n, pa.string())
     if has.any():
         sel = best_pair[has]
-        txt = explain_pairs(settings.comparisons, levels, scores, weight, sel)
+        txt = explain_pairs(settings.comparisons, levels, scores, weight, sel, alone)
         other = pc.take(rids, pa.array(best_other[has]))
         txt = pc.binary_join_element_wise(txt, " (with ", other, ")", "")
         expl = pc.replace_with_mask(expl, pa.array(has), txt)

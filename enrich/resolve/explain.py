@@ -14,6 +14,8 @@ import pyarrow.compute as pc
 from enrich.normalise import join_skip_nulls
 from enrich.resolve.comparisons import Comparison
 
+NAME_ONLY = "linked on the name alone: a rare name, nothing else to compare or contradicting"
+
 
 def explain_pairs(
     comparisons: Sequence[Comparison],
@@ -21,8 +23,10 @@ def explain_pairs(
     scores: dict[str, np.ndarray],
     weight: np.ndarray,
     sel: np.ndarray,
+    name_only: np.ndarray | None = None,
 ) -> pa.Array:
-    """Explanation strings for the pairs at positions ``sel``."""
+    """Explanation strings for the pairs at positions ``sel``; pairs flagged in ``name_only``
+    say that the name alone linked them."""
     joined = None  # joined one part at a time, so only two string columns live at once
     null = pa.scalar(None, pa.string())
     for comp in comparisons:
@@ -34,6 +38,9 @@ def explain_pairs(
     if joined is None:
         joined = pa.nulls(len(sel), pa.string())
     joined = pc.fill_null(joined, "no field to compare")
+    if name_only is not None and name_only[sel].any():
+        joined = pc.if_else(pa.array(name_only[sel]),
+                            pc.binary_join_element_wise(joined, NAME_ONLY, "; "), joined)
     w = weight[sel]
     wtxt = pc.cast(pa.array(np.round(np.where(np.isfinite(w), w, 0.0), 1)), pa.string())
     out = pc.binary_join_element_wise(joined, wtxt, "; weight ")

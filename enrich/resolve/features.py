@@ -28,6 +28,8 @@ class Features:
     ident_offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     ident_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     ident_schemes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # how distinctive each record's name is, in bits (see ``name_distinctiveness``)
+    name_bits: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     _codes: dict[str, np.ndarray] = field(default_factory=dict)
     _objects: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -150,6 +152,41 @@ def _name_token_features(nt: nz.NameTokens) -> dict[str, pa.Array]:
     }, {"name_rare1": rare.astype(np.int32)}
 
 
+# pseudo-names in which any word not known to be generic is assumed absent: on a small file
+# every word looks rare, and this keeps the bits of a word from depending on the file's size
+NAME_BITS_PRIOR = 1000
+
+
+def name_distinctiveness(nt: nz.NameTokens, name_sorted_codes: np.ndarray) -> np.ndarray:
+    """Bits of evidence a name's own words carry: the sum over its words of
+    log2((distinct names + prior) / distinct names holding the word). Generic words
+    ("services", "global", "trading"), numbers and single letters carry none, so "Global
+    Services" is 0 bits and "Brightpath Recruitment" about 10. Each distinct name counts once:
+    one company listed under seven categories does not make its own name look common."""
+    n = len(nt.offsets) - 1
+    nv = len(nt.vocab)
+    out = np.zeros(n, np.float32)
+    if nv == 0 or len(nt.codes) == 0:
+        return out
+    vocab = nt.vocab
+    generic = np.asarray(pc.fill_null(pc.is_in(vocab, pa.array(sorted(nz.GENERIC_WORDS))),
+                                      False))
+    generic |= np.asarray(pc.fill_null(pc.match_substring_regex(vocab, r"^[0-9]+$"), False))
+    generic |= np.asarray(pc.utf8_length(vocab)) <= 1
+    parent = np.repeat(np.arange(n, dtype=np.int64), np.diff(nt.offsets))
+    owner = name_sorted_codes[parent].astype(np.int64)
+    ok = owner >= 0
+    pair = np.unique(owner[ok] * nv + nt.codes[ok])
+    df = np.bincount(pair % nv, minlength=nv).astype(np.float64)
+    distinct = int(name_sorted_codes.max(initial=-1)) + 1
+    bits = np.log2((distinct + NAME_BITS_PRIOR) / np.maximum(df, 1.0))
+    bits[generic] = 0.0
+    # a word repeated inside one name counts once
+    first = np.unique(parent * nv + nt.codes, return_index=True)[1]
+    np.add.at(out, parent[first], bits[nt.codes[first]].astype(np.float32))
+    return out
+
+
 def rank_to_code(rank: np.ndarray, ranks: np.ndarray) -> np.ndarray:
     inverse = np.empty(len(rank), np.int64)
     inverse[rank] = np.arange(len(rank))
@@ -223,6 +260,8 @@ def _identifiers(idents: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray, np
 def _name_part(records: pa.Table):
     nt = nz.name_tokens_array(_col(records, "name"))
     name_feats, name_codes = _name_token_features(nt)
+    name_codes["name_sorted"] = value_codes(name_feats["name_sorted"], ordered=True)
+    name_codes["name_bits"] = name_distinctiveness(nt, name_codes["name_sorted"])
     clean = nt.clean
     cols = {
         "name_clean": clean,
@@ -275,6 +314,9 @@ def _contact_part(records: pa.Table):
                          lambda v: _blank_to_null(nz.fold_array(v))),
         "country": distinct("country", _col(records, "country"), pc.utf8_upper),
     }
+    # blocking: records without a country meet each other (never one with a country)
+    codes["country_key"] = np.where(codes["country"] >= 0, codes["country"],
+                                    int(codes["country"].max(initial=-1)) + 1).astype(np.int32)
     return cols, codes, ident_csr
 
 
@@ -292,6 +334,7 @@ def build_features(records: pa.Table) -> Features:
         cols, codes, (ident_off, ident_codes, ident_schemes) = contact.result()
     feats = Features(n=records.num_rows, cols={**name_cols, **cols}, ident_offsets=ident_off,
                      ident_codes=ident_codes, ident_schemes=ident_schemes)
+    feats.name_bits = name_codes.pop("name_bits")
     feats._codes.update(codes)
     feats._codes.update(name_codes)
     return feats

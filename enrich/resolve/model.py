@@ -200,7 +200,7 @@ def estimate(
     that could see it; lambda comes from one last EM step over all candidates."""
     u, tf_counts, tf_total = estimate_u(feats, settings)
     comps = settings.comparisons
-    names = [c.name for c in comps]
+    names = [c.name for c in comps if c.scored]  # unscored comparisons keep their priors
     sizes = {c.name: len(c.levels) for c in comps}
     prior_m = {c.name: np.array([lv.m for lv in c.levels], float) for c in comps}
     u_prior = {c.name: c.levels[0].u / sum(lv.u for lv in c.levels) for c in comps}
@@ -216,14 +216,14 @@ def estimate(
         if key not in settings.training_keys or len(pos) < settings.min_session_pairs:
             continue
         parts = set(key.split("+"))
-        active = [c.name for c in comps if not parts & set(c.blocked_by)]
+        active = [c.name for c in comps if c.scored and not parts & set(c.blocked_by)]
         sub = {k: levels[k][pos] for k in names}
         cols, counts = _pattern_table(sub, names, [sizes[k] for k in names])
         m_s, _, matches = _em(cols, counts, active, sizes, prior_m, u, lam, settings, prior_m)
         for k in active:
             acc[k] += m_s[k] * matches
             acc_w[k] += matches
-    m = {k: (acc[k] / acc_w[k] if acc_w[k] > 0 else prior_m[k]) for k in names}
+    m = {k: (acc[k] / acc_w[k] if acc_w.get(k, 0) > 0 else prior_m[k]) for k in prior_m}
     cols, counts = _pattern_table(levels, names, [sizes[k] for k in names])
     _, lam, _ = _em(cols, counts, names, sizes, m, u, lam, settings, prior_m, fit_m=False)
     return Parameters(m, u, lam, tf_counts, tf_total, u_prior, u)
@@ -242,9 +242,12 @@ def score_pairs(
     parts = {}
     for comp in settings.comparisons:
         lv = levels[comp.name]
+        contrib = np.zeros(len(i))
+        if not comp.scored:  # a gate for a rule, not evidence of its own
+            parts[comp.name] = contrib
+            continue
         w = params.weights(comp.name)
         ok = lv >= 0
-        contrib = np.zeros(len(i))
         contrib[ok] = w[lv[ok]]
         if comp.tf and comp.name in params.tf_counts:
             codes = feats.codes(comp.value_column)[i]

@@ -18,6 +18,7 @@ from enrich.resolve.comparisons import (
     ExactMatch,
     IdentifierMatch,
     NameComparison,
+    NameRarity,
     StreetMatch,
 )
 
@@ -38,16 +39,20 @@ class BlockingKey:
 
 # The comparisons every run makes, in explanation order. A new comparison is one class in
 # ``enrich/resolve/comparisons/`` and one line here.
+# ``vetoes_name_only``: a different value keeps two records from linking on the name alone.
 DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
     NameComparison("name"),
-    ExactMatch("phone", m=0.85, u=1e-5, tf=True, evidence="phone"),
-    ExactMatch("domain", m=0.9, u=1e-5, tf=True, evidence="web", blocked_by=("domain", "email")),
+    ExactMatch("phone", m=0.85, u=1e-5, tf=True, evidence="phone", vetoes_name_only=True),
+    ExactMatch("domain", m=0.9, u=1e-5, tf=True, evidence="web", blocked_by=("domain", "email"),
+               vetoes_name_only=True),
     IdentifierMatch("identifier", m=0.97, u=1e-6, evidence="registry"),
     ExactMatch("email", m=0.7, u=1e-6, evidence="web", blocked_by=("email", "domain")),
     StreetMatch("street", similar=0.9, evidence="address"),
-    ExactMatch("postcode", m=0.85, u=1e-3, evidence="address"),
-    ExactMatch("city", m=0.8, u=0.05),
+    ExactMatch("postcode", m=0.85, u=1e-3, evidence="address", vetoes_name_only=True),
+    ExactMatch("city", m=0.8, u=0.05, vetoes_name_only=True),
     ExactMatch("legal_form", m=0.8, u=0.4),
+    ExactMatch("country", m=0.97, u=0.2, scored=False, vetoes_name_only=True),
+    NameRarity("name_rarity", min_bits=9.0),
 )
 
 DEFAULT_BLOCKING: tuple[BlockingKey, ...] = (
@@ -55,8 +60,9 @@ DEFAULT_BLOCKING: tuple[BlockingKey, ...] = (
     BlockingKey(("domain",)),
     BlockingKey(("identifier",)),
     BlockingKey(("email",)),
-    BlockingKey(("name_sorted", "country")),
-    BlockingKey(("name_rare1", "country"), window=5),
+    # "country_key": the country, or "none" (records without a country still meet by name)
+    BlockingKey(("name_sorted", "country_key")),
+    BlockingKey(("name_rare1", "country_key"), window=5),
     BlockingKey(("postcode", "house_number"), window=8),
     BlockingKey(("street_key",), window=8),
     BlockingKey(("house_number", "name_rare1"), window=8),
@@ -83,7 +89,7 @@ class ResolveSettings:
     em_iterations: int = 30
     # blocking keys whose pairs train m (each without the comparisons of its own fields)
     training_keys: tuple[str, ...] = (
-        "phone", "domain", "name_sorted+country", "postcode+house_number", "street_key",
+        "phone", "domain", "name_sorted+country_key", "postcode+house_number", "street_key",
     )
     min_session_pairs: int = 20
     em_prior_strength: float = 20.0  # pseudo-pairs pulling m and lambda towards the priors
@@ -94,6 +100,9 @@ class ResolveSettings:
     complete_up_to: int = 50
     unscored_weight: float = -5.0  # clustering: two members of a bigger group never compared
     contradiction_weight: float = -20.0  # clustering: at most this for a contradicted pair
+    # a link on the name alone weighs at most this much above ``link_weight``: it is never
+    # certain, and it is always written to the review band
+    name_only_margin: float = 2.0
     seed: int = 42
     source_trust: dict[str, float] = field(default_factory=dict)
 

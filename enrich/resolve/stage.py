@@ -85,7 +85,6 @@ def _golden_sql(trust: dict[str, float]) -> str:
     for f in _SCALAR_FIELDS:
         picks.append(f"arg_min(r.{f}, rk) FILTER (WHERE r.{f} IS NOT NULL) AS {f}")
         picks.append(f"arg_min(r.record_id, rk) FILTER (WHERE r.{f} IS NOT NULL) AS {f}__src")
-    picks.append("arg_min(r.categories, rk) FILTER (WHERE len(r.categories) > 0) AS categories")
     picks.append(
         "arg_min(r.record_id, rk) FILTER (WHERE len(r.categories) > 0) AS categories__src"
     )
@@ -101,8 +100,16 @@ def _golden_sql(trust: dict[str, float]) -> str:
             PARTITION BY company_id
             ORDER BY trust DESC, last_seen_at DESC, completeness DESC, record_id) AS rk
         FROM m
+    ), cat_lists AS (
+        SELECT company_id, flatten(list(categories ORDER BY rk)
+                                   FILTER (WHERE len(categories) > 0)) AS cats
+        FROM ranked GROUP BY company_id
     )
     SELECT company_id, {", ".join(picks)},
+           -- every member's categories (a listing repeats a company once per category),
+           -- the best-ranked record's first, each once
+           list_filter(any_value(c.cats),
+                       lambda v, i: list_position(any_value(c.cats), v) = i) AS categories,
            list_sort(list_distinct(flatten(list(r.identifiers)
                FILTER (WHERE r.identifiers IS NOT NULL)))) AS identifiers,
            list_sort(list_distinct(list(r.source))) AS sources,
@@ -110,7 +117,7 @@ def _golden_sql(trust: dict[str, float]) -> str:
            count(*)::INT AS record_count,
            min(r.first_seen_at) AS first_seen_at,
            max(r.last_seen_at) AS last_seen_at
-    FROM ranked r
+    FROM ranked r JOIN cat_lists c USING (company_id)
     GROUP BY company_id
     """
 

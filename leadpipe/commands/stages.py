@@ -95,6 +95,11 @@ def load(config: ConfigOption = None) -> None:
     )
     for error in summary.errors[:20]:
         console.print(f"[yellow]warning:[/] {error}", highlight=False)
+    for note in summary.warnings[:20]:
+        console.print(f"[yellow]warning:[/] {note}", highlight=False)
+    if len(summary.warnings) > 20:
+        console.print(f"[yellow]warning:[/] ... and {len(summary.warnings) - 20} more repeats",
+                      highlight=False)
 
 
 def resolve(config: ConfigOption = None) -> None:

@@ -65,7 +65,13 @@ class Comparison:
     - ``blocked_by``: blocking-key parts that make this comparison agree by construction (EM
       leaves it out of that key's training session);
     - ``uses_evidence``: ``compare`` gets a mask of pairs with agreement beyond the name, so
-      it runs after the evidence comparisons.
+      it runs after the evidence comparisons;
+    - ``scored``: its levels add to the pair's weight; an unscored comparison only gates a
+      rule (how distinctive a name is decides whether the name alone may link, not by how much);
+    - ``vetoes_name_only``: disagreement here (its last level) keeps a pair from linking on the
+      name alone (another city, another phone, another country);
+    - ``vouches_name_only``: a pair may link on the name alone only at this comparison's top
+      level (a distinctive name).
     """
 
     name: str
@@ -78,6 +84,9 @@ class Comparison:
     required: bool = False
     blocked_by: tuple[str, ...] = ()
     uses_evidence: bool = False
+    scored: bool = True
+    vetoes_name_only: bool = False
+    vouches_name_only: bool = False
 
     def compare(
         self, feats: Features, i: np.ndarray, j: np.ndarray, evidence: np.ndarray | None = None
@@ -109,6 +118,7 @@ class Comparison:
                     head, tail = s.split(SCORE, 1)
                     out = pc.if_else(pa.array(lv == k),
                                      pc.binary_join_element_wise(head, text, tail, ""), out)
+        out = pc.if_else(pc.equal(out, ""), pa.scalar(None, pa.string()), out)
         return pc.if_else(pa.array(lv < 0), pa.scalar(None, pa.string()), out)
 
     def describe(self) -> dict:
@@ -116,6 +126,8 @@ class Comparison:
         return {
             "name": self.name, "kind": type(self).__name__, "tf": self.tf,
             "evidence": self.evidence, "certain": self.certain, "required": self.required,
+            "scored": self.scored, "vetoes_name_only": self.vetoes_name_only,
+            "vouches_name_only": self.vouches_name_only,
             "levels": [
                 {"label": lv.label, "says": lv.says, "prior_m": lv.m, "prior_u": lv.u,
                  "threshold": lv.threshold, "min_evidence": lv.min_evidence}

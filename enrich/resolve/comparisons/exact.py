@@ -12,7 +12,8 @@ class ExactMatch(Comparison):
     """Two levels: the normalised values are equal, or they differ.
 
     ``m``: prior P(same value | same company); ``u``: prior P(same value | different
-    companies); ``noun``: how explanations name the field ("same legal form")."""
+    companies); ``noun``: how explanations name the field ("same legal form"); ``scored`` and
+    ``vetoes_name_only`` as on :class:`Comparison`."""
 
     def __init__(
         self,
@@ -25,6 +26,8 @@ class ExactMatch(Comparison):
         tf: bool = False,
         evidence: str | None = None,
         blocked_by: tuple[str, ...] | None = None,
+        scored: bool = True,
+        vetoes_name_only: bool = False,
     ) -> None:
         self.name = name
         self.column = column or name
@@ -37,6 +40,8 @@ class ExactMatch(Comparison):
         self.value_column = self.column
         self.evidence = evidence
         self.blocked_by = (self.column,) if blocked_by is None else blocked_by
+        self.scored = scored
+        self.vetoes_name_only = vetoes_name_only
 
     def compare(self, feats: Features, i: np.ndarray, j: np.ndarray,
                 evidence: np.ndarray | None = None) -> Compared:

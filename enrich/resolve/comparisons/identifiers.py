@@ -22,6 +22,7 @@ class IdentifierMatch(Comparison):
     Every id of a record counts, not only the first."""
 
     certain = True
+    vetoes_name_only = True
 
     def __init__(self, name: str = "identifier", *, m: float = 0.97, u: float = 1e-6,
                  evidence: str | None = "registry") -> None:

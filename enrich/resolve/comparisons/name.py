@@ -89,7 +89,8 @@ def distinct_words(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class NameComparison(Comparison):
     """Cleaned names (legal form and noise removed), levels strongest first:
 
-    0 exact; 1 very similar (similarity >= ``very_similar``); 2 similar (>= ``similar``);
+    0 exact (the same words in any order); 1 very similar (similarity >= ``very_similar``);
+    2 similar (>= ``similar``);
     3 subset (one name's words all in the other); 4 other words (similar, yet each name keeps a
     word of its own: "Acme Trading" / "Acme Automation" — links only with ``other_words_evidence``
     agreements beyond the name); 5 different (never links on its own evidence).
@@ -107,20 +108,21 @@ class NameComparison(Comparison):
         self.name = name
         said = f"name {SCORE}"
         self.levels = (
-            Level("exact", 0.55, 1e-5, says="name exact"),
-            Level("very similar", 0.25, 1e-5, says=said, threshold=very_similar),
+            # min_evidence 0: may link on the name alone (when distinctive and uncontradicted)
+            Level("exact", 0.55, 1e-5, says="name exact", min_evidence=0),
+            Level("very similar", 0.25, 1e-5, says=said, threshold=very_similar, min_evidence=0),
             Level("similar", 0.12, 1e-4, says=said, threshold=similar),
             Level("subset", 0.05, 5e-4, says=said),
             Level("other words", 0.02, 1e-4, says=f"{said} but other words",
                   min_evidence=other_words_evidence),
             Level("different", 0.03, 1.0, says=said, min_evidence=None),
         )
-        self.value_column = "name_clean"
+        self.value_column = "name_sorted"
         self.blocked_by = NAME_KEYS
 
     def compare(self, feats: Features, i: np.ndarray, j: np.ndarray,
                 evidence: np.ndarray | None = None) -> Compared:
-        c = feats.codes("name_clean")
+        c = feats.codes("name_sorted")  # exact: the same words, in any order
         ca, cb = c[i], c[j]
         n = len(i)
         missing = (ca < 0) | (cb < 0)

@@ -15,6 +15,7 @@ class StreetMatch(Comparison):
     numbers are equal; different. The first two count as agreement beyond the name."""
 
     agree_levels = 2
+    vetoes_name_only = True
 
     def __init__(self, name: str = "street", *, similar: float = 0.9,
                  evidence: str | None = "address") -> None:
