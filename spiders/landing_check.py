@@ -21,6 +21,7 @@ from spiders.landing_fields import (
     CLASSIFICATION_ENTRY_KEYS,
     CONTACT_ENTRY_KEYS,
     ENVELOPE,
+    KINDS,
     Field,
     fields_of,
 )
@@ -32,6 +33,13 @@ _DATETIME = re.compile(
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
 _WHOLE = re.compile(r"[+-]?\d{1,18}")
+
+
+_ENVELOPE_REQUIRED = tuple(f.name for f in ENVELOPE if f.required)
+# kind -> ({field name: declaration}, names of the required fields)
+_DECLARED = {kind: ({f.name: f for f in fields_of(kind)},
+                    tuple(f.name for f in fields_of(kind) if f.required))
+             for kind in KINDS}
 
 
 class BadLine(ValueError):
@@ -195,8 +203,7 @@ def check_item(item: Any) -> dict[str, Any]:
     """A parsed landing line, checked: a new dict with values in their declared types."""
     if not isinstance(item, dict):
         raise BadLine(f"expected a JSON object, got {_what(item)}")
-    missing = [f.name for f in ENVELOPE if f.required and f.name not in item]
-    missing += [] if "fields" in item else ["fields"]
+    missing = [name for name in (*_ENVELOPE_REQUIRED, "fields") if name not in item]
     if missing:
         raise BadLine(f"missing {', '.join(missing)}")
     out = dict(item)
@@ -221,21 +228,21 @@ def check_item(item: Any) -> dict[str, Any]:
     if methods is not None and not (isinstance(methods, dict) and all(
             isinstance(v, str) for v in methods.values())):
         raise BadLine("field_methods: expected an object of texts")
-    checked = dict(fields)
-    for spec in fields_of(out["kind"]):
-        value = fields.get(spec.name)
-        if value in _EMPTY:
-            if spec.required:
-                raise BadLine(f"{out['kind']} without a {spec.name}")
-            checked.pop(spec.name, None)
+    declared, required = _DECLARED.get(out["kind"], ({}, ()))
+    checked = {}
+    for name, value in fields.items():
+        spec = declared.get(name)
+        if spec is None:
+            checked[name] = value  # undeclared: kept in the raw payload, loaded nowhere
             continue
-        value = check_value(spec, value, f"fields.{spec.name}")
         if value in _EMPTY:
-            checked.pop(spec.name, None)
-        else:
-            checked[spec.name] = value
-        if spec.required and not str(checked.get(spec.name, "")).strip():
-            raise BadLine(f"{out['kind']} without a {spec.name}")
+            continue
+        value = check_value(spec, value, f"fields.{name}")
+        if value not in _EMPTY:
+            checked[name] = value
+    for name in required:
+        if not str(checked.get(name, "")).strip():
+            raise BadLine(f"{out['kind']} without a {name}")
     out["fields"] = checked
     return out
 

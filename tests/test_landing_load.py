@@ -278,3 +278,31 @@ def test_tender_and_award_fields_reach_their_tables(tmp_path):
         "scheme": "UNSPSC", "id": "43"}
     award_row = con.execute("SELECT supplier_record_id, value, currency FROM awards").fetchall()
     assert award_row == [(record_id("test_src", "GB-COH:2"), 900.0, "GBP")]
+
+
+def test_load_command_prints_the_quarantine_count_and_fails_only_when_strict(tmp_path,
+                                                                             monkeypatch):
+    from typer.testing import CliRunner
+
+    from leadpipe.cli import app
+
+    monkeypatch.setenv("LEADPIPE_DATA_DIR", str(tmp_path))
+    landing = tmp_path / "landing"
+    items = [org("a", "run-1", "2026-01-01T00:00:00Z"),
+             poisoned(org("b", "run-1", "2026-01-01T00:00:00Z"), ("fields", "employees"),
+                      12_345_678_901)]
+    write_run(landing, "run-1", items)
+    cli = CliRunner()
+    result = cli.invoke(app, ["load"])
+    assert result.exit_code == 0, result.output
+    assert "loaded 1 file(s), 1 new item(s); 0 already loaded; 1 line(s) quarantined" in (
+        " ".join(result.output.split()))
+    assert "test_src.jsonl:2: quarantined: fields.employees: 12345678901 is above the maximum" \
+        in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+    write_run(landing, "run-2", [poisoned(org("c", "run-2", "2026-02-01T00:00:00Z"),
+                                          ("url",), {"href": "x"})])
+    strict = cli.invoke(app, ["load", "--strict"])
+    assert strict.exit_code == 1
+    assert "1 landing line(s) quarantined (--strict)" in " ".join(strict.output.split())
+    assert "Traceback" not in strict.output

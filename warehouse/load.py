@@ -66,9 +66,10 @@ class Quarantined:
 
 @dataclass
 class LandingRead:
-    """A landing file read line by line: items as written, checked items, refused lines."""
+    """A landing file read line by line: the raw_items rows and checked items of its good
+    lines, and its refused lines."""
 
-    written: list[dict[str, Any]] = field(default_factory=list)
+    raw: list[dict[str, Any]] = field(default_factory=list)
     checked: list[dict[str, Any]] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
 
@@ -194,6 +195,16 @@ def _award_row(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _raw_row(written: dict[str, Any], checked: dict[str, Any]) -> dict[str, Any]:
+    """The raw_items row: provenance columns from the checked item; the hash and the payload
+    from the item exactly as written (so reloading a file finds the same keys)."""
+    row: dict[str, Any] = {name: checked.get(name) for name, _ in _ENVELOPE}
+    row["parser_version"] = str(checked.get("parser_version", ""))
+    row["item_hash"] = item_hash(written)
+    row["payload"] = json.dumps(written, ensure_ascii=False, default=str)
+    return row
+
+
 def read_landing_file(path: Path) -> LandingRead:
     """Read a landing file; a line that is not JSON or breaks the landing contract is
     quarantined with its reason, never raised (the rest of the file still loads)."""
@@ -208,7 +219,7 @@ def read_landing_file(path: Path) -> LandingRead:
                 read.quarantined.append(
                     Quarantined(lineno, str(exc), line.rstrip("\n")[:MAX_QUARANTINED_CHARS]))
                 continue
-            read.written.append(written)
+            read.raw.append(_raw_row(written, checked))
             read.checked.append(checked)
     return read
 
@@ -307,16 +318,6 @@ class LoadedFile:
     errors: list[str]
 
 
-def _raw_row(written: dict[str, Any], checked: dict[str, Any]) -> dict[str, Any]:
-    """The raw_items row: provenance columns from the checked item; the hash and the payload
-    from the item exactly as written (so reloading a file finds the same keys)."""
-    row: dict[str, Any] = {name: checked.get(name) for name, _ in _ENVELOPE}
-    row["parser_version"] = str(checked.get("parser_version", ""))
-    row["item_hash"] = item_hash(written)
-    row["payload"] = json.dumps(written, ensure_ascii=False, default=str)
-    return row
-
-
 def load_file(
     con: duckdb.DuckDBPyConnection, path: Path, *, key: str | None = None, sha256: str | None = None
 ) -> LoadedFile:
@@ -327,8 +328,7 @@ def load_file(
     sha256 = sha256 or _sha256(path)
     key = key or f"{path.parent.name}/{path.name}"
     read = read_landing_file(path)
-    items = read.checked
-    raw = [_raw_row(w, c) for w, c in zip(read.written, read.checked, strict=True)]
+    items, raw = read.checked, read.raw
     orgs = [_org_row(it) for it in items if it["kind"] == "organisation"]
     contacts = [
         c for it in items if it["kind"] in ("organisation", "contact") for c in _contact_rows(it)
