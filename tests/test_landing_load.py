@@ -89,6 +89,20 @@ def test_malformed_lines_are_quarantined_and_the_rest_loads(tmp_path):
                                          '"trunc'), ("run-1/broken.jsonl", 3, "[1, 2]")]
 
 
+def test_a_line_that_is_not_utf8_is_quarantined_not_mangled(tmp_path):
+    landing = tmp_path / "landing"
+    path = write_run(landing, "run-1", [org("a", "run-1", "2026-01-01T00:00:00Z"),
+                                        org("b", "run-1", "2026-01-01T00:00:00Z")])
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(lines[0] + lines[1].replace(b"Firm b", b"Firm \xe9b"))  # Latin-1 byte
+    byte = lines[1].index(b"Firm b") + len(b"Firm ") + 1
+    con = connect(tmp_path / "w.duckdb")
+    summary = load_landing(con, landing)
+    assert summary.quarantined == 1
+    assert summary.errors == [f"{path}:2: quarantined: not UTF-8 (byte {byte} of the line)"]
+    assert con.execute("SELECT native_id FROM source_records").fetchall() == [("a",)]
+
+
 def poisoned(item: dict, path: tuple, value) -> dict:
     """A copy of ``item`` with the value at ``path`` (keys) replaced."""
     out = json.loads(json.dumps(item))
@@ -306,3 +320,26 @@ def test_load_command_prints_the_quarantine_count_and_fails_only_when_strict(tmp
     assert strict.exit_code == 1
     assert "1 landing line(s) quarantined (--strict)" in " ".join(strict.output.split())
     assert "Traceback" not in strict.output
+
+
+DATES_OK = ["2026-03-01", "2026-03-01T12:00:00Z", "2026-03-01T12:00Z", "2026-03-01 12:00",
+            "2026-03-01T12:00:00.123456789+05:30", "2026-03-01T12:00:00-0500",
+            "2024-02-29T23:59:59+02"]
+DATES_BAD = ["20260301", "2026-02-30", "2026-13-01", "2026-03-01T24:00:00", "2026-03-01Z",
+             "01/03/2026", "next Tuesday", "0999-01-01"]
+
+
+def test_every_date_the_check_accepts_the_warehouse_can_store():
+    import duckdb
+
+    from spiders.landing_check import BadLine, check_value
+    from spiders.landing_fields import find_field
+
+    deadline = find_field("tender", "deadline")
+    con = duckdb.connect()
+    for text in DATES_OK:
+        assert check_value(deadline, text, "deadline") == text
+        con.execute("SELECT CAST(? AS TIMESTAMP)", [text])  # never raises for an accepted one
+    for text in DATES_BAD:
+        with pytest.raises(BadLine, match="is not an ISO 8601 date"):
+            check_value(deadline, text, "deadline")

@@ -209,11 +209,16 @@ def read_landing_file(path: Path) -> LandingRead:
     """Read a landing file; a line that is not JSON or breaks the landing contract is
     quarantined with its reason, never raised (the rest of the file still loads)."""
     read = LandingRead()
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for lineno, line in enumerate(fh, 1):
+    with path.open("rb") as fh:
+        for lineno, data in enumerate(fh, 1):
+            line = data.decode("utf-8", errors="replace")
             if not line.strip():
                 continue
             try:
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise BadLine(f"not UTF-8 (byte {exc.start + 1} of the line)") from None
                 written, checked = check_line(line)
             except BadLine as exc:
                 read.quarantined.append(
