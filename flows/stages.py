@@ -137,6 +137,8 @@ def load_flow(config_path: str | None = None) -> dict:
         "files_skipped": summary.files_skipped,
         "items": summary.items,
         "new_items": summary.new_items,
+        "quarantined": summary.quarantined,
+        "files_failed": summary.files_failed,
         "errors": len(summary.errors),
         "warnings": len(summary.warnings),
     }

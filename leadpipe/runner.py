@@ -17,7 +17,15 @@ from typing import Any
 
 from leadpipe.config import Config
 from spiders.crawl import CrawlReport, run_crawl
-from spiders.landing import new_run_id
+from spiders.landing import (
+    STAT_ERRORS,
+    STAT_FINISH_REASON,
+    STAT_HIGH_WATER_MARK,
+    items_landed,
+    iter_crawl_reports,
+    new_run_id,
+    report_source,
+)
 from spiders.registry import SOURCES_DIR
 from warehouse.db import WarehouseBusy, connect
 from warehouse.marks import all_high_water_marks, set_high_water_mark
@@ -120,14 +128,14 @@ def read_high_water_marks(config: Config) -> dict[str, str]:
                 marks.update(all_high_water_marks(con))
             finally:
                 con.close()
-    reports = sorted(config.landing_dir.glob("*/*.stats.json"), key=lambda p: p.stat().st_mtime)
+    reports = sorted(iter_crawl_reports(config.landing_dir), key=lambda p: p.stat().st_mtime)
     for path in reports:
         try:
-            mark = json.loads(path.read_text(encoding="utf-8")).get("leadpipe/high_water_mark")
+            mark = json.loads(path.read_text(encoding="utf-8")).get(STAT_HIGH_WATER_MARK)
         except (OSError, ValueError):
             continue
         if mark:
-            marks[path.name[: -len(".stats.json")]] = str(mark)
+            marks[report_source(path)] = str(mark)
     return marks
 
 
@@ -176,15 +184,15 @@ def _record_crawl_reports(con: Any, landing_dir: Path) -> None:
     """Crawls write no warehouse rows themselves; their stats files become ``runs`` rows and
     advance each source's high-water mark once its items are in the warehouse."""
     known = {r[0] for r in con.execute("SELECT run_id FROM runs WHERE stage='crawl'").fetchall()}
-    for stats_path in sorted(Path(landing_dir).glob("*/*.stats.json")):
-        source = stats_path.name[: -len(".stats.json")]
+    for stats_path in iter_crawl_reports(landing_dir):
+        source = report_source(stats_path)
         run_key = f"{stats_path.parent.name}/{source}"
         if run_key in known:
             continue
         stats = json.loads(stats_path.read_text(encoding="utf-8"))
-        items = sum(int(v) for k, v in stats.items() if k.startswith("leadpipe/items/"))
-        errors = stats.get("leadpipe/errors") or []
-        ok = stats.get("finish_reason") == "finished" and not errors
+        items = items_landed(stats)
+        errors = stats.get(STAT_ERRORS) or []
+        ok = stats.get(STAT_FINISH_REASON) == "finished" and not errors
         con.execute(
             "INSERT INTO runs VALUES (?, 'crawl', ?, ?, ?, ?, ?, ?)",
             [
@@ -194,10 +202,10 @@ def _record_crawl_reports(con: Any, landing_dir: Path) -> None:
                 stats.get("finish_time"),
                 "ok" if ok else "failed",
                 items,
-                "; ".join(errors)[:1000] or stats.get("finish_reason"),
+                "; ".join(errors)[:1000] or stats.get(STAT_FINISH_REASON),
             ],
         )
-        set_high_water_mark(con, source, str(stats.get("leadpipe/high_water_mark") or ""))
+        set_high_water_mark(con, source, str(stats.get(STAT_HIGH_WATER_MARK) or ""))
 
 
 def load(config: Config, *, progress: Callable[[Path], None] | None = None) -> Any:
@@ -209,7 +217,9 @@ def load(config: Config, *, progress: Callable[[Path], None] | None = None) -> A
             summary = load_landing(con, config.landing_dir, progress=progress)
             _record_crawl_reports(con, config.landing_dir)
             run["items"] = summary.new_items
-            run["message"] = "; ".join((summary.errors + summary.warnings)[:5]) or None
+            notes = [f"{summary.quarantined} line(s) quarantined"] if summary.quarantined else []
+            notes += (summary.errors + summary.warnings)[:5]
+            run["message"] = "; ".join(notes)[:1000] or None
         return summary
     finally:
         con.close()

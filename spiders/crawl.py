@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spiders.landing import landing_path
+from spiders.landing import (
+    STAT_ERRORS,
+    STAT_FINISH_REASON,
+    items_landed,
+    landing_path,
+    report_path,
+)
 
 
 class CrawlFailed(RuntimeError):
@@ -83,24 +89,24 @@ def run_crawl(
             returncode = proc.returncode
         except subprocess.TimeoutExpired:
             returncode = -9
-    stats_path = landing_dir / run_id / f"{source}.stats.json"
+    stats_path = report_path(landing_dir, run_id, source)
     stats: dict[str, Any] = {}
     if stats_path.exists():
         stats = json.loads(stats_path.read_text(encoding="utf-8"))
-    errors = list(stats.get("leadpipe/errors", []))
+    errors = list(stats.get(STAT_ERRORS, []))
     if returncode == -9:
         errors.append(f"crawl timed out after {timeout}s")
     elif returncode != 0 and not stats:
         tail = log_file.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
         errors.append(f"crawl process exited {returncode}: {' '.join(tail)}")
     final = landing_path(landing_dir, run_id, source)
-    items = sum(v for k, v in stats.items() if k.startswith("leadpipe/items/"))
+    items = items_landed(stats)
     return CrawlReport(
         source=source,
         run_id=run_id,
         landing_file=final if final.exists() else None,
         items=int(items),
-        finish_reason=str(stats.get("finish_reason", "no report")),
+        finish_reason=str(stats.get(STAT_FINISH_REASON, "no report")),
         returncode=returncode,
         stats=stats,
         errors=errors,
@@ -145,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     process.crawl(crawler, **kwargs)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    return 0 if stats.get("finish_reason") == "finished" else 1
+    return 0 if stats.get(STAT_FINISH_REASON) == "finished" else 1
 
 
 if __name__ == "__main__":

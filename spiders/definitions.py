@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from spiders.landing_fields import field_names
 from spiders.pages.spec import (
+    PSEUDO_FIELDS,
     SOURCES,
     Alt,
     ExportSpec,
@@ -29,6 +31,7 @@ from spiders.pages.spec import (
     PageSpec,
     Pagination,
 )
+from spiders.pages.values import READS_AS
 
 KINDS = ("html", "api", "export")
 FREQUENCIES = ("hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "once")
@@ -36,15 +39,11 @@ HTML_METHODS = ("jsonld", "microdata", "state_json", "css")
 KIND_METHODS = {"html": HTML_METHODS, "api": ("api",), "export": ("export",)}
 SHORTHAND = {"jsonld": "path", "microdata": "path", "state_json": "path", "api": "path",
              "export": "column", "css": "css"}
-ORG_FIELDS = frozenset({
-    "name", "role", "website", "email", "phone", "street", "postcode", "city", "region",
-    "address", "country", "categories", "description", "identifiers", "employees", "founded",
-    "accreditations", "paid_listing", "booth", "hall", "event_name", "event_date", "contacts",
-    "is_natural_person",
-})
-CONTACT_FIELDS = frozenset({"name", "role", "email", "phone", "organisation_native_id"})
-RECORD_FIELDS = ORG_FIELDS | {"native_id", "url", "detail_url"}
-TYPES = ("str", "list", "int", "float", "bool")
+# The landing fields a definition may extract (declared in spiders.landing_fields).
+ORG_FIELDS = frozenset(field_names("organisation", in_definitions=True))
+CONTACT_FIELDS = frozenset(field_names("contact"))
+RECORD_FIELDS = ORG_FIELDS | set(PSEUDO_FIELDS)
+TYPES = READS_AS
 ALT_OPTIONS = frozenset({"re", "type", "join", "split", "absolute", "invert", "default", "fields"})
 TOP_KEYS = frozenset({
     "id", "publisher", "url", "kind", "role", "start_urls", "match", "frequency", "robots",

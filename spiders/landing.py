@@ -11,12 +11,15 @@ A landing item is one JSON object per line:
     run_id          the crawl run that produced it
     method          api | export | jsonld | microdata | state_json | css | html | xml
     parser_version  bumped when extraction changes meaning
-    fields          the extracted values (see docs/contracts.md for the field names per kind)
+    fields          the extracted values (declared per kind in ``spiders.landing_fields``)
     field_methods   optional {field: method} where fields came from different methods
 
 Files: ``<landing>/<run_id>/<source>.jsonl``. A file is written as ``.jsonl.part`` and renamed
 when the crawl closes, so a killed crawl never leaves a file the loader would half-read.
 Files are never rewritten: a new run gets a new directory.
+
+Each crawl also leaves its report, ``<landing>/<run_id>/<source>.stats.json`` (the Scrapy
+stats); the keys other stages read from it are declared below (``STAT_*``).
 """
 
 from __future__ import annotations
@@ -29,10 +32,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-KINDS = frozenset({"organisation", "contact", "tender", "award", "page"})
-METHODS = frozenset(
-    {"api", "export", "jsonld", "microdata", "state_json", "css", "html", "xml", "derived"}
-)
+from spiders import landing_fields
+
+KINDS = frozenset(landing_fields.KINDS)
+METHODS = frozenset(landing_fields.METHODS)
 
 
 def record_id(source: str, native_id: str) -> str:
@@ -127,6 +130,40 @@ class LandingWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# --- the crawl report ---------------------------------------------------------------------
+
+REPORT_SUFFIX = ".stats.json"
+STAT_HIGH_WATER_MARK = "leadpipe/high_water_mark"  # where the next incremental crawl resumes
+STAT_ERRORS = "leadpipe/errors"                    # list of plain-word errors of the crawl
+STAT_ITEMS_PREFIX = "leadpipe/items/"              # + kind: items landed of that kind
+STAT_ITEMS_INVALID = "leadpipe/items_invalid"      # items the pipeline refused to land
+STAT_FINISH_REASON = "finish_reason"               # Scrapy's reason; "finished" when whole
+
+
+def items_stat(kind: str) -> str:
+    """The report key counting landed items of ``kind``."""
+    return f"{STAT_ITEMS_PREFIX}{kind}"
+
+
+def items_landed(stats: Mapping[str, Any]) -> int:
+    """Items landed, all kinds together, according to a crawl report."""
+    return sum(int(v) for k, v in stats.items() if k.startswith(STAT_ITEMS_PREFIX))
+
+
+def report_path(landing_dir: Path, run_id: str, source: str) -> Path:
+    return Path(landing_dir) / run_id / f"{source}{REPORT_SUFFIX}"
+
+
+def report_source(path: Path) -> str:
+    """The source id a crawl report belongs to (its file name without the suffix)."""
+    return Path(path).name[: -len(REPORT_SUFFIX)]
+
+
+def iter_crawl_reports(landing_dir: Path) -> list[Path]:
+    """Every crawl report under the landing directory, in path order (oldest run first)."""
+    return sorted(Path(landing_dir).glob(f"*/*{REPORT_SUFFIX}"))
 
 
 def iter_landing_files(landing_dir: Path) -> list[Path]:

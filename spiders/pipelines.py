@@ -15,7 +15,15 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from spiders.landing import LandingWriter, make_item
+from spiders.landing import (
+    STAT_ERRORS,
+    STAT_FINISH_REASON,
+    STAT_ITEMS_INVALID,
+    LandingWriter,
+    items_stat,
+    make_item,
+    report_path,
+)
 
 
 def source_id(spider: Any) -> str:
@@ -51,12 +59,12 @@ class LandingPipeline:
                 field_methods=item.get("field_methods"),
             )
         except (KeyError, ValueError) as exc:
-            spider.crawler.stats.inc_value("leadpipe/items_invalid")
+            spider.crawler.stats.inc_value(STAT_ITEMS_INVALID)
             raise DropItem(f"invalid landing item from {item.get('url')}: {exc}") from exc
         if self.writer is None:
             self.writer = LandingWriter(self.landing_dir, self.run_id, source_id(spider))
         self.writer.write(landed)
-        spider.crawler.stats.inc_value(f"leadpipe/items/{landed['kind']}")
+        spider.crawler.stats.inc_value(items_stat(landed["kind"]))
         return item
 
     def close_spider(self) -> None:
@@ -77,12 +85,10 @@ class RunReport:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         settings = self.crawler.settings
-        out = Path(settings.get("LANDING_DIR", "data/landing")) / settings.get(
-            "LEADPIPE_RUN_ID", "adhoc"
-        )
-        out.mkdir(parents=True, exist_ok=True)
+        path = report_path(Path(settings.get("LANDING_DIR", "data/landing")),
+                           settings.get("LEADPIPE_RUN_ID", "adhoc"), source_id(spider))
+        path.parent.mkdir(parents=True, exist_ok=True)
         stats = {k: v for k, v in (self.crawler.stats.get_stats() or {}).items()}
-        stats["finish_reason"] = reason
-        stats["leadpipe/errors"] = list(getattr(spider, "leadpipe_errors", []))
-        path = out / f"{source_id(spider)}.stats.json"
+        stats[STAT_FINISH_REASON] = reason
+        stats[STAT_ERRORS] = list(getattr(spider, "leadpipe_errors", []))
         path.write_text(json.dumps(stats, default=str, indent=1, sort_keys=True), encoding="utf-8")

@@ -33,7 +33,8 @@ def build_warehouse(path: Path, landing: Path):
             for item in landing_items(parsed, url=doc.name, method="api"):
                 writer.write(make_item(source=SOURCE, run_id="run-1", **item))
     db = connect(path)
-    load_file(db, landing / "run-1" / f"{SOURCE}.jsonl")
+    loaded = load_file(db, landing / "run-1" / f"{SOURCE}.jsonl")
+    assert loaded.quarantined == 0, loaded.errors  # real documents stay inside the contract
     return db
 
 

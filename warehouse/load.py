@@ -18,36 +18,65 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from spiders.landing import KINDS, item_hash, iter_landing_files, record_id
+from spiders import landing_fields
+from spiders.landing import item_hash, iter_landing_files, record_id
+from spiders.landing_check import BadLine, check_line
 from warehouse.db import transaction
 
-ORG_TEXT_FIELDS = (
-    "role",
-    "website",
-    "email",
-    "phone",
-    "street",
-    "postcode",
-    "city",
-    "region",
-    "address",
-    "description",
-    "booth",
-    "hall",
-    "event_name",
-    "event_date",
-)
+# Contract type -> Arrow type of the staged column (dates are cast to TIMESTAMP by the SQL).
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "str": pa.string(),
+    "int": pa.int32(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+    "datetime": pa.string(),
+    "list[str]": pa.list_(pa.string()),
+    "list[identifier]": pa.list_(pa.string()),  # 'SCHEME:ID'
+}
+# Organisation fields with a column of their own in source_records (contacts have a table,
+# tender_ids stay in the raw payload).
+ORG_COLUMNS = tuple(f for f in landing_fields.ORGANISATION if f.name not in ("contacts",
+                                                                          "tender_ids"))
+ORG_TEXT_FIELDS = tuple(f.name for f in ORG_COLUMNS if f.type == "str" and f.name not in (
+    "name", "country"))
+MAX_QUARANTINED_CHARS = 10_000
 
 
 @dataclass
 class LoadSummary:
+    """What a load did. ``errors`` has one line per quarantined line or failed file."""
+
     files_loaded: int = 0
     files_skipped: int = 0
+    files_failed: int = 0
     items: int = 0
     new_items: int = 0
+    quarantined: int = 0
     errors: list[str] = field(default_factory=list)
     # not errors: e.g. a listing that repeats one record id (merged, every category kept)
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A landing line the loader refused, and why."""
+
+    line: int
+    reason: str
+    content: str
+
+
+@dataclass
+class LandingRead:
+    """A landing file read line by line: the raw_items rows and checked items of its good
+    lines, and its refused lines."""
+
+    raw: list[dict[str, Any]] = field(default_factory=list)
+    checked: list[dict[str, Any]] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+
+    def messages(self, path: Path) -> list[str]:
+        return [f"{path}:{q.line}: quarantined: {q.reason}" for q in self.quarantined]
 
 
 def _sha256(path: Path) -> str:
@@ -56,28 +85,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _as_list(value: Any) -> list[str] | None:
-    if value in (None, "", []):
-        return None
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value if v not in (None, "")] or None
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _as_float(value: Any) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def identifier_strings(values: Any) -> list[str] | None:
@@ -94,28 +101,25 @@ def identifier_strings(values: Any) -> list[str] | None:
 
 
 def _org_row(item: dict[str, Any]) -> dict[str, Any]:
+    """A source_records row from a checked organisation item (values in their declared types)."""
     f = item["fields"]
-    row: dict[str, Any] = {
+    row: dict[str, Any] = {f_.name: f.get(f_.name) for f_ in ORG_COLUMNS}
+    row.update({
         "record_id": item["record_id"],
         "source": item["source"],
         "native_id": item["native_id"],
-        "name": str(f.get("name") or "").strip(),
-        "country": (str(f["country"]).upper() if f.get("country") else None),
-        "categories": _as_list(f.get("categories")),
+        "name": f["name"].strip(),
+        "country": f["country"].strip().upper() if f.get("country") else None,
         "identifiers": identifier_strings(f.get("identifiers")),
-        "employees": _as_int(f.get("employees")),
-        "founded": _as_int(f.get("founded")),
-        "accreditations": _as_list(f.get("accreditations")),
-        "paid_listing": bool(f["paid_listing"]) if "paid_listing" in f else None,
         "is_natural_person": bool(f.get("is_natural_person", False)),
         "url": item.get("url"),
         "method": item.get("method"),
         "seen_at": item["fetched_at"],
         "run_id": item["run_id"],
-    }
+    })
     for key in ORG_TEXT_FIELDS:
         value = f.get(key)
-        row[key] = str(value).strip() if value not in (None, "") else None
+        row[key] = value.strip() if value is not None else None
     return row
 
 
@@ -166,7 +170,7 @@ def _contact_rows(item: dict[str, Any]) -> Iterable[dict[str, Any]]:
     else:
         people, owner = f.get("contacts") or [], item["record_id"]
     for person in people:
-        if not isinstance(person, dict) or not (person.get("name") or person.get("email")):
+        if not (person.get("name") or person.get("email")):
             continue
         key = f"{owner}|{person.get('name') or ''}|{person.get('email') or ''}".lower()
         yield {
@@ -203,7 +207,7 @@ def _tender_row(item: dict[str, Any]) -> dict[str, Any]:
         "classifications": json.dumps(classifications, ensure_ascii=False)
         if classifications
         else None,
-        "value": _as_float(f.get("value")),
+        "value": f.get("value"),
         "currency": f.get("currency"),
         "deadline": f.get("deadline"),
         "status": f.get("status"),
@@ -223,7 +227,7 @@ def _award_row(item: dict[str, Any]) -> dict[str, Any]:
         "award_id": f.get("award_id"),
         "supplier_record_id": record_id(item["source"], str(supplier)) if supplier else None,
         "supplier_name": f.get("supplier_name"),
-        "value": _as_float(f.get("value")),
+        "value": f.get("value"),
         "currency": f.get("currency"),
         "award_date": f.get("date"),
         "status": f.get("status"),
@@ -232,130 +236,76 @@ def _award_row(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_landing_file(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """Parse a landing file; malformed lines become error messages, never exceptions."""
-    items, errors = [], []
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for lineno, line in enumerate(fh, 1):
+def _raw_row(written: dict[str, Any], checked: dict[str, Any]) -> dict[str, Any]:
+    """The raw_items row: provenance columns from the checked item; the hash and the payload
+    from the item exactly as written (so reloading a file finds the same keys)."""
+    row: dict[str, Any] = {name: checked.get(name) for name, _ in _ENVELOPE}
+    row["parser_version"] = str(checked.get("parser_version", ""))
+    row["item_hash"] = item_hash(written)
+    row["payload"] = json.dumps(written, ensure_ascii=False, default=str)
+    return row
+
+
+def read_landing_file(path: Path) -> LandingRead:
+    """Read a landing file; a line that is not JSON or breaks the landing contract is
+    quarantined with its reason, never raised (the rest of the file still loads)."""
+    read = LandingRead()
+    with path.open("rb") as fh:
+        for lineno, data in enumerate(fh, 1):
+            line = data.decode("utf-8", errors="replace")
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
-                missing = [
-                    k
-                    for k in (
-                        "kind",
-                        "source",
-                        "native_id",
-                        "record_id",
-                        "run_id",
-                        "fetched_at",
-                        "fields",
-                    )
-                    if k not in item
-                ]
-                if missing:
-                    raise ValueError(f"missing {', '.join(missing)}")
-                if item["kind"] not in KINDS:
-                    raise ValueError(f"unknown kind {item['kind']!r}")
-                if item["kind"] == "organisation" and not item["fields"].get("name"):
-                    raise ValueError("organisation without a name")
-            except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
-                errors.append(f"{path}:{lineno}: skipped malformed landing line: {exc}")
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise BadLine(f"not UTF-8 (byte {exc.start + 1} of the line)") from None
+                written, checked = check_line(line)
+            except BadLine as exc:
+                read.quarantined.append(
+                    Quarantined(lineno, str(exc), line.rstrip("\n")[:MAX_QUARANTINED_CHARS]))
                 continue
-            items.append(item)
-    return items, errors
+            read.raw.append(_raw_row(written, checked))
+            read.checked.append(checked)
+    return read
 
 
 def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-_RAW_SCHEMA = pa.schema(
-    [
-        ("run_id", pa.string()),
-        ("item_hash", pa.string()),
-        ("record_id", pa.string()),
-        ("source", pa.string()),
-        ("kind", pa.string()),
-        ("native_id", pa.string()),
-        ("url", pa.string()),
-        ("fetched_at", pa.string()),
-        ("method", pa.string()),
-        ("parser_version", pa.string()),
-        ("payload", pa.string()),
-    ]
-)
+def _contract_columns(kind: str, names: tuple[str, ...]) -> list[tuple[str, pa.DataType]]:
+    """(column, Arrow type) of fields copied as they are from the items of ``kind``."""
+    fields = {f.name: f for f in landing_fields.fields_of(kind)}
+    return [(n, ARROW_TYPES[fields[n].type]) for n in names]
+
+
+_ENVELOPE = [(f.name, ARROW_TYPES[f.type]) for f in landing_fields.ENVELOPE]
+_PROVENANCE = [(n, t) for n, t in _ENVELOPE
+               if n in ("record_id", "source", "native_id", "url", "method", "run_id")]
+_RAW_SCHEMA = pa.schema(_ENVELOPE + [("item_hash", pa.string()), ("payload", pa.string())])
 _ORG_SCHEMA = pa.schema(
-    [
-        ("record_id", pa.string()),
-        ("source", pa.string()),
-        ("native_id", pa.string()),
-        ("name", pa.string()),
-        ("country", pa.string()),
-        ("categories", pa.list_(pa.string())),
-        ("identifiers", pa.list_(pa.string())),
-        ("employees", pa.int32()),
-        ("founded", pa.int32()),
-        ("accreditations", pa.list_(pa.string())),
-        ("paid_listing", pa.bool_()),
-        ("is_natural_person", pa.bool_()),
-        ("url", pa.string()),
-        ("method", pa.string()),
-        ("seen_at", pa.string()),
-        ("run_id", pa.string()),
-    ]
-    + [(k, pa.string()) for k in ORG_TEXT_FIELDS]
+    _PROVENANCE + [("seen_at", pa.string())]
+    + [(f.name, ARROW_TYPES[f.type]) for f in ORG_COLUMNS]
 )
 _CONTACT_SCHEMA = pa.schema(
-    [
-        (k, pa.string())
-        for k in (
-            "contact_id",
-            "record_id",
-            "name",
-            "role",
-            "email",
-            "phone",
-            "source",
-            "url",
-            "seen_at",
-        )
-    ]
+    [("contact_id", pa.string()), ("record_id", pa.string())]
+    + _contract_columns("contact", landing_fields.CONTACT_ENTRY_KEYS)
+    + [("source", pa.string()), ("url", pa.string()), ("seen_at", pa.string())]
 )
 _TENDER_SCHEMA = pa.schema(
-    [
-        (k, pa.string())
-        for k in (
-            "tender_key",
-            "source",
-            "tender_id",
-            "title",
-            "description",
-            "buyer_record_id",
-            "buyer_name",
-        )
-    ]
-    + [("cpv", pa.list_(pa.string())), ("classifications", pa.string()), ("value", pa.float64())]
-    + [
-        (k, pa.string())
-        for k in ("currency", "deadline", "status", "published_at", "url", "seen_at")
-    ]
+    [("tender_key", pa.string()), ("source", pa.string()), ("buyer_record_id", pa.string()),
+     ("cpv", pa.list_(pa.string())), ("classifications", pa.string()),  # JSON text
+     ("url", pa.string()), ("seen_at", pa.string())]
+    + _contract_columns("tender", ("tender_id", "title", "description", "buyer_name", "value",
+                                   "currency", "deadline", "status", "published_at"))
 )
 _AWARD_SCHEMA = pa.schema(
-    [
-        (k, pa.string())
-        for k in (
-            "award_key",
-            "source",
-            "tender_id",
-            "award_id",
-            "supplier_record_id",
-            "supplier_name",
-        )
-    ]
-    + [("value", pa.float64())]
-    + [(k, pa.string()) for k in ("currency", "award_date", "status", "url", "seen_at")]
+    [("award_key", pa.string()), ("source", pa.string()), ("supplier_record_id", pa.string()),
+     ("award_date", ARROW_TYPES[landing_fields.find_field("award", "date").type]),
+     ("url", pa.string()), ("seen_at", pa.string())]
+    + _contract_columns("award", ("tender_id", "award_id", "supplier_name", "value",
+                                  "currency", "status"))
 )
 
 _ORG_UPSERT = """
@@ -404,34 +354,29 @@ def _upsert_latest(
     """)
 
 
+@dataclass(frozen=True)
+class LoadedFile:
+    """One landing file loaded: items read, items new to the warehouse, lines quarantined."""
+
+    items: int
+    new_items: int
+    quarantined: int
+    errors: list[str]
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection, path: Path, *, key: str | None = None,
     sha256: str | None = None, warnings: list[str] | None = None,
-) -> tuple[int, int, list[str]]:
-    """Load one landing file in one transaction; return (items, newly inserted, errors).
+) -> LoadedFile:
+    """Load one landing file in one transaction, its refused lines into quarantined_lines.
 
     ``key`` names the file in ``landing_files`` (its path relative to the landing directory);
     notes that are not errors (a record id repeated in the file) are appended to ``warnings``.
     """
     sha256 = sha256 or _sha256(path)
     key = key or f"{path.parent.name}/{path.name}"
-    items, errors = read_landing_file(path)
-    raw = [
-        {
-            "run_id": it["run_id"],
-            "item_hash": item_hash(it),
-            "record_id": it["record_id"],
-            "source": it["source"],
-            "kind": it["kind"],
-            "native_id": it["native_id"],
-            "url": it.get("url"),
-            "fetched_at": it["fetched_at"],
-            "method": it.get("method"),
-            "parser_version": str(it.get("parser_version", "")),
-            "payload": json.dumps(it, ensure_ascii=False, default=str),
-        }
-        for it in items
-    ]
+    read = read_landing_file(path)
+    items, raw = read.checked, read.raw
     orgs, repeated = merge_repeats(
         [_org_row(it) for it in items if it["kind"] == "organisation"], key)
     if warnings is not None:
@@ -468,11 +413,21 @@ def load_file(
             _upsert_latest(con, "tenders", "staged_tenders", "tender_key", _TENDER_SCHEMA, True)
         if awards:
             _upsert_latest(con, "awards", "staged_awards", "award_key", _AWARD_SCHEMA, False)
+        con.execute("DELETE FROM quarantined_lines WHERE path = ?", [key])
+        if read.quarantined:
+            con.executemany(
+                "INSERT INTO quarantined_lines VALUES (?, ?, ?, ?, ?, now())",
+                [[key, q.line, q.reason, q.content, sha256] for q in read.quarantined],
+            )
         con.execute(
             "INSERT OR REPLACE INTO landing_files VALUES (?, ?, ?, ?, ?, now())",
             [key, run_id, source, sha256, len(items)],
         )
-    return len(items), new, errors
+    return LoadedFile(len(items), new, len(read.quarantined), read.messages(path))
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def load_landing(
@@ -481,7 +436,12 @@ def load_landing(
     *,
     progress: Callable[[Path], None] | None = None,
 ) -> LoadSummary:
-    """Load every published landing file not loaded yet (same path and content)."""
+    """Load every published landing file not loaded yet (same path and content).
+
+    A bad line is quarantined and the rest of its file loads. A file the warehouse still
+    refuses rolls back whole, is reported, and is tried again on the next load; the files
+    after it load all the same.
+    """
     summary = LoadSummary()
     known = dict(con.execute("SELECT path, sha256 FROM landing_files").fetchall())
     landing_dir = Path(landing_dir)
@@ -491,12 +451,20 @@ def load_landing(
         if known.get(key) == digest:
             summary.files_skipped += 1
             continue
-        count, new, errors = load_file(con, path, key=key, sha256=digest,
-                                       warnings=summary.warnings)
+        try:
+            loaded = load_file(con, path, key=key, sha256=digest,
+                               warnings=summary.warnings)
+        except (duckdb.Error, pa.ArrowException) as exc:
+            summary.files_failed += 1
+            summary.errors.append(f"{path}: not loaded (nothing of it was written; it is "
+                                  f"tried again on the next load): {_first_line(exc)}")
+            continue
+        finally:
+            if progress:
+                progress(path)
         summary.files_loaded += 1
-        summary.items += count
-        summary.new_items += new
-        summary.errors.extend(errors)
-        if progress:
-            progress(path)
+        summary.items += loaded.items
+        summary.new_items += loaded.new_items
+        summary.quarantined += loaded.quarantined
+        summary.errors.extend(loaded.errors)
     return summary

@@ -9,11 +9,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from enrich import normalise as nz
+from spiders.landing_fields import compared_fields
 
-INPUT_COLUMNS = (
-    "record_id", "source", "name", "street", "postcode", "city", "address", "country", "phone",
-    "website", "email", "identifiers", "first_seen_at",
-)
+# What resolution reads from each record: its id and source, the landing fields it compares
+# (declared in spiders.landing_fields), and when the record was first seen.
+INPUT_COLUMNS = ("record_id", "source", *compared_fields(), "first_seen_at")
 _NULL = pa.scalar(None, pa.string())
 _ORDERED = {"name_sorted"}  # sort keys inside hub blocks
 

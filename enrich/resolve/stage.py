@@ -20,22 +20,19 @@ import pyarrow.compute as pc
 from enrich import normalise as nz
 from enrich.resolve.core import PreviousState, resolve
 from enrich.resolve.decisions import load_decisions
+from enrich.resolve.features import INPUT_COLUMNS
 from enrich.resolve.model import fitted_model
 from enrich.resolve.settings import ResolveSettings
 from spiders.landing import new_run_id
+from spiders.landing_fields import organisation_fields
 from warehouse.db import transaction
 
 # Default trust by how a value was obtained: structured feeds beat scraped markup.
 METHOD_TRUST = {"api": 4, "export": 4, "jsonld": 3, "microdata": 3, "state_json": 3, "css": 2}
 
-_SCALAR_FIELDS = (
-    "name", "website", "email", "phone", "street", "postcode", "city", "country", "description",
-    "employees", "founded",
-)
-_COMPLETENESS = (
-    "website", "email", "phone", "street", "postcode", "city", "country", "description",
-    "employees", "founded",
-)
+# The single-valued landing fields the company record keeps, each picked from one member.
+_SCALAR_FIELDS = tuple(f.name for f in organisation_fields(on_company=True) if not f.is_list)
+_COMPLETENESS = tuple(f for f in _SCALAR_FIELDS if f != "name")
 
 
 @dataclass
@@ -58,8 +55,7 @@ class ResolveSummary:
 
 def _read_records(con: duckdb.DuckDBPyConnection) -> pa.Table:
     return con.sql(
-        """SELECT record_id, source, name, street, postcode, city, address, country, phone,
-                  website, email, identifiers, first_seen_at
+        f"""SELECT {", ".join(INPUT_COLUMNS)}
            FROM source_records
            WHERE NOT coalesce(is_natural_person, false)
            ORDER BY record_id"""

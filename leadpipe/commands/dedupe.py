@@ -12,9 +12,11 @@ import typer
 from rich.table import Table
 
 from leadpipe.commands._common import console, err_console, fail
+from spiders.landing_fields import compared_fields
 
-FIELDS = ("name", "street", "postcode", "city", "address", "country", "phone", "website",
-          "email", "identifiers", "source", "first_seen_at")
+# What resolution reads from a record (enrich.resolve.features.INPUT_COLUMNS): the landing
+# fields it compares, the record's source and its first sighting; --id names the record id.
+FIELDS = (*compared_fields(), "source", "first_seen_at")
 OUT_COLUMNS = ("cluster_id", "match_weight", "match_explanation")
 TRUTH_CLUSTER_NAMES = ("true_cluster", "true_id", "cluster_id", "entity_id", "cluster",
                        "group_id", "truth")
@@ -96,8 +98,7 @@ def dedupe(
     input_csv: Annotated[Path, typer.Argument(help="CSV of organisation records (header row).")],
     map_: Annotated[str, typer.Option(
         "--map", "-m",
-        help="FIELD=COLUMN pairs, comma-separated; FIELD one of name, street, postcode, city, "
-             "address, country, phone, website, email, identifiers, source, first_seen_at. "
+        help=f"FIELD=COLUMN pairs, comma-separated; FIELD one of {', '.join(FIELDS)}. "
              "Join columns with '+': address=Street+City.")],
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write here (default: stdout).")] = None,

@@ -74,12 +74,21 @@ def crawl(
         fail("some crawls failed (see the table); nothing was lost: re-run to retry")
 
 
-def load(config: ConfigOption = None) -> None:
+def load(
+    strict: Annotated[bool, typer.Option(
+        help="Exit non-zero when any landing line was quarantined")] = False,
+    config: ConfigOption = None,
+) -> None:
     """Load new landing files into the warehouse. Safe to re-run: loaded files are skipped.
 
+    A line that is not JSON or breaks the landing contract (a wrong type, a value out of
+    bounds) is quarantined in the table quarantined_lines with its file, line and reason; the
+    rest of its file loads, and later files are never blocked.
+
     \b
-    Example:
+    Examples:
       leadpipe load
+      leadpipe load --strict     # exit 1 when a line was quarantined
     """
     cfg = get_config(config)
     try:
@@ -91,15 +100,23 @@ def load(config: ConfigOption = None) -> None:
         fail(str(exc))
     console.print(
         f"loaded {summary.files_loaded} file(s), {summary.new_items} new item(s); "
-        f"{summary.files_skipped} already loaded"
+        f"{summary.files_skipped} already loaded; {summary.quarantined} line(s) quarantined",
+        highlight=False,
     )
     for error in summary.errors[:20]:
-        console.print(f"[yellow]warning:[/] {error}", highlight=False)
+        console.print(f"[yellow]warning:[/] {error}", highlight=False, soft_wrap=True)
+    if len(summary.errors) > 20:
+        console.print(f"… and {len(summary.errors) - 20} more (table quarantined_lines)",
+                      highlight=False)
     for note in summary.warnings[:20]:
-        console.print(f"[yellow]warning:[/] {note}", highlight=False)
+        console.print(f"[yellow]warning:[/] {note}", highlight=False, soft_wrap=True)
     if len(summary.warnings) > 20:
         console.print(f"[yellow]warning:[/] ... and {len(summary.warnings) - 20} more repeats",
                       highlight=False)
+    if summary.files_failed:
+        fail(f"{summary.files_failed} file(s) not loaded (see the warnings); re-run to retry")
+    if strict and summary.quarantined:
+        fail(f"{summary.quarantined} landing line(s) quarantined (--strict)")
 
 
 def resolve(config: ConfigOption = None) -> None:

@@ -29,12 +29,11 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from spiders.landing import STAT_HIGH_WATER_MARK
 from spiders.retry import describe_failure
 from spiders.tenders import TenderParseError, landing_items, parse_bytes
 from spiders.tenders.common import iso_datetime
 from spiders.tenders.ocds import iter_releases, parse_release
-
-HWM_STAT = "leadpipe/high_water_mark"
 
 # Retries come from spiders/settings.py (spiders.retry.PoliteRetryMiddleware), as for every
 # spider; a tender API is asked one request at a time.
@@ -132,10 +131,11 @@ class TenderSpider(scrapy.Spider):
     def landed(self, key: str | None) -> None:
         if key:
             self.progress.finish(key)
-            self.crawler.stats.set_value(HWM_STAT, self.progress.mark() or self.since or "")
+            self.crawler.stats.set_value(STAT_HIGH_WATER_MARK,
+                                         self.progress.mark() or self.since or "")
 
     def closed(self, reason: str) -> None:
-        self.crawler.stats.set_value(HWM_STAT, self.progress.mark() or self.since or "")
+        self.crawler.stats.set_value(STAT_HIGH_WATER_MARK, self.progress.mark() or self.since or "")
 
     # --- turning documents into items ---------------------------------------------------
 

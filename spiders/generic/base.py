@@ -15,6 +15,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from spiders.definitions import SourceDefinition, load_definition, sources_dir
+from spiders.landing import items_landed
 from spiders.pages import Extracted
 from spiders.retry import describe_failure
 
@@ -119,7 +120,7 @@ class DefinitionSpider(scrapy.Spider):
             return
         self._checked = True
         stats = self.crawler.stats.get_stats()
-        items = int(sum(v for k, v in stats.items() if k.startswith("leadpipe/items/")))
+        items = items_landed(stats)
         where = f"count assertion in {self.definition_display()}"
         low, high = self.definition.count_min, self.definition.count_max
         if low is not None and items < low:

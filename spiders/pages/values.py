@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-LIST_FIELDS = frozenset({"categories", "accreditations", "identifiers", "contacts"})
-INT_FIELDS = frozenset({"employees", "founded"})
-BOOL_FIELDS = frozenset({"paid_listing", "is_natural_person"})
+from spiders import landing_fields
+
+# The value types a definition's ``type:`` may name (what ``coerce`` reduces values to).
+READS_AS = ("str", "list", "int", "float", "bool")
 
 _WS = re.compile(r"\s+")
 _INT = re.compile(r"\d[\d.,' ]*")
@@ -20,13 +21,7 @@ _INT = re.compile(r"\d[\d.,' ]*")
 
 def default_type(field: str) -> str:
     """The value type a contract field has unless a definition says otherwise."""
-    if field in LIST_FIELDS:
-        return "list"
-    if field in INT_FIELDS:
-        return "int"
-    if field in BOOL_FIELDS:
-        return "bool"
-    return "str"
+    return landing_fields.reads_as(field)
 
 
 def clean_text(value: Any) -> Any:
