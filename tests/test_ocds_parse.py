@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from enrich.normalise.identifiers import org_identifier
-from spiders.tenders import landing_items, parse_bytes, parse_ocds
+from spiders.tenders import TenderParseError, landing_items, parse_bytes, parse_ocds
 
 FIX = Path(__file__).parent / "fixtures" / "tenders"
 ALL_OCDS = sorted(FIX.glob("ocds-*/*.json"))
@@ -187,6 +187,128 @@ def test_wrong_types_anywhere_never_break_a_document():
     for path in ALL_OCDS:
         doc = json.loads(path.read_bytes())
         for _ in range(5):
-            parsed = parse_bytes(json.dumps(mutate(doc)).encode())  # no exception at all
+            try:
+                parsed = parse_bytes(json.dumps(mutate(doc)).encode())
+            except TenderParseError as exc:  # the junk replaced every release: said, not crashed
+                assert "no OCDS release or record" in str(exc)
+                continue
             for o in parsed.organisations:
                 assert o["fields"]["name"] and o["fields"]["role"]
+
+
+# --- variants derived from the real files (the fixtures themselves stay untouched) ---------
+
+TEXT_KEYS = ("name", "legalName", "title", "description")
+
+
+def suffixed(node, tag: str):
+    """The document with every name / legalName / title / description only as ``<key>_<tag>``."""
+    if isinstance(node, dict):
+        return {(f"{k}_{tag}" if k in TEXT_KEYS and isinstance(v, str) else k): suffixed(v, tag)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [suffixed(v, tag) for v in node]
+    return node
+
+
+def summary(parsed):
+    orgs = sorted((o["native_id"], o["fields"]["name"], o["fields"]["role"])
+                  for o in parsed.organisations)
+    awards = sorted((a["fields"]["supplier_native_id"], a["fields"].get("supplier_name"),
+                     a["fields"].get("value")) for a in parsed.awards)
+    return orgs, awards, [t["fields"].get("title") for t in parsed.tenders]
+
+
+@pytest.mark.parametrize(("pattern", "tag"), [
+    ("ocds-ukraine-prozorro/records__ocds-be6bcu-UA-2016-06-08-000504-c.json", "en"),
+    ("ocds-mexico-compranet/record-package-1-2.json", "fr"),  # language "es", names only in fr
+    ("ocds-colombia-secop/records__ocds-k50g02-16-13-5279502.json", "es-CO"),
+])
+def test_names_only_in_language_suffixed_fields_yield_buyer_and_suppliers(pattern, tag):
+    (path,) = FIX.glob(pattern)
+    doc = json.loads(path.read_bytes())
+    original = parse_ocds(doc)
+    localised = parse_ocds(suffixed(doc, tag))
+    assert summary(localised) == summary(original)
+    assert {o["fields"]["role"] for o in localised.organisations} >= {"buyer", "supplier"}
+    assert localised.awards and all(a["fields"]["supplier_name"] for a in localised.awards)
+
+
+def test_release_language_picks_among_several_suffixed_names():
+    release = {"ocid": "ocds-abc123-1", "language": "fr", "tender": {"title_en": "Bridge"},
+               "buyer": {"id": "b"}, "parties": [
+                   {"id": "b", "roles": ["buyer"], "name_en": "City of Brussels",
+                    "name_fr": "Ville de Bruxelles", "name_nl": "Stad Brussel"},
+                   {"id": "s", "roles": ["supplier"],
+                    "identifier": {"legalName_nl": "Bouw NV"}}],
+               "awards": [{"id": "1", "suppliers": [{"id": "s"}],
+                           "value": {"amount": 10.0, "currency": "EUR"}}]}
+    p = parse_ocds(release)
+    assert p.tenders[0]["fields"]["buyer_name"] == "Ville de Bruxelles"
+    assert p.tenders[0]["fields"]["title"] == "Bridge"
+    assert org(p, "Bouw NV")["fields"]["role"] == "supplier"
+
+
+def test_award_without_status_or_contract_is_a_win_with_its_value():
+    (path,) = FIX.glob("ocds-mexico-compranet/record-package-1-2.json")
+    doc = json.loads(path.read_bytes())
+    for record in doc["records"]:  # Compranet prints no award status; drop the contracts too
+        record["compiledRelease"].pop("contracts", None)
+        assert all("status" not in a for a in record["compiledRelease"]["awards"])
+    p = parse_ocds(doc)
+    assert sorted(a["fields"]["value"] for a in p.awards) == [37930.71, 186200.74, 189654.0]
+    assert {a["fields"]["status"] for a in p.awards} == {"active"}
+    winner = p.awards[0]["fields"]["supplier_native_id"]
+    assert {o["native_id"]: o["fields"]["role"] for o in p.organisations}[winner] == "supplier"
+
+
+@pytest.mark.parametrize("status", ["pending", "cancelled", "unsuccessful"])
+def test_award_with_a_losing_status_is_not_a_win(status):
+    (path,) = FIX.glob("ocds-mexico-compranet/record-package-1-2.json")
+    doc = json.loads(path.read_bytes())
+    for record in doc["records"]:
+        record["compiledRelease"].pop("contracts", None)
+        for award in record["compiledRelease"]["awards"]:
+            award["status"] = status
+    p = parse_ocds(doc)
+    assert p.awards == []
+    assert "supplier" not in {o["fields"]["role"] for o in p.organisations}
+
+
+def versioned(node, older: dict[str, str] | None = None, path: str = ""):
+    """A compiled release -> the versionedRelease an OCDS merge tool would print for it:
+    every leaf a list of versions (``older`` gives an earlier value for some leaf paths)."""
+    if isinstance(node, dict):
+        return {k: (v if k == "id" and path else versioned(v, older, f"{path}/{k}"))
+                for k, v in node.items() if not (k == "ocid" and not path)} | (
+            {"ocid": node["ocid"]} if "ocid" in node and not path else {})
+    if isinstance(node, list) and node and all(isinstance(v, dict) and "id" in v for v in node):
+        return [versioned(v, older, path) for v in node]
+    versions = [{"releaseID": "r2", "releaseDate": "2017-01-02T00:00:00Z",
+                 "releaseTag": ["award"], "value": node}]
+    if older and path in older:
+        versions.insert(0, {"releaseID": "r1", "releaseDate": "2016-01-01T00:00:00Z",
+                            "releaseTag": ["tender"], "value": older[path]})
+    return versions
+
+
+def test_empty_compiled_release_falls_back_to_the_versioned_release():
+    (path,) = FIX.glob("ocds-ukraine-prozorro/records__ocds-be6bcu-UA-2016-06-08-000504-c.json")
+    doc = json.loads(path.read_bytes())
+    original = parse_ocds(doc)
+    record = doc["records"][0] if "records" in doc else doc
+    compiled = record["compiledRelease"]
+    record["versionedRelease"] = versioned(compiled, {"/tender/title": "an older title"})
+    record["compiledRelease"] = {}
+    record["releases"] = [{"url": "https://example.org/r2", "date": "2017-01-02T00:00:00Z"}]
+    fallback = parse_ocds(doc)
+    assert summary(fallback) == summary(original)
+    assert fallback.tenders[0]["fields"]["title"] == compiled["tender"]["title"]  # latest wins
+    assert fallback.awards[0]["fields"]["value"] == 2875.0
+
+
+@pytest.mark.parametrize("doc", [b'{"releases": "x"}', b'{"records": {}}', b"[]",
+                                 b'{"releases": []}', b'{"uri": "x", "publisher": {}}'])
+def test_a_document_with_no_release_or_record_is_an_error(doc: bytes):
+    with pytest.raises(TenderParseError, match="no OCDS release or record"):
+        parse_bytes(doc)

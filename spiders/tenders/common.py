@@ -26,8 +26,10 @@ class ParsedDocument:
     organisations: list[dict[str, Any]] = field(default_factory=list)
     awards: list[dict[str, Any]] = field(default_factory=list)
     high_water_mark: str | None = None  # the latest release/notice date seen
+    documents: int = 0  # releases or notices read: 0 means the input held none
 
     def extend(self, other: ParsedDocument) -> None:
+        self.documents += other.documents
         self.tenders += other.tenders
         self.organisations += other.organisations
         self.awards += other.awards
@@ -75,7 +77,12 @@ def iso_datetime(value: Any, time_part: Any = None) -> str | None:
             return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:  # '0001-01-01T00:00:00+01:00' is before the first UTC day
+        return None
+    return (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T"
+            f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z")
 
 
 _STATUS = {

@@ -17,6 +17,8 @@ from spiders.tenders.eforms import _PARSER as XML_PARSER
 from spiders.tenders.eforms import ROOTS, NotEforms, parse_eforms_root
 from spiders.tenders.ocds import looks_like_ocds, parse_ocds
 
+NO_CONTENT = "holds no OCDS release or record (nothing under releases, records or ocid)"
+
 
 class TenderParseError(ValueError):
     """A document that is not a readable OCDS or eForms file; the message is the reason."""
@@ -46,11 +48,14 @@ def parse_bytes(data: bytes) -> ParsedDocument:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise TenderParseError(f"not valid JSON ({_one_line(exc)})") from exc
         if not looks_like_ocds(doc):
-            raise TenderParseError("JSON but not OCDS (no releases, records or ocid)")
+            raise TenderParseError(NO_CONTENT)
         try:
-            return parse_ocds(doc)
+            parsed = parse_ocds(doc)
         except (AttributeError, TypeError, KeyError) as exc:
             raise TenderParseError(f"OCDS with an unexpected shape ({_one_line(exc)})") from exc
+        if not parsed.documents:  # {"releases": "x"}, an empty package: nothing to read
+            raise TenderParseError(NO_CONTENT)
+        return parsed
     if kind == "eforms":
         try:
             root = etree.fromstring(data, XML_PARSER)

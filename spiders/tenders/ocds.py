@@ -1,24 +1,34 @@
 """OCDS (1.0 and 1.1) -> normalised tender, organisation and award records. Pure: no I/O.
 
-Accepted shapes: release packages, record packages (the ``compiledRelease`` of each record, or
-its embedded releases in date order when there is none), bare records, bare releases, and a
-JSON list of any of these. OCDS 1.0 publishers without ``parties`` (Paraguay) carry the buyer,
-tenderers and suppliers inline; both shapes give the same records.
+Accepted shapes: release packages, record packages (the ``compiledRelease`` of each record;
+when that is missing or empty, its ``versionedRelease`` compiled to the latest values, else its
+embedded releases in date order), bare records, bare releases, and a JSON list of any of these.
+OCDS 1.0 publishers without ``parties`` (Paraguay) carry the buyer, tenderers and suppliers
+inline; both shapes give the same records.
 
-Only winning awards become award records: status ``active``, or no status at all when a
-contract points at the award (Compranet leaves ``awards[].status`` out).
+Texts are looked up the way OCDS 1.1 localises them: ``name``, else ``name_<language>`` (a
+BCP 47 tag after an underscore: ``name_fr``, ``legalName_en``), the release's own ``language``
+first, then English, then the first one printed.
+
+Winning awards become award records: status ``active``, or no status at all. The awards
+section lists the awards made; OCDS 1.2 deprecates ``awards[].status`` altogether (whether an
+award is in force follows from its dates), so a missing status is an award made, not an award
+in doubt (Compranet and others leave it out, with or without a contract pointing at it).
+``pending``, ``cancelled`` and ``unsuccessful`` awards name tenderers, never winners.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from enrich.normalise.countries import country_code
 from enrich.normalise.identifiers import (
     is_natural_person_id,
     is_natural_person_name,
+    normalise_scheme,
 )
 from enrich.normalise.identifiers import org_identifier as normalise_identifier
 from spiders.tenders.common import (
@@ -37,11 +47,67 @@ _ROLE_WORDS = {"buyer": "buyer", "procuringentity": "buyer", "tenderer": "tender
                "supplier": "supplier"}
 _SCHEME_PREFIX = {"UA-EDR": "UA", "MX-RFC": "MX", "PY-RUC": "PY", "CO-NIT": "CO", "CO-CC": "CO",
                   "GB-COH": "GB"}
+# The part after "name_" in a localised key: a BCP 47 tag (en, fr, es-MX, zh-Hant-TW).
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+_CONTENT_KEYS = ("tender", "awards", "parties", "contracts", "buyer", "planning")
+_VERSION_KEYS = frozenset({"releaseID", "releaseDate", "releaseTag", "value"})
 
 
 def _list(value: Any) -> list[Any]:
     """A JSON array, or nothing: publishers put null, "", objects or numbers where lists go."""
     return value if isinstance(value, list) else []
+
+
+def localised(obj: dict[str, Any], key: str, lang: str | None = None, *,
+              any_tag: bool = False) -> str | None:
+    """A text field as OCDS 1.1 localises it: ``key``, else ``key_<lang>``, ``key_en``, then
+    (``any_tag``) the first ``key_<tag>`` printed.
+
+    Publishers that print names only in ``name_en`` / ``name_fr`` (no plain ``name``) would
+    otherwise yield no organisation at all. Scanning every key is kept for names and tender
+    texts: an absent optional field (a region, a lot title) is common, and scanning for it each
+    time is not free.
+    """
+    value = clean(obj.get(key))
+    if value:
+        return value
+    if lang:
+        value = clean(obj.get(f"{key}_{lang}"))
+        if value:
+            return value
+    value = clean(obj.get(f"{key}_en"))
+    if value or not any_tag:
+        return value
+    prefix = key + "_"
+    for name, raw in obj.items():
+        if name.startswith(prefix) and _LANGUAGE_TAG.fullmatch(name, len(prefix)):
+            value = clean(raw)
+            if value:
+                return value
+    return None
+
+
+def has_content(release: Any) -> bool:
+    """A release (or compiled release) that says something: not {} or a bare ocid."""
+    return isinstance(release, dict) and any(k in release for k in _CONTENT_KEYS)
+
+
+def compile_versioned(node: Any) -> Any:
+    """A ``versionedRelease`` -> the compiled release it stands for (each field's latest value).
+
+    In a versioned release every leaf is a list of ``{releaseID, releaseDate, releaseTag,
+    value}``, oldest first; objects and arrays of objects with ids keep their shape.
+    """
+    if isinstance(node, dict):
+        return {k: compile_versioned(v) for k, v in node.items()}
+    if isinstance(node, list):
+        if node and all(isinstance(v, dict) and "value" in v and v.keys() <= _VERSION_KEYS
+                        for v in node):
+            latest = max(range(len(node)),
+                         key=lambda i: (str(node[i].get("releaseDate") or ""), i))
+            return node[latest]["value"]
+        return [compile_versioned(v) for v in node]
+    return node
 
 
 def iter_releases(doc: Any) -> Iterator[dict[str, Any]]:
@@ -56,13 +122,22 @@ def iter_releases(doc: Any) -> Iterator[dict[str, Any]]:
         for record in doc["records"]:
             yield from iter_releases(record)
         return
-    if isinstance(doc.get("compiledRelease"), dict):
-        yield doc["compiledRelease"]
+    compiled = doc.get("compiledRelease")
+    if has_content(compiled):
+        yield compiled
         return
+    if isinstance(doc.get("versionedRelease"), dict):
+        versioned = compile_versioned(doc["versionedRelease"])
+        if has_content(versioned):
+            yield versioned
+            return
     if isinstance(doc.get("releases"), list):
         embedded = [r for r in doc["releases"] if isinstance(r, dict) and
                     ("tender" in r or "awards" in r or "parties" in r or "contracts" in r)]
         yield from sorted(embedded, key=lambda r: str(r.get("date") or ""))
+        return
+    if isinstance(compiled, dict) and compiled:
+        yield compiled
         return
     if "ocid" in doc or "tender" in doc or "awards" in doc:
         yield doc
@@ -76,6 +151,22 @@ def looks_like_ocds(doc: Any) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
+def _scheme_code(label: Any, country: str | None) -> str | None:
+    """A publisher's scheme label -> its org-id.guide code, worked out once per label.
+
+    Labels are a small vocabulary ("Registro Federal de Contribuyentes", "UA-EDR") repeated on
+    every party; normalising the text each time was a fifth of the parse time.
+    """
+    return normalise_scheme(label, country)
+
+
+@lru_cache(maxsize=4096)
+def _person_label(label: Any) -> bool:
+    """Whether a scheme label itself says "natural person" (Colombia's "Cédula ...")."""
+    return is_natural_person_id("", "", label)
+
+
 def _identifiers(party: dict[str, Any], country: str | None) -> tuple[list[dict], bool]:
     found: list[dict[str, str]] = []
     person = False
@@ -83,10 +174,14 @@ def _identifiers(party: dict[str, Any], country: str | None) -> tuple[list[dict]
     for raw in raw_ids:
         if not isinstance(raw, dict):
             continue
-        ident = normalise_identifier(raw.get("scheme"), raw.get("id"), country=country)
+        label = raw.get("scheme")
+        label = label if isinstance(label, str) else None
+        # The org-id.guide code normalises to itself, so this is normalise_identifier(label).
+        ident = normalise_identifier(_scheme_code(label, country), raw.get("id"), country=country)
         if ident and ident not in found:
             found.append(ident)
-            person = person or is_natural_person_id(ident["scheme"], ident["id"], raw.get("scheme"))
+            person = person or is_natural_person_id(ident["scheme"], ident["id"]) \
+                or _person_label(label)
     return found, person
 
 
@@ -96,6 +191,8 @@ class _Release:
     def __init__(self, release: dict[str, Any], party_ids: bool = False) -> None:
         self.r = release
         self.party_ids = party_ids
+        lang = release.get("language")
+        self.lang = lang.strip() if isinstance(lang, str) and lang.strip() else None
         self.ocid = str(release.get("ocid") or release.get("id") or "")
         match = _PREFIX.match(self.ocid)
         self.publisher = match.group(1).lower() if match else "ocds"
@@ -103,6 +200,11 @@ class _Release:
                         if isinstance(p, dict) and p.get("id") is not None}
         self.orgs: dict[str, dict[str, Any]] = {}
         self.roles: dict[str, set[str]] = {}
+        # party id (or, for inline refs, the ref object's identity) -> native id: resolved once
+        self.resolved: dict[str | int, str] = {}
+
+    def text(self, obj: Any, key: str, any_tag: bool = False) -> str | None:
+        return localised(obj, key, self.lang, any_tag=any_tag) if isinstance(obj, dict) else None
 
     def full_party(self, ref: dict[str, Any]) -> dict[str, Any]:
         listed = self.parties.get(str(ref.get("id"))) if ref.get("id") is not None else None
@@ -116,8 +218,23 @@ class _Release:
         """Register a party reference (with its role); return its organisation native id."""
         if not isinstance(ref, dict):
             return None
+        pid = ref.get("id")
+        key: str | int = str(pid) if pid is not None and str(pid) in self.parties else id(ref)
+        native = self.resolved.get(key)
+        if native is None:
+            native = self._register(ref)
+            if native is None:
+                return None
+            self.resolved[key] = native
+        if role:
+            self.roles[native].add(role)
+        return native
+
+    def _register(self, ref: dict[str, Any]) -> str | None:
+        """The organisation record behind one party reference; its native id (None: no name)."""
         party = self.full_party(ref)
-        name = clean(party.get("name")) or clean((party.get("identifier") or {}).get("legalName"))
+        name = self.text(party, "name", True) or \
+            self.text(party.get("identifier"), "legalName", True)
         if not name:
             return None
         address = party.get("address") if isinstance(party.get("address"), dict) else {}
@@ -141,10 +258,10 @@ class _Release:
             fields: dict[str, Any] = {
                 "name": name,
                 "identifiers": identifiers,
-                "street": clean(address.get("streetAddress")),
+                "street": self.text(address, "streetAddress"),
                 "postcode": clean(address.get("postalCode")),
-                "city": clean(address.get("locality")),
-                "region": clean(address.get("region")),
+                "city": self.text(address, "locality"),
+                "region": self.text(address, "region"),
                 "country": country,
                 "email": clean(contact.get("email")),
                 "phone": clean(contact.get("telephone")),
@@ -152,7 +269,7 @@ class _Release:
                 "is_natural_person": person or is_natural_person_name(name),
                 "tender_ids": [self.ocid] if self.ocid else [],
             }
-            person_name = clean(contact.get("name"))
+            person_name = self.text(contact, "name")
             if person_name or fields["email"]:
                 fields["contacts"] = [{k: v for k, v in {
                     "name": person_name, "role": clean(contact.get("role")) or "contact point",
@@ -160,12 +277,10 @@ class _Release:
                 }.items() if v}]
             self.orgs[native] = {k: v for k, v in fields.items() if v not in (None, "", [])}
             self.roles[native] = set()
-        if role:
-            self.roles[native].add(role)
         return native
 
 
-def _classifications(tender: dict[str, Any]) -> list[dict[str, str]]:
+def _classifications(tender: dict[str, Any], lang: str | None) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
     candidates: list[Any] = [tender.get("classification")]
@@ -187,7 +302,7 @@ def _classifications(tender: dict[str, Any]) -> list[dict[str, str]]:
             code = match.group(0) if match else None
         else:
             continue
-        description = clean(c.get("description"))
+        description = localised(c, "description", lang)
         key = (scheme, code or description or "")
         if key in seen or not (code or description):
             continue
@@ -205,11 +320,10 @@ def parse_release(release: dict[str, Any], *, party_ids: bool = False) -> Parsed
     party ids are stable across releases and documented as the key (the demo world).
     """
     rel = _Release(release, party_ids)
-    out = ParsedDocument(format="ocds")
+    out = ParsedDocument(format="ocds", documents=1)
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     awards = [a for a in _list(release.get("awards")) if isinstance(a, dict)]
     contracts = [c for c in _list(release.get("contracts")) if isinstance(c, dict)]
-    contracted = {str(c.get("awardID")) for c in contracts if c.get("awardID")}
 
     buyer_ref = release.get("buyer") or tender.get("procuringEntity")
     buyer_id = rel.org(buyer_ref, "buyer")
@@ -220,8 +334,7 @@ def parse_release(release: dict[str, Any], *, party_ids: bool = False) -> Parsed
 
     winners: set[str] = set()
     for award in awards:
-        status = str(award.get("status") or "").lower()
-        winning = status == "active" or (not status and str(award.get("id")) in contracted)
+        winning = str(award.get("status") or "active").lower() == "active"  # see the module doc
         suppliers = [s for s in _list(award.get("suppliers")) if isinstance(s, dict)]
         done: set[str] = set()
         for supplier in suppliers:
@@ -297,7 +410,7 @@ def _award(rel: _Release, award_id: Any, native: str, ref: dict, amount: float |
     award_id = str(award_id) if award_id not in (None, "") else "award"
     fields = {
         "tender_id": rel.ocid, "award_id": award_id, "supplier_native_id": native,
-        "supplier_name": rel.orgs.get(native, {}).get("name") or clean(ref.get("name")),
+        "supplier_name": rel.orgs.get(native, {}).get("name") or rel.text(ref, "name", True),
         "value": amount, "currency": clean(currency), "date": iso_datetime(date),
         "status": status,
     }
@@ -312,25 +425,25 @@ def _tender(rel: _Release, tender: dict[str, Any], buyer_id: str | None) -> dict
     for lot in _list(tender.get("lots")):
         if isinstance(lot, dict) and lot.get("id") is not None:
             lot_value = lot.get("value") if isinstance(lot.get("value"), dict) else {}
-            entry = {"id": str(lot["id"]), "title": clean(lot.get("title")),
+            entry = {"id": str(lot["id"]), "title": rel.text(lot, "title"),
                      "value": number(lot_value.get("amount")),
                      "currency": lot_value.get("currency")}
             lots.append({k: v for k, v in entry.items() if v not in (None, "")})
     amount = number(value.get("amount"))
     fields = {
         "tender_id": rel.ocid,
-        "title": clean(tender.get("title")),
-        "description": clean(tender.get("description")),
+        "title": rel.text(tender, "title", True),
+        "description": rel.text(tender, "description", True),
         "buyer_native_id": buyer_id,
         "buyer_name": rel.orgs.get(buyer_id, {}).get("name") if buyer_id else None,
-        "classifications": _classifications(tender),
+        "classifications": _classifications(tender, rel.lang),
         "value": amount if amount else None,  # 0 means "not published" (Compranet)
         "currency": clean(value.get("currency")) if amount else None,
         "deadline": iso_datetime(period.get("endDate")),
         "status": tender_status(tender.get("status")),
         "published_at": iso_datetime(tender.get("datePublished") or rel.r.get("date")),
-        "procedure": clean(tender.get("procurementMethodDetails") or
-                           tender.get("procurementMethod")),
+        "procedure": rel.text(tender, "procurementMethodDetails") or
+        clean(tender.get("procurementMethod")),
         "lots": lots,
     }
     return {"native_id": rel.ocid,
