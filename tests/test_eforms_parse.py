@@ -156,3 +156,34 @@ def test_missing_elements_and_junk_text_never_break_a_notice():
                     el.text = rng.choice(["", "junk", "-1", "2024-13-45", "1e999", " "])
             parsed = parse_bytes(etree.tostring(root))  # no exception at all
             assert len(parsed.tenders) == 1
+
+
+def _without(data: bytes, *tags: bytes) -> bytes:
+    """The notice with the named elements (cbc:ContractFolderID, ...) taken out."""
+    import re
+
+    for tag in tags:
+        data = re.sub(rb"<" + tag + rb"[^>]*>[^<]*</" + tag + rb">", b"", data)
+    return data
+
+
+def test_notices_without_contract_folder_id_do_not_collide():
+    a = (FIX / "eforms-sdk-examples/can_24_LSBU.xml").read_bytes()
+    b = (FIX / "eforms-ted-published/2024-OJS064-00189213.xml").read_bytes()
+    pa = parse_eforms(_without(a, b"cbc:ContractFolderID"))
+    pb = parse_eforms(_without(b, b"cbc:ContractFolderID"))
+    ta, tb = pa.tenders[0], pb.tenders[0]
+    assert ta["native_id"] != tb["native_id"]
+    assert ta["native_id"] == ta["fields"]["notice_id"]  # the notice's own id stands in
+    assert tb["native_id"] == "3d999f0e-861c-4740-8cae-b84794b67d40"
+    assert {aw["fields"]["tender_id"] for aw in pa.awards} == {ta["native_id"]}
+    assert "notice" not in (ta["native_id"], tb["native_id"])
+
+
+def test_notices_without_any_id_get_distinct_stable_ids():
+    names = ("eforms-sdk-examples/cn_24_minimal.xml", "eforms-sdk-examples/cn_24_open.xml")
+    stripped = [_without((FIX / n).read_bytes(), b"cbc:ContractFolderID", b"cbc:ID",
+                         b"efbc:NoticePublicationID") for n in names]
+    ids = [parse_eforms(d).tenders[0]["native_id"] for d in stripped]
+    assert ids[0] != ids[1] and all(i.startswith("notice-") for i in ids)
+    assert parse_eforms(stripped[0]).tenders[0]["native_id"] == ids[0]  # same on every run

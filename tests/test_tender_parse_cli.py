@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -71,3 +73,128 @@ def test_a_folder_stands_for_its_json_and_xml_files(tmp_path: Path):
     assert result.exit_code == 0, result.output
     files = {json.loads(line)["file"] for line in out.read_text("utf-8").splitlines()}
     assert len(files) == len(list(FIX.glob("*/*.json"))) + len(list(FIX.glob("*/*.xml"))) == 33
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def _records(rows: list[dict]) -> list[str]:
+    """What a file yielded, without the file name: to compare one input across its forms."""
+    return sorted(json.dumps([r["kind"], r["native_id"], r["fields"]], ensure_ascii=False,
+                             sort_keys=True) for r in rows)
+
+
+REAL = [FIX / "ocds-mexico-compranet/record-package-1-2.json",  # a record package
+        FIX / "ocds-ukraine-prozorro/records__ocds-be6bcu-UA-2016-06-08-000504-c.json",
+        next(FIX.glob("ocds-colombia-secop/releases__*.json"))]  # a release package
+
+
+def _each_alone(tmp_path: Path) -> list[str]:
+    out = tmp_path / "alone.jsonl"
+    assert CliRunner().invoke(_app(), ["parse", *map(str, REAL), "-o", str(out)]).exit_code == 0
+    return _records(_rows(out))
+
+
+def test_json_lines_one_document_per_line_and_bad_lines_by_number(tmp_path: Path):
+    lines = [json.dumps(json.loads(p.read_bytes()), ensure_ascii=False) for p in REAL]
+    lines.insert(2, '{"ocid": "ocds-x", "tender": ')  # cut short
+    lines.insert(3, '{"releases": "x"}')
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(_app(), ["parse", str(path), "-o", str(out)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {path}: line 3: not valid JSON (Expecting value at column 30)",
+                      f"error: {path}: line 4: holds no OCDS release or record (nothing under"
+                      " releases, records or ocid)"]
+    assert _records(_rows(out)) == _each_alone(tmp_path)  # every good line, as if alone
+
+
+def test_gzipped_json_jsonl_and_xml_parse_like_the_plain_files(tmp_path: Path):
+    import gzip
+
+    (tmp_path / "in").mkdir()
+    for p in REAL:
+        (tmp_path / "in" / (p.name + ".gz")).write_bytes(gzip.compress(p.read_bytes()))
+    xml = FIX / "eforms-sdk-examples/can_24_LSBU.xml"
+    (tmp_path / "in" / "notice.xml.gz").write_bytes(gzip.compress(xml.read_bytes()))
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(_app(), ["parse", str(tmp_path / "in"), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    rows = _rows(out)
+    assert _records([r for r in rows if r["format"] == "ocds"]) == _each_alone(tmp_path)
+    plain = tmp_path / "plain.jsonl"
+    CliRunner().invoke(_app(), ["parse", str(xml), "-o", str(plain)])
+    assert _records([r for r in rows if r["format"] == "eforms"]) == _records(_rows(plain))
+
+
+def test_a_folder_reports_every_file_it_skips_and_why(tmp_path: Path):
+    import gzip
+
+    folder = tmp_path / "downloads"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.json").write_bytes(REAL[0].read_bytes())
+    (folder / "b.jsonl").write_bytes(REAL[1].read_bytes().replace(b"\n", b"") + b"\n")
+    (folder / "c.json.gz").write_bytes(gzip.compress(REAL[2].read_bytes()))
+    (folder / "sub" / "d.XML").write_bytes((FIX / "eforms-sdk-examples/veat_24.xml").read_bytes())
+    (folder / "notes.md").write_text("# downloaded by hand\n")
+    (folder / "sub" / "export.csv").write_text("a,b\n")
+    result = CliRunner().invoke(_app(), ["parse", str(folder), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0, result.stderr
+    skipped = sorted(line for line in result.stderr.splitlines() if line.startswith("skipped:"))
+    assert skipped == [
+        f"skipped: {folder / 'notes.md'}: not a tender file (.md; reads .json, .jsonl, .ndjson"
+        " and .xml, each also as .gz)",
+        f"skipped: {folder / 'sub' / 'export.csv'}: not a tender file (.csv; reads .json, "
+        ".jsonl, .ndjson and .xml, each also as .gz)"]
+    assert "from 4 file(s), 2 skipped" in result.stderr
+    assert {Path(r["file"]).name for r in _rows(tmp_path / "o.jsonl")} == {
+        "a.json", "b.jsonl", "c.json.gz", "d.XML"}
+
+
+@pytest.mark.parametrize("body", [b'{"releases": "x"}', b'{"publisher": {"name": "x"}}',
+                                  b'{"releases": "x"}\n{"releases": []}\n'])
+def test_a_document_with_no_release_exits_non_zero_naming_the_file(tmp_path: Path, body: bytes):
+    path = tmp_path / "empty.json"
+    path.write_bytes(body)
+    proc = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, typer; from leadpipe.commands import parse; app = typer.Typer();"
+         "parse.register(app); app.command('x')(lambda: None); app()", "parse", str(path)],
+        capture_output=True, text=True, cwd=ROOT, check=False)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {path}: holds no OCDS release or record (nothing under releases,"
+                      " records or ocid)"]
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_release_package_is_read_as_a_stream(tmp_path: Path):
+    """The first release comes out while most of the package is still unread."""
+    from spiders.tenders.ocds import iter_releases
+    from spiders.tenders.stream import parse_stream
+
+    releases = [r for p in REAL for r in iter_releases(json.loads(p.read_bytes()))] * 40
+    package = json.dumps({"uri": "x", "publisher": {"name": "p"}, "releases": releases}).encode()
+
+    class Counting(io.RawIOBase):
+        def __init__(self) -> None:
+            self.inner, self.read_so_far = io.BytesIO(package), 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            n = self.inner.readinto(buffer)
+            self.read_so_far += n
+            return n
+
+    source = Counting()
+    parts = parse_stream(io.BufferedReader(source, buffer_size=8192))
+    first = next(parts)
+    assert first.tenders and source.read_so_far < len(package) / 10
+    rest = list(parts)
+    assert 1 + len(rest) == len(releases) and source.read_so_far == len(package)

@@ -9,10 +9,15 @@ notice's ``cbc:TotalAmount`` is that winner's value (real notices leave lot amou
 Texts come in several languages; the notice's own language wins, then English, then the
 first one printed. An organisation's record key is its registry id when ``CompanyID`` can be
 read as one, else ``ted:<country>:<name>`` (``ORG-0001`` is only unique inside one notice).
+
+A tender's id is the procedure's ``cbc:ContractFolderID`` (shared by its contract notice and
+its award notice); a notice without one is keyed by its own notice id, else its publication
+number, else a digest of its content, never by a constant shared with other notices.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from lxml import etree
@@ -47,21 +52,27 @@ def _xp(path: str) -> etree.XPath:
 
 
 def _all(node: Any, path: str) -> list[Any]:
+    """Elements at a prefixed path; compiled XPath is ~3x faster than ``find`` with a map."""
     return _xp(path)(node)
 
 
+def _first(node: Any, path: str) -> Any:
+    found = _xp(path)(node)
+    return found[0] if found else None
+
+
 def _text(node: Any, path: str) -> str | None:
-    found = node.find(path, NS)
-    return clean(found.text) if found is not None else None
+    found = _xp(path)(node)
+    return clean(found[0].text) if found else None
 
 
 def _texts(node: Any, path: str) -> list[str]:
-    return [t for t in (clean(e.text) for e in node.findall(path, NS)) if t]
+    return [t for t in (clean(e.text) for e in _xp(path)(node)) if t]
 
 
 def _lang_text(node: Any, path: str, lang: str | None) -> str | None:
     """One text out of its language versions: the notice language, English, then the first."""
-    found = node.findall(path, NS)
+    found = _all(node, path)
     if not found:
         return None
     by_lang = {e.get("languageID"): e for e in found}
@@ -75,7 +86,7 @@ def _lang_text(node: Any, path: str, lang: str | None) -> str | None:
 
 
 def _amount(node: Any, path: str) -> tuple[float | None, str | None]:
-    found = node.find(path, NS) if node is not None else None
+    found = _first(node, path) if node is not None else None
     if found is None:
         return None, None
     return number(found.text), found.get("currencyID")
@@ -85,24 +96,34 @@ def local_root_name(root: Any) -> str:
     return etree.QName(root).localname
 
 
+def _content_id(root: Any) -> str:
+    """A stable tender id for a notice with no folder, notice or publication id: its content.
+
+    Deterministic (the same notice gets the same id on every run) and distinct per notice, so
+    two such notices never collide on one tender record.
+    """
+    return "notice-" + hashlib.sha256(etree.tostring(root, method="c14n")).hexdigest()[:20]
+
+
 class _Notice:
     def __init__(self, root: Any) -> None:
         self.root = root
         self.kind = local_root_name(root)
         if self.kind not in ROOTS:
             raise NotEforms(f"root element {self.kind!r} is not an eForms notice")
-        ext = root.find(_EXT, NS)
+        ext = _first(root, _EXT)
         self.ext = ext if ext is not None else root
         self.lang = _text(root, "cbc:NoticeLanguageCode")
         self.notice_id = _text(root, "cbc:ID[@schemeName='notice-id']") or _text(root, "cbc:ID")
-        self.folder = _text(root, "cbc:ContractFolderID") or self.notice_id or "notice"
         self.type_code = (_text(root, "cbc:NoticeTypeCode") or "").lower()
         self.publication = _text(self.ext, "efac:Publication/efbc:NoticePublicationID")
+        self.folder = _text(root, "cbc:ContractFolderID") or self.notice_id or self.publication \
+            or _content_id(root)
         self.published = iso_datetime(_text(self.ext, "efac:Publication/efbc:PublicationDate")) \
             or iso_datetime(_text(root, "cbc:IssueDate"), _text(root, "cbc:IssueTime"))
         self.orgs: dict[str, dict[str, Any]] = {}  # ORG-xxxx -> {"native_id", "fields"}
         for org in _all(self.ext, "efac:Organizations/efac:Organization"):
-            company = org.find("efac:Company", NS)
+            company = _first(org, "efac:Company")
             if company is None:
                 continue
             local = _text(company, "cac:PartyIdentification/cbc:ID")
@@ -110,7 +131,7 @@ class _Notice:
                 self.orgs[local] = self._org(org, company, local)
 
     def _org(self, org: Any, company: Any, local: str) -> dict[str, Any]:
-        address = company.find("cac:PostalAddress", NS)
+        address = _first(company, "cac:PostalAddress")
         country = None
         street_parts: list[str] = []
         if address is not None:
@@ -122,7 +143,7 @@ class _Notice:
             for ident in eforms_company_id(raw, country):
                 if ident not in identifiers:
                     identifiers.append(ident)
-        contact = company.find("cac:Contact", NS)
+        contact = _first(company, "cac:Contact")
         email = _text(contact, "cbc:ElectronicMail") if contact is not None else None
         phone = _text(contact, "cbc:Telephone") if contact is not None else None
         contact_name = _text(contact, "cbc:Name") if contact is not None else None
@@ -161,7 +182,7 @@ def _classifications(project: Any) -> list[dict[str, str]]:
     out = []
     for path in ("cac:MainCommodityClassification/cbc:ItemClassificationCode",
                  "cac:AdditionalCommodityClassification/cbc:ItemClassificationCode"):
-        for e in project.findall(path, NS):
+        for e in _all(project, path):
             if (e.get("listName") or "cpv").lower() != "cpv":
                 continue
             code = cpv_code(e.text)
@@ -173,31 +194,31 @@ def _classifications(project: Any) -> list[dict[str, str]]:
 def parse_eforms_root(root: Any) -> ParsedDocument:
     """A parsed eForms notice (lxml root element) -> normalised records."""
     n = _Notice(root)
-    out = ParsedDocument(format="eforms", high_water_mark=n.published)
+    out = ParsedDocument(format="eforms", high_water_mark=n.published, documents=1)
     roles: dict[str, str] = {}
 
     buyers = _texts(root, "cac:ContractingParty/cac:Party/cac:PartyIdentification/cbc:ID")
     for b in buyers:
         roles.setdefault(b, "buyer")
 
-    result = n.ext.find("efac:NoticeResult", NS)
+    result = _first(n.ext, "efac:NoticeResult")
     awards: list[dict[str, Any]] = []
     if result is not None:
         parties = {}
-        for tpa in result.findall("efac:TenderingParty", NS):
-            members = tpa.findall("efac:Tenderer", NS)
+        for tpa in _all(result, "efac:TenderingParty"):
+            members = _all(tpa, "efac:Tenderer")
             # Group lead first: a consortium's value is credited to its lead only.
             members.sort(key=lambda m: (_text(m, "efbc:GroupLeadIndicator") or "") != "true")
             parties[_text(tpa, "cbc:ID")] = [i for i in (_text(m, "cbc:ID") for m in members) if i]
         tenders = {}
-        for lt in result.findall("efac:LotTender", NS):
+        for lt in _all(result, "efac:LotTender"):
             amount, currency = _amount(lt, "cac:LegalMonetaryTotal/cbc:PayableAmount")
             tenders[_text(lt, "cbc:ID")] = {
                 "orgs": parties.get(_text(lt, "efac:TenderingParty/cbc:ID"), []),
                 "amount": amount, "currency": currency,
             }
         contracts = {}
-        for sc in result.findall("efac:SettledContract", NS):
+        for sc in _all(result, "efac:SettledContract"):
             date = _text(sc, "cbc:IssueDate") or _text(sc, "cbc:AwardDate")
             for ref in _texts(sc, "efac:LotTender/cbc:ID"):
                 contracts[ref] = date
@@ -206,7 +227,7 @@ def parse_eforms_root(root: Any) -> ParsedDocument:
             for o in org_ids:
                 roles.setdefault(o, "tenderer")
         winning_tenders: set[str] = set()
-        for lr in result.findall("efac:LotResult", NS):
+        for lr in _all(result, "efac:LotResult"):
             # selec-w = winner chosen; VEAT notices often print no code, only the winning tender.
             if (_text(lr, "cbc:TenderResultCode") or "selec-w").lower() != "selec-w":
                 continue
@@ -256,14 +277,14 @@ def parse_eforms_root(root: Any) -> ParsedDocument:
 
 def _tender(n: _Notice, buyer: dict[str, Any] | None, has_winner: bool) -> dict[str, Any]:
     root = n.root
-    project = root.find("cac:ProcurementProject", NS)
+    project = _first(root, "cac:ProcurementProject")
     classifications = _classifications(project) if project is not None else []
     value, currency = _amount(project, _ESTIMATE)
     lots, deadlines, lot_total, lot_currency = [], [], 0.0, None
-    for lot in root.findall("cac:ProcurementProjectLot", NS):
-        lot_project = lot.find("cac:ProcurementProject", NS)
+    for lot in _all(root, "cac:ProcurementProjectLot"):
+        lot_project = _first(lot, "cac:ProcurementProject")
         lot_value, lot_cur = _amount(lot_project, _ESTIMATE)
-        period = lot.find("cac:TenderingProcess/cac:TenderSubmissionDeadlinePeriod", NS)
+        period = _first(lot, "cac:TenderingProcess/cac:TenderSubmissionDeadlinePeriod")
         deadline = iso_datetime(_text(period, "cbc:EndDate"), _text(period, "cbc:EndTime")) \
             if period is not None else None
         if deadline:

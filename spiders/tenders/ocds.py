@@ -92,22 +92,32 @@ def has_content(release: Any) -> bool:
     return isinstance(release, dict) and any(k in release for k in _CONTENT_KEYS)
 
 
-def compile_versioned(node: Any) -> Any:
+def compile_versioned(versioned: dict[str, Any]) -> dict[str, Any]:
     """A ``versionedRelease`` -> the compiled release it stands for (each field's latest value).
 
     In a versioned release every leaf is a list of ``{releaseID, releaseDate, releaseTag,
-    value}``, oldest first; objects and arrays of objects with ids keep their shape.
+    value}``, oldest first; objects and arrays of objects with ids keep their shape. It has no
+    ``date`` of its own: the compiled release's date is that of its latest version.
     """
-    if isinstance(node, dict):
-        return {k: compile_versioned(v) for k, v in node.items()}
-    if isinstance(node, list):
-        if node and all(isinstance(v, dict) and "value" in v and v.keys() <= _VERSION_KEYS
-                        for v in node):
-            latest = max(range(len(node)),
-                         key=lambda i: (str(node[i].get("releaseDate") or ""), i))
-            return node[latest]["value"]
-        return [compile_versioned(v) for v in node]
-    return node
+    dates: list[str] = []
+
+    def latest(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: latest(v) for k, v in node.items()}
+        if isinstance(node, list):
+            if node and all(isinstance(v, dict) and "value" in v and v.keys() <= _VERSION_KEYS
+                            for v in node):
+                pick = max(range(len(node)),
+                           key=lambda i: (str(node[i].get("releaseDate") or ""), i))
+                dates.append(str(node[pick].get("releaseDate") or ""))
+                return node[pick]["value"]
+            return [latest(v) for v in node]
+        return node
+
+    compiled = latest(versioned)
+    if not compiled.get("date") and any(dates):
+        compiled["date"] = max(dates)
+    return compiled
 
 
 def iter_releases(doc: Any) -> Iterator[dict[str, Any]]:
