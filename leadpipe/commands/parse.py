@@ -58,6 +58,7 @@ def parse_files(paths: list[Path], out: IO[str], err: IO[str]) -> tuple[int, int
     for path in paths:
         bad = False
         try:
+            url = path.resolve().as_uri()
             with path.open("rb") as fh:
                 for part in parse_stream(fh, lines=_suffix(path) in JSON_LINES):
                     if isinstance(part, LineError):
@@ -65,7 +66,7 @@ def parse_files(paths: list[Path], out: IO[str], err: IO[str]) -> tuple[int, int
                         bad = True
                         continue
                     method = "xml" if part.format == "eforms" else "api"
-                    for item in landing_items(part, url=path.resolve().as_uri(), method=method):
+                    for item in landing_items(part, url=url, method=method):
                         line = {"file": str(path), "format": part.format, "kind": item["kind"]}
                         if item["kind"] == "organisation":
                             line["role"] = item["fields"].get("role")

@@ -99,11 +99,14 @@ def tender_status(value: Any) -> str | None:
     return _STATUS.get(head)
 
 
+_EIGHT_DIGITS = re.compile(r"\d{8}")
+
+
 def cpv_code(value: Any) -> str | None:
     """'18100000-0' / '18100000' / 'CPV 18100000' -> '18100000' (8 digits, no check digit)."""
     if value is None:
         return None
-    match = re.search(r"\d{8}", str(value))
+    match = _EIGHT_DIGITS.search(str(value))
     return match.group(0) if match else None
 
 
@@ -127,6 +130,8 @@ def slug(text: str) -> str:
 
 def clean(value: Any) -> str | None:
     """Strip and collapse whitespace; empty or non-text values become None."""
+    if value.__class__ is str:  # the common case first: this runs for every field read
+        return " ".join(value.split()) or None
     if value is None or isinstance(value, dict | list):
         return None
     text = " ".join(str(value).split())

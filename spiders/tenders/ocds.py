@@ -171,6 +171,17 @@ def _scheme_code(label: Any, country: str | None) -> str | None:
     return normalise_scheme(label, country)
 
 
+@lru_cache(maxsize=1024)
+def _country_of(label: str) -> str | None:
+    """country_code, once per distinct text ("Україна", "México"): a name that is not a code
+    is looked up in every country's names, which costs more than the rest of a party."""
+    return country_code(label)
+
+
+def _country(value: Any) -> str | None:
+    return _country_of(value) if isinstance(value, str) else None
+
+
 @lru_cache(maxsize=4096)
 def _person_label(label: Any) -> bool:
     """Whether a scheme label itself says "natural person" (Colombia's "Cédula ...")."""
@@ -248,9 +259,7 @@ class _Release:
         if not name:
             return None
         address = party.get("address") if isinstance(party.get("address"), dict) else {}
-        country = country_code(address.get("countryName")) or country_code(
-            address.get("countryCode") if isinstance(address.get("countryCode"), str) else None
-        )
+        country = _country(address.get("countryName")) or _country(address.get("countryCode"))
         identifiers, person = _identifiers(party, country)
         if not country and identifiers:
             country = _SCHEME_PREFIX.get(identifiers[0]["scheme"])
@@ -290,6 +299,20 @@ class _Release:
         return native
 
 
+@lru_cache(maxsize=256)
+def _class_scheme(label: str) -> str | None:
+    """A classification scheme label -> 'CPV', 'UNSPSC' or None (a scheme we do not read)."""
+    upper = label.upper()
+    if upper.startswith("CPV"):
+        return "CPV"
+    if "UNSPSC" in upper or "CATÁLOGO" in upper or "CATALOGO" in upper:
+        return "UNSPSC"  # DNCP's catalogue is UNSPSC class + a local suffix ('43222825-002')
+    return None
+
+
+_EIGHT_DIGITS = re.compile(r"\d{8}")
+
+
 def _classifications(tender: dict[str, Any], lang: str | None) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
@@ -301,17 +324,15 @@ def _classifications(tender: dict[str, Any], lang: str | None) -> list[dict[str,
     for c in candidates:
         if not isinstance(c, dict):
             continue
-        scheme_raw = str(c.get("scheme") or c.get("schema") or "").upper()
-        ident = c.get("id")
-        if scheme_raw.startswith("CPV"):
-            scheme, code = "CPV", cpv_code(ident)
-        elif "UNSPSC" in scheme_raw or "CATÁLOGO" in scheme_raw or "CATALOGO" in scheme_raw:
-            # DNCP's catalogue is UNSPSC class + a local suffix ('43222825-002').
-            scheme = "UNSPSC"
-            match = re.match(r"\d{8}", str(ident or ""))
-            code = match.group(0) if match else None
-        else:
+        scheme = _class_scheme(str(c.get("scheme") or c.get("schema") or ""))
+        if scheme is None:
             continue
+        ident = c.get("id")
+        if scheme == "CPV":
+            code = cpv_code(ident)
+        else:
+            match = _EIGHT_DIGITS.match(str(ident or ""))
+            code = match.group(0) if match else None
         description = localised(c, "description", lang)
         key = (scheme, code or description or "")
         if key in seen or not (code or description):

@@ -100,7 +100,7 @@ def parse_stream(fh: IO[bytes], *, lines: bool = False) -> Iterator[ParsedDocume
             return
         if first not in (b"{", b"["):
             raise TenderParseError("neither OCDS JSON nor eForms XML")
-        rest = _Chain(head.lstrip(_BOM), stream)
+        rest = _Chain(head.removeprefix(_BOM), stream)
         yield from (_json_lines(rest) if lines else _json_stream(rest))
     except (OSError, EOFError, zlib.error) as exc:
         raise TenderParseError(f"cannot read or decompress ({_one_line(exc)})") from exc
@@ -122,9 +122,13 @@ def _json_lines(fh: IO[bytes]) -> Iterator[ParsedDocument]:
             yield LineError(number, f"not valid UTF-8 ({_one_line(exc)})")  # type: ignore[misc]
             continue
         count = 0
-        for release in iter_releases(doc):
-            count += 1
-            yield parse_release(release)
+        try:
+            for release in iter_releases(doc):
+                count += 1
+                yield _parse(release)
+        except TenderParseError as exc:
+            yield LineError(number, str(exc))  # type: ignore[misc]
+            continue
         if not count:
             yield LineError(number, NO_CONTENT)  # type: ignore[misc]
     if not seen:
@@ -138,13 +142,20 @@ def _json_stream(fh: IO[bytes]) -> Iterator[ParsedDocument]:
         for item in ijson.items(fh, prefix, multiple_values=True, use_float=True):
             for release in iter_releases(item):
                 count += 1
-                yield parse_release(release)
+                yield _parse(release)
     except ijson.JSONError as exc:
         raise TenderParseError(f"not valid JSON ({_one_line(exc)})") from exc
     except UnicodeDecodeError as exc:
         raise TenderParseError(f"not valid UTF-8 ({_one_line(exc)})") from exc
     if not count:
         raise TenderParseError(NO_CONTENT)
+
+
+def _parse(release: dict[str, Any]) -> ParsedDocument:
+    try:
+        return parse_release(release)
+    except (AttributeError, TypeError, KeyError) as exc:  # as parse_bytes says it
+        raise TenderParseError(f"OCDS with an unexpected shape ({_one_line(exc)})") from exc
 
 
 def _sniff(fh: _Chain) -> str:
