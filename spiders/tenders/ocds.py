@@ -171,17 +171,6 @@ def _scheme_code(label: Any, country: str | None) -> str | None:
     return normalise_scheme(label, country)
 
 
-@lru_cache(maxsize=1024)
-def _country_of(label: str) -> str | None:
-    """country_code, once per distinct text ("Україна", "México"): a name that is not a code
-    is looked up in every country's names, which costs more than the rest of a party."""
-    return country_code(label)
-
-
-def _country(value: Any) -> str | None:
-    return _country_of(value) if isinstance(value, str) else None
-
-
 @lru_cache(maxsize=4096)
 def _person_label(label: Any) -> bool:
     """Whether a scheme label itself says "natural person" (Colombia's "Cédula ...")."""
@@ -259,7 +248,9 @@ class _Release:
         if not name:
             return None
         address = party.get("address") if isinstance(party.get("address"), dict) else {}
-        country = _country(address.get("countryName")) or _country(address.get("countryCode"))
+        country = country_code(address.get("countryName")) or country_code(
+            address.get("countryCode") if isinstance(address.get("countryCode"), str) else None
+        )
         identifiers, person = _identifiers(party, country)
         if not country and identifiers:
             country = _SCHEME_PREFIX.get(identifiers[0]["scheme"])
