@@ -80,6 +80,14 @@ class Profile(_Section):
     employees_min: int | None = Field(default=None, ge=0)
     employees_max: int | None = Field(default=None, ge=0)
     keywords: list[str] = []
+    # Remoteness: a postcode, a city or "lat,lon" (optionally ", CC"), and the farthest a
+    # company may be before its fit drops; no home base means distance is not judged.
+    home_base: str | None = None
+    max_distance_km: float | None = Field(default=None, gt=0)
+
+
+class SalesSection(_Section):
+    managers: str | None = None
 
 
 class ResolveSection(_Section):
@@ -105,6 +113,7 @@ class Settings(_Section):
     resolve: ResolveSection
     enrich: EnrichSection
     schedule: ScheduleSection
+    sales: SalesSection
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -242,6 +251,25 @@ class Config:
     @property
     def schedule(self) -> ScheduleSection:
         return self.settings.schedule
+
+    @property
+    def sales(self) -> SalesSection:
+        return self.settings.sales
+
+    @property
+    def managers_path(self) -> Path | None:
+        """The sales managers file (``[sales] managers``), relative to the config file."""
+        value = self.sales.managers
+        if not value:
+            return None
+        path = self.base_dir / value
+        if not path.is_file():
+            raise ConfigError(f"{self.source}: [sales] managers: file not found: {path}")
+        return path
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
 
     @property
     def profile_names(self) -> list[str]:

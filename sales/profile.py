@@ -33,3 +33,9 @@ class IcpProfile(Protocol):
 
     @property
     def keywords(self) -> Sequence[str]: ...
+
+    @property
+    def home_base(self) -> str | None: ...
+
+    @property
+    def max_distance_km(self) -> float | None: ...

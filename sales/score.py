@@ -16,6 +16,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from sales.clients import client_company_ids
+from sales.distances import distance_table
 from sales.profile import IcpProfile
 from sales.rules import Reason, Rule, registered_rules
 from warehouse.db import transaction
@@ -48,7 +50,8 @@ class Fit:
 
 
 # One row per company: what the rules may read (see each rule's ``reads``), plus what the stage
-# decision needs. The one ``?`` is "now", for the open-tender test.
+# decision needs (clients are matched in ``sales.clients``). The one ``?`` is "now", for the
+# open-tender test.
 COMPANY_ROWS_SQL = f"""
 WITH demand AS (
     SELECT l.company_id, list_distinct(flatten(list(coalesce(t.cpv, [])))) AS cpv,
@@ -57,14 +60,11 @@ WITH demand AS (
     FROM tenders t JOIN company_links l ON l.record_id = t.buyer_record_id
     GROUP BY l.company_id
 )
-SELECT c.company_id, c.name, c.domain, c.country, c.categories, c.description, c.employees,
+SELECT c.company_id, c.name, c.domain, c.country, c.postcode, c.city, c.categories,
+       c.description, c.employees,
        e.industry, e.industry_confidence, e.industry_reason, e.solvency, e.solvency_reasons,
        e.website_employees, e.website_text_keywords, d.cpv, d.tenders, d.next_deadline,
-       (s.company_id IS NOT NULL) AS suppressed,
-       EXISTS (SELECT 1 FROM clients k WHERE k.domain IS NOT NULL AND k.domain = c.domain)
-         OR EXISTS (SELECT 1 FROM clients k WHERE k.domain IS NULL
-                    AND lower(k.name) = lower(c.name)
-                    AND coalesce(k.country, c.country, '') = coalesce(c.country, '')) AS is_client
+       (s.company_id IS NOT NULL) AS suppressed
 FROM companies c
 LEFT JOIN enrichment e USING (company_id)
 LEFT JOIN demand d USING (company_id)
@@ -153,12 +153,15 @@ def run_scoring(
     _check_reads(rules, names)
     rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     summary = ScoreSummary(companies=len(rows))
+    clients = client_company_ids(con)
+    distances = distance_table(rows, profile)
     out = []
     for row in rows:
         fit = fit_score(row, profile, rules)
         solvency = float(row["solvency"] if row["solvency"] is not None else UNKNOWN_SOLVENCY)
         stage, note = funnel_stage(
-            is_client=bool(row["is_client"]), suppressed=bool(row["suppressed"]),
+            is_client=row["company_id"] in clients,
+            suppressed=bool(row["suppressed"]),
             fit=fit.value, solvency=solvency, fit_min=fit_min, solvency_min=solvency_min,
         )
         reasons = fit.sentences
@@ -182,7 +185,9 @@ def run_scoring(
             }
         )
     table = pa.Table.from_pylist(out, schema=SCORES_SCHEMA)
-    with transaction(con, staged_scores=table):
+    with transaction(con, staged_scores=table, staged_distances=distances):
         con.execute("DELETE FROM scores WHERE profile = ?", [profile.name])
         con.execute("INSERT INTO scores BY NAME SELECT * FROM staged_scores")
+        con.execute("DELETE FROM score_distances WHERE profile = ?", [profile.name])
+        con.execute("INSERT INTO score_distances BY NAME SELECT * FROM staged_distances")
     return summary

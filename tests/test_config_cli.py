@@ -39,7 +39,7 @@ def test_user_file_overrides_key_by_key_and_env_wins(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("[profiles.default]\nhome_base = 'Leeds'\n", "[profiles.default] home_base: unknown key"),
+        ("[profiles.default]\nhome_bse = 'Leeds'\n", "[profiles.default] home_bse: unknown key"),
         ("[score]\nfit_mni = 0.5\n", "[score] fit_mni: unknown key"),
         ("[crawl]\nsources = 'demo_expo'\n", "[crawl] sources: input should be a valid list"),
         ("[demo]\ncompanies = 'many'\n", "[demo] companies: input should be a valid integer"),
@@ -72,12 +72,12 @@ def test_a_bad_environment_override_is_one_clear_line(monkeypatch, tmp_path):
 def test_unknown_key_in_the_cli_exits_2_with_one_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "leadpipe.toml").write_text(
-        "[profiles.default]\nhome_base = 'Leeds'\n", encoding="utf-8"
+        "[profiles.default]\nhome_bse = 'Leeds'\n", encoding="utf-8"
     )
     result = runner.invoke(app, ["score"])
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert lines == ["error: leadpipe.toml: [profiles.default] home_base: unknown key"], lines
+    assert lines == ["error: leadpipe.toml: [profiles.default] home_bse: unknown key"], lines
 
 
 def test_a_mistyped_decisions_path_is_an_error_not_silence(tmp_path):

@@ -57,7 +57,8 @@ def test_generic_export_columns_order_and_default_file(config):
         "industry": "manufacturing", "employees": "140", "phone": "", "email": "",
         "best_contact_name": "", "best_contact_role": "", "best_contact_email": "",
         "best_contact_phone": "", "sources": "demo_directory",
-        "source_urls": "http://directory.test/c-fit", "profile": "default"}
+        "source_urls": "http://directory.test/c-fit", "profile": "default",
+        "distance_km": "", "distance": "", "owner": ""}  # no home base, nobody assigned
 
 
 def test_every_stage_best_first(config):

@@ -26,7 +26,7 @@ PROFILE = Profile(name="t", industries=["manufacturing"], employees_min=20, empl
 def test_the_rule_families_run_in_their_declared_order():
     assert [(r.code, r.order) for r in registered_rules()] == [
         ("industry", 10), ("keywords", 20), ("size", 30), ("country", 40),
-        ("tender_demand", 50)]
+        ("tender_demand", 50), ("distance", 60)]
 
 
 def test_every_rule_reads_only_columns_the_scoring_query_selects(tmp_path):
@@ -75,7 +75,7 @@ def test_a_new_fit_rule_is_one_new_file(extra_module_dir):
             return None
     ''')
     assert [r.code for r in registered_rules()] == [
-        "industry", "keywords", "size", "accredited", "country", "tender_demand"]
+        "industry", "keywords", "size", "accredited", "country", "tender_demand", "distance"]
     row = {"name": "Acme", "industry": "manufacturing", "industry_reason": "name",
            "employees": 50, "description": "ISO 9001 certified machining"}
     fit = fit_score(row, PROFILE)

@@ -82,11 +82,16 @@ def import_clients(
 ) -> None:
     """Import clients from a CSV (columns: name, website or domain, country). Re-runnable.
 
+    Names match the way resolution matches them: legal forms, "&" / "and" and case do not
+    matter ("Robinson and Hughes Ltd" is "Robinson & Hughes limited"). A bad row is reported by
+    its line and the rest is imported.
+
     \b
     Example:
       leadpipe clients import crm-accounts.csv
     """
     from enrich.normalise import registrable_domain
+    from sales.clients import match_clients
     from warehouse.clients import upsert_clients
     from warehouse.db import connect
 
@@ -95,24 +100,41 @@ def import_clients(
         fail(f"{path}: file not found")
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+            reader = csv.DictReader(fh)
+            rows = [(reader.line_num, row) for row in reader]
     except (UnicodeDecodeError, csv.Error) as exc:
         fail(f"{path}: not a readable UTF-8 CSV: {exc}")
-    if not rows or "name" not in {k.strip().lower() for k in rows[0]}:
+    if not rows or "name" not in {k.strip().lower() for k in rows[0][1] if k}:
         fail(f"{path}: needs a header with at least a 'name' column")
-    records = []
-    for row in rows:
+    records, problems = [], []
+    for line, row in rows:
         row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-        domain = registrable_domain(row.get("domain") or row.get("website") or "") or None
+        if not row.get("name"):
+            problems.append(f"{path}:{line}: no name; row skipped")
+            continue
         country = (row.get("country") or "").upper() or None
+        if country and not (len(country) == 2 and country.isalpha()):
+            problems.append(f"{path}:{line}: country {row['country']!r} is not a two-letter "
+                            "code (GB, DE, ...); row skipped")
+            continue
+        domain = registrable_domain(row.get("domain") or row.get("website") or "") or None
         key = domain or f"{row['name'].lower()}|{country or ''}"
         records.append((key, row["name"], domain, country))
     con = connect(cfg.warehouse_path)
     try:
         upsert_clients(con, records)
+        matches = match_clients(con, [(name, domain, country)
+                                      for _, name, domain, country in records])
     finally:
         con.close()
-    console.print(f"imported {len(records)} client(s); run `leadpipe score` to apply")
+    for problem in problems:
+        console.print(f"[yellow]warning:[/] {problem}", highlight=False)
+    matched = [m for m in matches if m.company_ids]
+    console.print(f"imported {len(records)} client(s): {len(matched)} match a company found so "
+                  f"far; run `leadpipe score` to apply")
+    for m in [m for m in matches if not m.company_ids][:10]:
+        console.print(f"  not found yet: {m.name} (kept; it matches once the company is found)",
+                      highlight=False)
 
 
 def register(app: typer.Typer) -> None:

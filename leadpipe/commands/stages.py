@@ -168,7 +168,13 @@ def score(
     Example:
       leadpipe score --profile default
     """
-    summary = runner.score(get_config(config), profile=profile)
+    from sales.geo import UnknownHomeBase
+
+    cfg = get_config(config)
+    try:
+        summary = runner.score(cfg, profile=profile)
+    except UnknownHomeBase as exc:
+        fail(f"{cfg.source}: [profiles.{cfg.profile(profile).name}] {exc}", code=2)
     console.print(
         f"{summary.companies} companies: {summary.prospects} prospects, "
         f"{summary.suspects} suspects, {summary.clients} clients"

@@ -43,10 +43,13 @@ SELECT c.company_id, c.name, s.stage, round(s.fit, 2) AS fit, round(s.solvency, 
        rc.email AS best_contact_email, rc.phone AS best_contact_phone,
        array_to_string(c.sources, '; ') AS sources,
        array_to_string(c.source_urls, ' ') AS source_urls,
-       s.profile, strftime(s.scored_at, '%Y-%m-%dT%H:%M:%SZ') AS scored_at
+       s.profile, strftime(s.scored_at, '%Y-%m-%dT%H:%M:%SZ') AS scored_at,
+       d.distance_km, d.distance, o.manager_name AS owner, o.manager_email AS owner_email
 FROM scores s
 JOIN companies c USING (company_id)
 LEFT JOIN enrichment e USING (company_id)
+LEFT JOIN score_distances d ON d.company_id = s.company_id AND d.profile = s.profile
+LEFT JOIN owners o ON o.company_id = s.company_id AND o.profile = s.profile
 LEFT JOIN ranked_contacts rc ON rc.company_id = c.company_id AND rc.rn = 1
 """
 

@@ -1,5 +1,6 @@
 """The generic CSV: one row per company, UTF-8, a header row, RFC 4180 quoting, lists joined
-with "; ". It imports cleanly into any CRM or spreadsheet; the columns are a contract."""
+with "; ". It imports cleanly into any CRM or spreadsheet; the columns are a contract (new ones
+are only ever added at the end: distance from the home base, then the owning sales manager)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ COLUMNS = [
     "source_urls",
     "profile",
     "scored_at",
+    "distance_km",
+    "distance",
+    "owner",
 ]
 
 
