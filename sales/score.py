@@ -298,8 +298,10 @@ def _count(summary: ScoreSummary, stage: str) -> None:
 def score_row(
     row: Mapping[str, Any], profile: IcpProfile, rules: Sequence[Rule], now: datetime,
     *, fit_min: float | None = None, solvency_min: float | None = None,
+    profile_version: str | None = None,
 ) -> tuple[dict[str, Any], list[Reason], list[Reason]]:
-    """One company's score row and its positive and negative reasons."""
+    """One company's score row and its positive and negative reasons (``profile_version``:
+    the profile's hash, computed once per run by the caller)."""
     fit = fit_score(row, profile, rules)
     tier = qualify.fit_tier(fit.value, profile)
     band = row["solvency_band"] or qualify.BAND_INSUFFICIENT
@@ -320,7 +322,7 @@ def score_row(
     label, rank = qualify.priority(tier, band, when.timing)
     out = {
         "company_id": row["company_id"], "profile": profile.name,
-        "profile_version": profile.version, "model_version": MODEL_VERSION,
+        "profile_version": profile_version or profile.version, "model_version": MODEL_VERSION,
         "solvency_model": row["solvency_model"], "fit": fit.value, "solvency": solvency,
         "tier": tier, "solvency_band": band, "timing": when.timing, "priority": label,
         "priority_rank": rank, "stage": decision.stage, "reasons": render(positive, negative),
@@ -360,11 +362,12 @@ def run_scoring(
         "SELECT company_id, stage, tier, solvency_band, timing FROM scores WHERE profile = ?",
         [profile.name]).fetchall()}
     summary = ScoreSummary()
+    version = profile.version
     scores, reasons, changes = [], [], []
     for values in company_rows:
         row = dict(zip(names, values, strict=True))
         out, positive, negative = score_row(row, profile, rules, now, fit_min=fit_min,
-                                            solvency_min=solvency_min)
+                                            solvency_min=solvency_min, profile_version=version)
         summary.companies += 1
         _count(summary, out["stage"])
         scores.append(out)

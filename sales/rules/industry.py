@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 from sales.profile import IcpProfile
 from sales.rules import CompanyRow, Reason, fit_rule
@@ -27,6 +28,7 @@ def _digits_under(code: str, prefix: str) -> bool:
     return code.replace(".", "").startswith(prefix.replace(".", "")) and not prefix.isalpha()
 
 
+@cache
 def _nace_under() -> Callable[[str | None, str], bool]:
     """The NACE module's ``under`` (sections included) when the enrichment ships it."""
     try:

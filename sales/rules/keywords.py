@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from sales.profile import IcpProfile
 from sales.rules import CompanyRow, Reason, fit_rule
@@ -10,9 +11,13 @@ from sales.rules import CompanyRow, Reason, fit_rule
 SHOWN = 3  # words named in the sentence
 
 
-def _pattern(word: str) -> re.Pattern[str]:
-    """A whole word, or its plural ("machine" finds "machines", never "machinery")."""
-    return re.compile(r"\b" + re.escape(word) + r"(?:s|es)?\b", re.I)
+@cache
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the words, whole, or its plural ("machine" finds "machines", never
+    "machinery"); the longest first, so "machinery" wins over "machine"."""
+    ordered = sorted(words, key=len, reverse=True)
+    alternatives = "|".join(re.escape(w) for w in ordered)
+    return re.compile(r"\b(" + alternatives + r")(?:s|es)?\b", re.I)
 
 
 @fit_rule(code="keywords", order=20, reads=("name", "categories", "description", "listing_url"))
@@ -25,7 +30,8 @@ def keywords(row: CompanyRow, profile: IcpProfile) -> Reason | None:
         filter(None, [row.get("name"), " ".join(row.get("categories") or []),
                       row.get("description")])
     )
-    hits = sorted({w for w in words if _pattern(w).search(text)})
+    by_lower = {w.lower(): w for w in words}
+    hits = sorted({by_lower[m.lower()] for m in _pattern(tuple(words)).findall(text)})
     if not hits:
         return None
     points = min(profile.points.keywords_max, profile.points.keyword * len(hits))
