@@ -1,16 +1,87 @@
-"""Estimated solvency: can this company pay? A transparent points model over public signals.
+"""Estimated solvency: can this company pay? Knock-outs first, then a transparent points model.
 
-No credit bureau is consulted: the estimate adds declared, explainable contributions (age,
-size, contracts won, paid listings, accreditations, website health, distress notices) and maps
-the total through a logistic curve to [0, 1]. Every contribution is a reason a person can read.
+No credit bureau is consulted. First the knock-outs: a company a registry or its own website
+shows dissolved, in liquidation, in administration, in a voluntary arrangement, proposed for
+striking off, bankrupt, with an insolvency case, or whose legal entity identifier lapsed or was
+retired, gets band ``X`` whatever else it shows (never a prospect). Otherwise the estimate adds
+declared, explainable contributions (age, size, contracts won, paid listings, accreditations,
+hiring, website health, registry accounts and charges), maps the total through a logistic curve
+to [0, 1] and cuts it into bands ``1`` (strong), ``2`` (sound), ``3`` (weak). Too few observed
+signals give the band "insufficient data" (not an average guess); a public body gets the band
+"public body". The weights and cut-offs are configuration (``[solvency]``); the model version
+names them, and is stored with every estimate.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
 
-MODEL_VERSION = "solvency-points-2"
+MODEL_NAME = "solvency-bands-3"
+BAND_X = "X"
+BAND_INSUFFICIENT = "insufficient data"
+BAND_PUBLIC = "public body"
+
+# Registry status words that end a company's ability to pay (plain words, as the registry
+# parsers write them), each with the sentence a salesperson reads.
+KNOCK_OUT_STATUSES = {
+    "dissolved": "dissolved",
+    "liquidation": "in liquidation",
+    "administration": "in administration",
+    "receivership": "in receivership",
+    "voluntary arrangement": "in a voluntary arrangement with its creditors",
+    "proposal to strike off": "proposed for striking off the register",
+    "strike off": "proposed for striking off the register",
+    "bankruptcy": "in bankruptcy",
+    "insolvency": "in insolvency proceedings",
+    "closed": "closed",
+}
+LAPSED_LEI = {"lapsed": "its legal entity identifier has lapsed",
+              "retired": "its legal entity identifier was retired"}
+
+# Floors of the banded signals (the points per band are configuration).
+AGE_OLD, AGE_ESTABLISHED, AGE_YOUNG = 30, 20, 10
+EMPLOYEES_LARGE, EMPLOYEES_SMALL = 100, 10
+RECENT_AWARD_DAYS = 365
+
+
+class SolvencyPointsLike(Protocol):
+    """The log-odds points per signal (``leadpipe.config.SolvencyPoints`` satisfies it)."""
+
+    trading_30_years: float
+    trading_20_years: float
+    young_firm: float
+    employees_100: float
+    employees_under_10: float
+    awards_4: float
+    awards_3: float
+    awards_2: float
+    awards_1: float
+    recent_award: float
+    paid_listing: float
+    accreditation: float
+    hiring: float
+    not_hiring: float
+    offices_abroad: float
+    website_unreachable: float
+    accounts_overdue: float
+    accounts_on_time: float
+    charges_outstanding: float
+
+
+class SolvencyModel(Protocol):
+    """The configured model (``leadpipe.config.SolvencySection`` satisfies it)."""
+
+    bias: float
+    min_signals: int
+    points: SolvencyPointsLike
+    band_1_min: float
+    band_2_min: float
+
+    @property
+    def version(self) -> str: ...
 
 
 @dataclass
@@ -18,79 +89,165 @@ class SolvencySignals:
     employees: int | None = None
     founded: int | None = None
     awards_count: int = 0
+    awards_last: datetime | None = None
     paid_listing: bool = False
     accreditations: int = 0
     website_status: str = "none"  # ok, unreachable, blocked, none
     distress: list[str] = field(default_factory=list)
     growth: bool = False
     offices_countries: int | None = None
-    has_registry_id: bool = False
+    is_public_body: bool = False
+    # Registry facts (empty until a registry source has been crawled).
+    registry_status: str | None = None
+    lei_status: str | None = None
+    insolvency_cases: int = 0
+    accounts_overdue: bool | None = None
+    charges_outstanding: int | None = None
+    # Where the evidence was read: the website, the registry record, the listing.
+    website_url: str | None = None
+    registry_url: str | None = None
+    listing_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason behind an estimate: a machine code, a plain sentence, points, its source."""
+
+    code: str
+    text: str
+    points: float
+    url: str | None = None
 
 
 @dataclass(frozen=True)
 class SolvencyEstimate:
     score: float
-    reasons: list[str]
+    band: str
+    evidence: tuple[Evidence, ...]
+    model_version: str
+
+    @property
+    def reasons(self) -> list[str]:
+        """The sentences, strongest first (what older readers of ``solvency_reasons`` show)."""
+        return [e.text for e in self.evidence]
 
 
-# Points are log-odds contributions (about ln(odds with the signal / odds without)), so a
-# reason's size says how much it moved the estimate. Bands: (floor, points, reason template).
-AGE_BANDS = [(30, 1.0, "trading {age} years"), (20, 0.4, "trading {age} years"),
-             (10, 0.0, ""), (0, -1.5, "young firm ({age} years)")]
-SIZE_BANDS = [(100, 0.9, "{n} employees"), (10, 0.0, ""), (0, -1.1, "only {n} employees")]
-AWARD_BANDS = [(4, 2.0, "won {n} public contracts"), (3, 1.4, "won {n} public contracts"),
-               (2, 0.0, ""), (1, -0.8, "a single public contract")]
-PAID_LISTING_POINTS = 1.4
-ACCREDITATION_POINTS = 1.2
-GROWTH_POINTS = 1.0
-NO_GROWTH_POINTS = -0.6
-OFFICES_POINTS = 1.0
-REGISTRY_POINTS = 0.1
-UNREACHABLE_POINTS = -1.8
-DISTRESS_POINTS = -5.0
-BIAS = 0.6
+def model_version(model: SolvencyModel) -> str:
+    return f"{MODEL_NAME}+{model.version}"
 
 
-def estimate(signals: SolvencySignals, *, this_year: int) -> SolvencyEstimate:
-    points = BIAS
-    reasons: list[tuple[float, str]] = []
+def knock_outs(signals: SolvencySignals) -> list[Evidence]:
+    """Every fact that rules a company out, each as evidence with its source."""
+    out: list[Evidence] = []
+    status = (signals.registry_status or "").strip().lower()
+    if status:
+        for word, sentence in KNOCK_OUT_STATUSES.items():
+            if word in status:
+                out.append(Evidence("registry_" + word.replace(" ", "_"),
+                                    f"the company register shows it {sentence}", 0.0,
+                                    signals.registry_url))
+                break
+    if signals.insolvency_cases and not any(e.code == "registry_insolvency" for e in out):
+        cases = signals.insolvency_cases
+        out.append(Evidence("insolvency_case",
+                            f"the company register lists {cases} insolvency "
+                            f"case{'s' if cases > 1 else ''}", 0.0, signals.registry_url))
+    lei = (signals.lei_status or "").strip().lower()
+    if lei in LAPSED_LEI:
+        out.append(Evidence(f"lei_{lei}", LAPSED_LEI[lei], 0.0, signals.registry_url))
+    if signals.distress:
+        out.append(Evidence("distress_notice",
+                            f"its website says: {', '.join(signals.distress)}", 0.0,
+                            signals.website_url))
+    return out
 
-    def add(value: float, reason: str) -> None:
-        nonlocal points
+
+def _band(score: float, model: SolvencyModel) -> str:
+    if score >= model.band_1_min:
+        return "1"
+    if score >= model.band_2_min:
+        return "2"
+    return "3"
+
+
+def estimate(signals: SolvencySignals, *, this_year: int, model: SolvencyModel,
+             today: datetime | None = None) -> SolvencyEstimate:
+    """The estimate of one company: knock-outs first, then the points of what was observed."""
+    version = model_version(model)
+    ruled_out = knock_outs(signals)
+    if ruled_out:
+        return SolvencyEstimate(0.0, BAND_X, tuple(ruled_out), version)
+    pts = model.points
+    points = model.bias
+    observed = 0
+    found: list[Evidence] = []
+
+    def add(code: str, value: float, text: str, url: str | None) -> None:
+        nonlocal points, observed
+        observed += 1
         points += value
-        if reason:
-            reasons.append((value, f"{reason} ({value:+.1f})"))
+        if value:
+            found.append(Evidence(code, text, value, url))
 
-    def band(bands: list[tuple[int, float, str]], value: int, **fmt: int) -> None:
-        for floor, points_, text in bands:
-            if value >= floor:
-                add(points_, text.format(**fmt))
-                return
-
+    listing = signals.listing_url
     if signals.founded and 1800 < signals.founded <= this_year:
         age = this_year - signals.founded
-        band(AGE_BANDS, age, age=age)
+        if age >= AGE_OLD:
+            add("trading_30_years", pts.trading_30_years, f"trading for {age} years", listing)
+        elif age >= AGE_ESTABLISHED:
+            add("trading_20_years", pts.trading_20_years, f"trading for {age} years", listing)
+        elif age >= AGE_YOUNG:
+            add("trading_10_years", 0.0, "", listing)
+        else:
+            add("young_firm", pts.young_firm, f"a young firm, {age} years old", listing)
     if signals.employees is not None and signals.employees >= 0:
-        band(SIZE_BANDS, signals.employees, n=signals.employees)
+        n = signals.employees
+        if n >= EMPLOYEES_LARGE:
+            add("employees_100", pts.employees_100, f"{n} employees", listing)
+        elif n >= EMPLOYEES_SMALL:
+            add("employees_10", 0.0, "", listing)
+        else:
+            add("employees_under_10", pts.employees_under_10, f"only {n} employees", listing)
     if signals.awards_count:
-        band(AWARD_BANDS, signals.awards_count, n=signals.awards_count)
+        n = signals.awards_count
+        value = {1: pts.awards_1, 2: pts.awards_2, 3: pts.awards_3}.get(n, pts.awards_4)
+        add(f"awards_{min(n, 4)}", value,
+            "won a public contract" if n == 1 else f"won {n} public contracts", listing)
+        now = today or datetime(this_year, 12, 31)
+        last = signals.awards_last
+        if last is not None and (now - last).days <= RECENT_AWARD_DAYS:
+            add("recent_award", pts.recent_award, "won a public contract in the last year",
+                listing)
     if signals.paid_listing:
-        add(PAID_LISTING_POINTS, "pays for a premium listing")
+        add("paid_listing", pts.paid_listing, "pays for a premium listing", listing)
     if signals.accreditations:
-        add(ACCREDITATION_POINTS, f"{signals.accreditations} accreditation(s)")
+        n = signals.accreditations
+        add("accreditation", pts.accreditation,
+            "holds an accreditation" if n == 1 else f"holds {n} accreditations", listing)
+    site = signals.website_url
     if signals.website_status == "ok":
         if signals.growth:
-            add(GROWTH_POINTS, "website advertises jobs")
+            add("hiring", pts.hiring, "its website advertises jobs", site)
         else:
-            add(NO_GROWTH_POINTS, "no jobs on its website")
+            add("not_hiring", pts.not_hiring, "no jobs advertised on its website", site)
     if signals.offices_countries and signals.offices_countries > 1:
-        add(OFFICES_POINTS, f"offices in {signals.offices_countries} countries")
-    if signals.has_registry_id:
-        add(REGISTRY_POINTS, "registered company id published")
+        add("offices_abroad", pts.offices_abroad,
+            f"offices in {signals.offices_countries} countries", site)
     if signals.website_status == "unreachable":
-        add(UNREACHABLE_POINTS, "website unreachable")
-    if signals.distress:
-        add(DISTRESS_POINTS, f"website notice: {', '.join(signals.distress)}")
-    score = 1.0 / (1.0 + math.exp(-points))
-    ordered = [text for _, text in sorted(reasons, key=lambda r: -abs(r[0]))]
-    return SolvencyEstimate(round(score, 3), ordered)
+        add("website_unreachable", pts.website_unreachable, "its website does not answer", site)
+    reg = signals.registry_url
+    if signals.accounts_overdue is True:
+        add("accounts_overdue", pts.accounts_overdue, "its accounts are overdue at the register",
+            reg)
+    elif signals.accounts_overdue is False:
+        add("accounts_on_time", pts.accounts_on_time, "files its accounts on time", reg)
+    if signals.charges_outstanding:
+        add("charges_outstanding", pts.charges_outstanding,
+            "has charges outstanding over its assets", reg)
+    score = round(1.0 / (1.0 + math.exp(-points)), 3)
+    ordered = tuple(sorted(found, key=lambda e: -abs(e.points)))
+    if signals.is_public_body:
+        return SolvencyEstimate(score, BAND_PUBLIC, ordered, version)
+    if observed < model.min_signals:
+        return SolvencyEstimate(score, BAND_INSUFFICIENT, ordered, version)
+    return SolvencyEstimate(score, _band(score, model), ordered, version)

@@ -20,6 +20,7 @@ import pyarrow as pa
 from enrich import industry as industry_mod
 from enrich import signals
 from enrich import solvency as solvency_mod
+from enrich.registry_facts import RegistryFacts, registry_facts
 from enrich.signals import Column, Provider
 from enrich.website import SiteSignals, fetch_site, http_client
 from warehouse.db import transaction
@@ -39,12 +40,14 @@ WITH recs AS (
     SELECT l.company_id,
            bool_or(coalesce(s.paid_listing, false)) AS paid_listing,
            list_distinct(flatten(list(coalesce(s.accreditations, [])))) AS accreditations,
-           string_agg(DISTINCT s.description, ' ') AS descriptions
+           string_agg(DISTINCT s.description, ' ') AS descriptions,
+           bool_or(coalesce(s.role = 'buyer', false)) AS is_buyer
     FROM company_links l JOIN source_records s USING (record_id)
     GROUP BY l.company_id
 )
 SELECT c.company_id, c.name, c.website, c.categories, c.description, c.employees, c.founded,
-       c.identifiers, recs.paid_listing, recs.accreditations, recs.descriptions,
+       c.identifiers, c.source_urls[1] AS listing_url, recs.paid_listing, recs.accreditations,
+       recs.descriptions, coalesce(recs.is_buyer, false) AS is_buyer,
        e.website AS fetched_website, e.website_fetched_at, e.website_status{previous}
 FROM companies c
 LEFT JOIN recs USING (company_id)
@@ -63,6 +66,12 @@ _DERIVED_COLUMNS = [
     ("industry_reason", pa.string()),
     ("solvency", pa.float64()),
     ("solvency_reasons", pa.list_(pa.string())),
+    ("solvency_band", pa.string()),
+    ("solvency_model", pa.string()),
+    ("solvency_evidence", pa.list_(pa.struct([
+        ("code", pa.string()), ("text", pa.string()), ("points", pa.float64()),
+        ("url", pa.string()),
+    ]))),
     ("awards_count", pa.int32()),
     ("awards_total", pa.float64()),  # in awards_currency, never summed across currencies
     ("awards_largest", pa.float64()),  # in awards_currency
@@ -165,8 +174,10 @@ def run_enrichment(
     progress: Callable[[], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     providers: Sequence[Provider] | None = None,
+    solvency_model: solvency_mod.SolvencyModel,
 ) -> EnrichSummary:
-    """Enrich every company; ``providers`` defaults to every module in ``enrich/signals/``."""
+    """Enrich every company; ``providers`` defaults to every module in ``enrich/signals/``;
+    ``solvency_model`` is the configured ``[solvency]`` section (weights and cut-offs)."""
     providers = signals.registered() if providers is None else tuple(providers)
     now = datetime.now(UTC)
     this_year = this_year or now.year
@@ -174,6 +185,7 @@ def run_enrichment(
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     history = supplier_history(con, per="company")
+    registers = registry_facts(con)
     summary = EnrichSummary(companies=len(rows))
     stale = [
         r["website"] for r in rows if fetch and _needs_fetch(r, now, timedelta(days=max_age_days))
@@ -198,20 +210,32 @@ def run_enrichment(
             website_text=" ".join(web["website_text_keywords"] or []),
         )
         employees = web["website_employees"] or r["employees"]  # stated count beats a band
+        reg = registers.get(r["company_id"]) or RegistryFacts(statuses=[])
         estimate = solvency_mod.estimate(
             solvency_mod.SolvencySignals(
                 employees=employees,
                 founded=r["founded"],
                 awards_count=wins.awards,
+                awards_last=wins.last_award_date,
                 paid_listing=bool(r["paid_listing"]),
                 accreditations=len(r["accreditations"] or []),
                 website_status=web["website_status"] or "none",
                 distress=list(web["website_distress"] or []),
                 growth=bool(web["website_growth"]),
                 offices_countries=web["website_offices_countries"],
-                has_registry_id=bool(r["identifiers"] or web["registry_ids"]),
+                is_public_body=bool(r["is_buyer"]),
+                registry_status=reg.status,
+                lei_status=reg.lei_status,
+                insolvency_cases=reg.insolvency_cases,
+                accounts_overdue=reg.accounts_overdue,
+                charges_outstanding=reg.charges_outstanding,
+                website_url=web["website"],
+                registry_url=reg.url,
+                listing_url=r["listing_url"],
             ),
             this_year=this_year,
+            model=solvency_model,
+            today=now.replace(tzinfo=None),
         )
         out.append(
             {
@@ -222,6 +246,9 @@ def run_enrichment(
                 "industry_reason": guess.reason,
                 "solvency": estimate.score,
                 "solvency_reasons": estimate.reasons,
+                "solvency_band": estimate.band,
+                "solvency_model": estimate.model_version,
+                "solvency_evidence": [vars(e) for e in estimate.evidence] or None,
                 "awards_count": wins.awards,
                 "awards_total": wins.total,
                 "awards_largest": wins.largest,

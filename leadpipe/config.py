@@ -10,11 +10,13 @@ profile is an error naming the file, the section and the key: a typo is never si
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -65,16 +67,56 @@ class DemoSection(_Section):
 
 class ScoreSection(_Section):
     profile: str
-    fit_min: float = Field(ge=0, le=1)
-    solvency_min: float = Field(ge=0, le=1)
+    # Optional extra floors on top of the profile's tiers and minimum band (older files set
+    # them): a prospect also needs fit >= fit_min, and a rated estimate >= solvency_min.
+    fit_min: float | None = Field(default=None, ge=0, le=1)
+    solvency_min: float | None = Field(default=None, ge=0, le=1)
+
+
+SOLVENCY_BANDS = ("1", "2", "3")
+"""Rated solvency bands, best first; "X" (knocked out), "insufficient data" and "public body"
+are bands of their own that no cut-off produces."""
+
+
+class RulePoints(_Section):
+    """What each fit rule adds to a company's fit (``sales/rules/``); negative values subtract."""
+
+    industry: float
+    keyword: float
+    keywords_max: float
+    size_in_range: float
+    size_outside: float
+    size_maybe: float
+    size_unknown: float
+    tender_demand: float
+    distance_beyond: float
+
+
+class TierCutoffs(_Section):
+    """The lowest fit of each tier; below ``C`` is tier D."""
+
+    A: float
+    B: float
+    C: float
+
+
+class Timing(_Section):
+    """When a company is worth a call now (hot) or soon (warm)."""
+
+    contract_ending_months: int = Field(ge=0)
+    warm_days: int = Field(ge=0)
 
 
 class Profile(_Section):
-    """An ideal customer profile (ICP). A profile may leave out any key but ``name``'s table."""
+    """An ideal customer profile (ICP). Keys a profile leaves out come from
+    ``[profile_defaults]`` (rule points, tier cut-offs, the minimum band, timing)."""
 
     name: str = ""
     description: str = ""
+    # Today's industry labels ("manufacturing") and/or NACE codes or prefixes ("C", "28",
+    # "28.1"); ``industry_weights`` scales the industry points per entry (default 1).
     industries: list[str] = []
+    industry_weights: dict[str, float] = {}
     cpv_prefixes: list[str] = []
     countries: list[str] = []
     employees_min: int | None = Field(default=None, ge=0)
@@ -84,6 +126,59 @@ class Profile(_Section):
     # company may be before its fit drops; no home base means distance is not judged.
     home_base: str | None = None
     max_distance_km: float | None = Field(default=None, gt=0)
+
+    points: RulePoints
+    tiers: TierCutoffs
+    prospect_tiers: list[Literal["A", "B", "C", "D"]] = Field(min_length=1)
+    solvency_min_band: Literal["1", "2", "3"]
+    # A company whose solvency cannot be judged (too few signals): prospect or not?
+    insufficient_data_is_prospect: bool
+    timing: Timing
+
+    @property
+    def version(self) -> str:
+        """A short hash of every value that decides a score: a changed profile, a new version."""
+        body = json.dumps(self.model_dump(exclude={"description"}), sort_keys=True)
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
+
+
+class SolvencyPoints(_Section):
+    """Log-odds points per solvency signal (``enrich/solvency.py`` says when each applies)."""
+
+    trading_30_years: float
+    trading_20_years: float
+    young_firm: float
+    employees_100: float
+    employees_under_10: float
+    awards_4: float
+    awards_3: float
+    awards_2: float
+    awards_1: float
+    recent_award: float
+    paid_listing: float
+    accreditation: float
+    hiring: float
+    not_hiring: float
+    offices_abroad: float
+    website_unreachable: float
+    accounts_overdue: float
+    accounts_on_time: float
+    charges_outstanding: float
+
+
+class SolvencySection(_Section):
+    """The solvency estimate's weights (log-odds points per signal) and band cut-offs."""
+
+    bias: float
+    min_signals: int = Field(ge=0)  # fewer observed signals: "insufficient data"
+    points: SolvencyPoints
+    band_1_min: float = Field(ge=0, le=1)
+    band_2_min: float = Field(ge=0, le=1)
+
+    @property
+    def version(self) -> str:
+        body = json.dumps(self.model_dump(), sort_keys=True)
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()[:8]
 
 
 class SalesSection(_Section):
@@ -109,7 +204,9 @@ class Settings(_Section):
     crawl: CrawlSection
     demo: DemoSection
     score: ScoreSection
+    profile_defaults: dict[str, Any]
     profiles: dict[str, Profile]
+    solvency: SolvencySection
     resolve: ResolveSection
     enrich: EnrichSection
     schedule: ScheduleSection
@@ -183,9 +280,11 @@ def validate(raw: dict[str, Any], source: Path) -> Settings:
     """Check a merged configuration; the error names the file, section and key."""
     raw = _apply_env(raw)
     profiles = raw.get("profiles")
+    defaults = raw.get("profile_defaults")
+    defaults = defaults if isinstance(defaults, dict) else {}
     if isinstance(profiles, dict):
         raw["profiles"] = {
-            name: {**body, "name": name} if isinstance(body, dict) else body
+            name: {**_merge(defaults, body), "name": name} if isinstance(body, dict) else body
             for name, body in profiles.items()
         }
     try:
@@ -247,6 +346,10 @@ class Config:
     @property
     def enrich(self) -> EnrichSection:
         return self.settings.enrich
+
+    @property
+    def solvency(self) -> SolvencySection:
+        return self.settings.solvency
 
     @property
     def schedule(self) -> ScheduleSection:

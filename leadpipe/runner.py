@@ -258,6 +258,7 @@ def enrich(
                 proxy=(access or configured_access(config)).proxy,
                 fetch=fetch,
                 max_age_days=config.enrich.max_age_days,
+                solvency_model=config.solvency,
                 progress=progress,
                 on_total=on_total,
             )

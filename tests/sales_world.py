@@ -1,14 +1,18 @@
-"""A small, hand-made warehouse for the sales room's tests: six companies whose fit, stage and
-reasons can be worked out by hand from the default profile (fit_min 0.7, solvency_min 0.5).
+"""A small, hand-made warehouse for the sales room's tests: seven companies whose tier, band,
+timing, stage and reasons can be worked out by hand from the default profile (points and tiers
+of ``[profile_defaults]``: industry 0.6, keywords 0.1 each up to 0.2, size in range 0.2, size
+unknown 0, tender demand 0.4; tier A from 0.6, B from 0.45, C from 0.25; prospect tiers A and
+B; minimum band 2).
 
-| id          | what it is                                   | expected            |
-|-------------|----------------------------------------------|---------------------|
-| c-fit       | manufacturer, 140+ staff, solvency 0.8       | prospect, fit 1.0   |
-| c-client    | logistics firm, imported client (by domain)  | client              |
-| c-named     | energy firm, no domain, client by name       | client              |
-| c-suppress  | a perfect fit with a row in ``suppressions`` | suspect, fit 1.0    |
-| c-poor      | a perfect fit with solvency 0.3              | suspect, fit 1.0    |
-| c-council   | public buyer, tenders in CPV 48              | suspect, fit 0.1    |
+| id          | what it is                                        | expected                    |
+|-------------|---------------------------------------------------|-----------------------------|
+| c-fit       | manufacturer, 140+ staff, band 1                  | prospect, fit 1.0, A-1-none |
+| c-nosize    | the same kind of firm, headcount unknown, band 2  | prospect, fit 0.8, A-2-none |
+| c-client    | logistics firm, imported client (by domain)       | client                      |
+| c-named     | energy firm, no domain, client by name            | client                      |
+| c-suppress  | a perfect fit with a row in ``suppressions``      | suspect, fit 1.0            |
+| c-poor      | a perfect fit in administration (band X)          | suspect, fit 1.0, A-X-none  |
+| c-council   | public buyer, an open tender in CPV 48            | prospect, C-P-hot           |
 """
 
 from __future__ import annotations
@@ -28,29 +32,39 @@ CLIENTS_CSV = (
     "harbour energy services,,gb\n"
 )
 
-# company_id, name, domain, employees, industry, industry_reason, solvency, solvency reasons
+ADMINISTRATION = {"code": "registry_administration",
+                  "text": "the company register shows it in administration", "points": 0.0,
+                  "url": "http://registry.test/c-poor"}
+WON_FOUR = {"code": "awards_4", "text": "won 4 public contracts", "points": 2.0,
+            "url": "http://directory.test/c-fit"}
+NOT_HIRING = {"code": "not_hiring", "text": "no jobs advertised on its website",
+              "points": -0.6, "url": "https://northbridge-eng.co.uk/"}
+
+# company_id, name, domain, employees, industry, industry_reason, solvency, band, evidence
 COMPANIES = [
     ("c-fit", "Northbridge Precision Engineering Ltd", "northbridge-eng.co.uk", 140,
-     "manufacturing", "categories: industrial machinery", 0.8, ["won 4 public contracts (+2.0)"]),
+     "manufacturing", "categories: industrial machinery", 0.8, "1", [WON_FOUR, NOT_HIRING]),
+    ("c-nosize", "Calder Valley Machinery Ltd", "calder-machinery.co.uk", None,
+     "manufacturing", "categories: industrial machinery", 0.6, "2", []),
     ("c-client", "Swift Freight Logistics Ltd", "swift-freight.co.uk", 300, "logistics",
-     "categories: freight", 0.9, []),
-    ("c-named", "Harbour Energy Services", None, 60, "energy", "name: energy", 0.7, []),
+     "categories: freight", 0.9, "1", []),
+    ("c-named", "Harbour Energy Services", None, 60, "energy", "name: energy", 0.7, "2", []),
     ("c-suppress", "Kestrel Industrial Machinery Ltd", "kestrel-machinery.co.uk", 90,
-     "manufacturing", "categories: industrial machinery", 0.8, []),
+     "manufacturing", "categories: industrial machinery", 0.8, "1", []),
     ("c-poor", "Moorside Engineering Works Ltd", "moorside-eng.co.uk", 45, "manufacturing",
-     "categories: industrial machinery", 0.3, ["in administration (-3.0)"]),
+     "categories: industrial machinery", 0.0, "X", [ADMINISTRATION]),
     ("c-council", "Cumbria County Council", "cumbria.gov.uk", None, "public_sector",
-     "name: council", None, []),
+     "name: council", 0.6, "public body", []),
 ]
 CATEGORIES = {"c-fit": ["Industrial Machinery"], "c-suppress": ["Industrial Machinery"],
-              "c-poor": ["Industrial Machinery"]}
+              "c-poor": ["Industrial Machinery"], "c-nosize": ["Industrial Machinery"]}
 
 
 def build(warehouse: Path) -> None:
-    """Write the six companies, the council's two tenders and one suppression."""
+    """Write the seven companies, the council's two tenders and one suppression."""
     con = connect(warehouse)
     try:
-        for cid, name, domain, employees, industry, why, solvency, reasons in COMPANIES:
+        for cid, name, domain, employees, industry, why, solvency, band, evidence in COMPANIES:
             con.execute(
                 "INSERT INTO companies (company_id, name, domain, website, country, city, "
                 "categories, employees, sources, source_urls, updated_at) "
@@ -61,8 +75,10 @@ def build(warehouse: Path) -> None:
             )
             con.execute(
                 "INSERT INTO enrichment (company_id, industry, industry_reason, solvency, "
-                "solvency_reasons, enriched_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [cid, industry, why, solvency, reasons, NOW],
+                "solvency_reasons, solvency_band, solvency_model, solvency_evidence, "
+                "enriched_at) VALUES (?, ?, ?, ?, ?, ?, 'solvency-test', ?, ?)",
+                [cid, industry, why, solvency, [e["text"] for e in evidence], band,
+                 evidence or None, NOW],
             )
         con.execute("INSERT INTO company_links (record_id, company_id, linked_at) "
                     "VALUES ('r-council', 'c-council', ?)", [NOW])
@@ -70,10 +86,10 @@ def build(warehouse: Path) -> None:
                                       ("t-cancelled", "cancelled", CANCELLED_DEADLINE)):
             con.execute(
                 "INSERT INTO tenders (tender_key, source, tender_id, title, buyer_record_id, "
-                "cpv, deadline, status, first_seen_at, last_seen_at) "
+                "cpv, deadline, status, url, first_seen_at, last_seen_at) "
                 "VALUES (?, 'demo_tenders', ?, 'Maintenance software', 'r-council', "
-                "['48000000'], ?, ?, ?, ?)",
-                [key, key, deadline, status, NOW, NOW],
+                "['48000000'], ?, ?, 'http://tenders.test/' || ?, ?, ?)",
+                [key, key, deadline, status, key, NOW, NOW],
             )
         con.execute("INSERT INTO suppressions VALUES ('c-suppress', 'asked not to be called', ?)",
                     [NOW])

@@ -17,7 +17,8 @@ def test_defaults_run_the_demo_sources(tmp_path, monkeypatch):
     assert config.crawl.sources == ["demo_tenders", "demo_expo", "demo_directory"]
     assert config.warehouse_path == tmp_path / "data" / "warehouse.duckdb"
     assert config.profile().name == "default"
-    assert config.score.fit_min == 0.7 and config.enrich.max_age_days == 30
+    assert config.score.fit_min is None and config.enrich.max_age_days == 30
+    assert config.profile().points.industry == 0.6 and config.profile().tiers.A == 0.6
 
 
 def test_user_file_overrides_key_by_key_and_env_wins(tmp_path, monkeypatch):

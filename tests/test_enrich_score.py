@@ -13,6 +13,7 @@ from enrich import signals
 from enrich.industry import classify
 from enrich.solvency import SolvencySignals, estimate
 from enrich.website import fetch_site, read_site
+from leadpipe.config import load_config
 
 HOME = """<html><head><title>Northbridge Precision Engineering</title></head><body>
 <nav><a href="/contact">Contact us</a> <a href="/careers">Careers</a></nav>
@@ -125,21 +126,67 @@ def test_industry_unknown_when_nothing_matches():
         None, 0.0, "no industry words found")
 
 
-def test_solvency_orders_healthy_above_distressed():
+MODEL = load_config().solvency  # the bundled [solvency] weights and cut-offs
+
+
+def test_solvency_orders_healthy_above_weak_with_plain_reasons():
     healthy = estimate(SolvencySignals(employees=400, founded=1990, awards_count=3,
                                        paid_listing=True, accreditations=2, website_status="ok",
-                                       growth=True), this_year=2026)
-    small_new = estimate(SolvencySignals(employees=3, founded=2025), this_year=2026)
-    distressed = estimate(SolvencySignals(employees=400, founded=1990,
-                                          distress=["in administration"]), this_year=2026)
+                                       growth=True, website_url="https://acme.test/"),
+                       this_year=2026, model=MODEL)
+    small_new = estimate(SolvencySignals(employees=3, founded=2025), this_year=2026, model=MODEL)
     # bias 0.6 plus the points of each reason, through the logistic curve
-    assert healthy.score == 0.999  # 0.6 + 1.4 + 1.4 + 1.2 + 1.0 + 1.0 + 0.9 = 7.5
-    assert healthy.reasons == [
-        "won 3 public contracts (+1.4)", "pays for a premium listing (+1.4)",
-        "2 accreditation(s) (+1.2)", "trading 36 years (+1.0)",
-        "website advertises jobs (+1.0)", "400 employees (+0.9)"]
-    assert small_new.score == 0.119  # 0.6 - 1.5 - 1.1 = -2.0
-    assert distressed.score == 0.076  # 0.6 - 5.0 + 1.0 + 0.9 = -2.5
-    assert distressed.reasons == ["website notice: in administration (-5.0)",
-                                  "trading 36 years (+1.0)", "400 employees (+0.9)"]
+    assert (healthy.score, healthy.band) == (0.999, "1")  # 0.6+1.4+1.4+1.2+1.0+1.0+0.9 = 7.5
+    assert [(e.code, e.text, e.points) for e in healthy.evidence] == [
+        ("awards_3", "won 3 public contracts", 1.4),
+        ("paid_listing", "pays for a premium listing", 1.4),
+        ("accreditation", "holds 2 accreditations", 1.2),
+        ("trading_30_years", "trading for 36 years", 1.0),
+        ("hiring", "its website advertises jobs", 1.0),
+        ("employees_100", "400 employees", 0.9)]
+    assert healthy.evidence[4].url == "https://acme.test/"
+    assert (small_new.score, small_new.band) == (0.119, "3")  # 0.6 - 1.5 - 1.1 = -2.0
+    assert healthy.model_version == small_new.model_version
+    assert healthy.model_version.startswith("solvency-bands-3+")
+
+
+def test_a_single_public_contract_does_not_count_against_a_firm():
+    one = estimate(SolvencySignals(awards_count=1, founded=2000), this_year=2026, model=MODEL)
+    none = estimate(SolvencySignals(founded=2000), this_year=2026, model=MODEL)
+    assert one.score >= none.score
+    assert "won a public contract" not in one.reasons  # no points, no noise
+
+
+@pytest.mark.parametrize(("signals", "code"), [
+    (SolvencySignals(registry_status="administration"), "registry_administration"),
+    (SolvencySignals(registry_status="liquidation"), "registry_liquidation"),
+    (SolvencySignals(registry_status="dissolved"), "registry_dissolved"),
+    (SolvencySignals(registry_status="voluntary arrangement"), "registry_voluntary_arrangement"),
+    (SolvencySignals(registry_status="active - proposal to strike off"),
+     "registry_proposal_to_strike_off"),
+    (SolvencySignals(registry_status="bankruptcy"), "registry_bankruptcy"),
+    (SolvencySignals(registry_status="active", insolvency_cases=1), "insolvency_case"),
+    (SolvencySignals(lei_status="lapsed"), "lei_lapsed"),
+    (SolvencySignals(lei_status="retired"), "lei_retired"),
+    (SolvencySignals(distress=["in administration"]), "distress_notice"),
+])
+def test_knock_outs_give_band_x_whatever_else_is_good(signals, code):
+    signals.employees, signals.founded, signals.awards_count = 400, 1990, 5
+    signals.paid_listing = True
+    result = estimate(signals, this_year=2026, model=MODEL)
+    assert result.band == "X"
+    assert result.evidence[0].code == code
+    assert "_" not in result.evidence[0].text
+
+
+def test_missing_signals_are_insufficient_data_and_public_bodies_their_own_band():
+    nothing = estimate(SolvencySignals(), this_year=2026, model=MODEL)
+    assert (nothing.band, nothing.evidence) == ("insufficient data", ())
+    council = estimate(SolvencySignals(is_public_body=True), this_year=2026, model=MODEL)
+    assert council.band == "public body"
+    active = estimate(SolvencySignals(registry_status="active", accounts_overdue=False),
+                      this_year=2026, model=MODEL)
+    assert active.band != "insufficient data"
+    assert active.reasons == ["files its accounts on time"]
+
 

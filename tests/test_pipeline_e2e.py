@@ -19,14 +19,21 @@ from leadpipe.demo.world import generate_world
 from warehouse.db import connect
 
 COMPANIES = 150
-SEED = 11
+# Measured with the default profile on both seeds (150 companies): recall 0.957 (seed 7) and
+# 1.000 (seed 11), precision 0.772 and 0.750. Precision is lost mostly to insolvent firms whose
+# distress only a company register shows (no registry source yet) and to firms just under the
+# size band whose headcount no source states; the bars follow what both seeds measured.
+PRECISION_MIN = 0.75
+RECALL_MIN = 0.9
+SEEDS = (7, 11)  # prospect quality must hold on more than one world
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory, prefect_harness):
+@pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{s}" for s in SEEDS])
+def demo_run(request, tmp_path_factory, prefect_harness):
     from flows.pipeline import pipeline_flow
 
-    root = tmp_path_factory.mktemp("e2e")
+    SEED = request.param
+    root = tmp_path_factory.mktemp(f"e2e-seed{SEED}")
     config_path = root / "leadpipe.toml"
     config_path.write_text(
         f'[project]\ndata_dir = "data"\n[crawl]\nautothrottle = false\n'
@@ -35,7 +42,8 @@ def demo_run(tmp_path_factory, prefect_harness):
     )
     result = pipeline_flow(config_path=str(config_path))
     config = load_config(config_path)
-    return {"result": result, "config": config, "world": generate_world(COMPANIES, SEED)}
+    return {"result": result, "config": config, "world": generate_world(COMPANIES, SEED),
+            "seed": SEED}
 
 
 def _truth_of_records(con, world) -> dict[str, str]:
@@ -85,15 +93,27 @@ def assert_merging_ok(errors: dict[str, float]) -> None:
     assert errors["lookalikes_merged"] == 0, errors
 
 
+def _buyers_with_demand(world, profile) -> set[str]:
+    """Public buyers that publish tenders in the profile's CPV codes (prospects on demand)."""
+    prefixes = tuple(profile.cpv_prefixes)
+    return {t.buyer.true_id for t in world.tenders if t.cpv.startswith(prefixes)}
+
+
 def prospect_quality(prospect_truths: list[str], world, profile) -> dict[str, float]:
+    """Companies against the world's truth (industry, size, solvent); public buyers apart:
+    each one a prospect must publish tenders in the profile's CPV codes."""
     truly = world.prospects(profile.industries, profile.employees_min,
                             profile.employees_max)
-    found = set(prospect_truths)
+    buyers = {t for t in prospect_truths if world.entity(t).kind == "buyer"}
+    found = set(prospect_truths) - buyers
     non_fit = [t for t in found if world.entity(t).industry not in profile.industries]
     return {
         "precision": len(found & truly) / max(1, len(found)),
         "recall": len(found & truly) / max(1, len(truly)),
         "non_fits": len(non_fit),
+        "insolvent": sum(1 for t in found if not world.entity(t).solvent),
+        "buyers": len(buyers),
+        "buyers_without_demand": len(buyers - _buyers_with_demand(world, profile)),
         "duplicates": sum(n - 1 for n in Counter(prospect_truths).values() if n > 1),
         "true_prospects": len(truly),
     }
@@ -101,9 +121,10 @@ def prospect_quality(prospect_truths: list[str], world, profile) -> dict[str, fl
 
 def assert_prospects_ok(q: dict[str, float]) -> None:
     assert q["true_prospects"] >= 10, q
-    assert q["precision"] >= 0.75, q
-    assert q["recall"] >= 0.6, q
+    assert q["precision"] >= PRECISION_MIN, q
+    assert q["recall"] >= RECALL_MIN, q
     assert q["non_fits"] <= 1, q
+    assert q["buyers_without_demand"] == 0, q
     assert q["duplicates"] <= 1, q
 
 
@@ -153,8 +174,9 @@ def test_csv_lists_the_true_prospects(demo_run):
     assert all(r["company_id"] and r["name"] and r["reasons"] for r in rows)
     assert len({r["company_id"] for r in rows}) == len(rows)
     profile = config.profile()
-    assert_prospects_ok(prospect_quality([company_truth[r["company_id"]] for r in rows],
-                                         world, profile))
+    quality = prospect_quality([company_truth[r["company_id"]] for r in rows], world, profile)
+    print(f"seed {demo_run['seed']}: {quality}")
+    assert_prospects_ok(quality)
     # The same check fails when scoring makes every company a prospect.
     with pytest.raises(AssertionError):
         assert_prospects_ok(prospect_quality(list(company_truth.values()), world, profile))

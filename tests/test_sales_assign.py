@@ -46,8 +46,10 @@ def world(tmp_path, monkeypatch):
                             "VALUES (?, ?, ?, ?)", [cid, f"Company {n:03d} Ltd", country, NOW])
                 con.execute("INSERT INTO enrichment (company_id, industry, enriched_at) "
                             "VALUES (?, ?, ?)", [cid, industry, NOW])
-                con.execute("INSERT INTO scores VALUES (?, 'default', 'm', ?, 0.8, 'prospect', "
-                            "[], ?)", [cid, round(1 - n / 100, 2), NOW])
+                con.execute("INSERT INTO scores (company_id, profile, model_version, fit, "
+                            "solvency, stage, reasons, scored_at) VALUES "
+                            "(?, 'default', 'm', ?, 0.8, 'prospect', [], ?)",
+                            [cid, round(1 - n / 100, 2), NOW])
     finally:
         con.close()
     managers = tmp_path / "managers.csv"

@@ -9,14 +9,16 @@ import pytest
 from sales_world import build, write_config
 
 from leadpipe import runner
-from leadpipe.config import Profile, load_config
+from leadpipe.config import load_config
+from sales import qualify
 from sales.geo import UnknownHomeBase, home_place, locate, postal_key
 from sales.score import fit_score
 from warehouse.db import connect
 
-LEEDS = Profile(name="t", industries=["manufacturing"], keywords=["machinery"],
-                employees_min=20, employees_max=5000, home_base="Leeds, GB",
-                max_distance_km=150)
+LEEDS = load_config().profile().model_copy(update={
+    "name": "t", "industries": ["manufacturing"], "keywords": ["machinery"],
+    "cpv_prefixes": [], "employees_min": 20, "employees_max": 5000,
+    "home_base": "Leeds, GB", "max_distance_km": 150})
 MACHINE_MAKER = {"name": "Acme Machinery Ltd", "industry": "manufacturing",
                  "industry_reason": "categories: industrial machinery", "employees": 120,
                  "country": "GB"}
@@ -48,9 +50,12 @@ def test_the_same_company_beyond_the_maximum_distance_drops_with_a_distance_reas
     far = fit_score({**MACHINE_MAKER, "postcode": "EC1V 2NX", "city": "London"}, LEEDS)
     assert near.value == 0.9  # 0.6 industry + 0.1 keyword + 0.2 size
     assert near.reasons[-1].code == "distance_within"
-    assert far.value == 0.6  # the same company, 0.3 off
-    assert [(r.code, r.text, r.points) for r in far.reasons][-1] == (
-        "distance_beyond", "271 km from Leeds, beyond 150 km", -0.3)
+    assert far.value == 0.9  # the same points (the profile's distance_beyond is 0.0) ...
+    assert [(r.code, r.text, r.points, r.drops_tier) for r in far.reasons][-1] == (
+        "distance_beyond", "271 km from Leeds, beyond 150 km", 0.0, True)
+    # ... but the tier drops one step, and the reason speaks against the company.
+    assert qualify.fit_tier(near.value, LEEDS) == "A"
+    assert far.reasons[-1].sign == "negative"
 
 
 def test_an_unlocatable_company_is_not_penalised():
@@ -69,7 +74,7 @@ def test_scoring_stores_the_distance_and_the_export_carries_it(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     path = write_config(tmp_path)
     path.write_text(path.read_text(encoding="utf-8")
-                    + '[score]\nfit_min = 0.75\n'
+                    + '[profile_defaults]\nprospect_tiers = ["A"]\n'
                     + '[profiles.default]\nhome_base = "LS1, GB"\nmax_distance_km = 150\n',
                     encoding="utf-8")
     config = load_config(path)
@@ -87,15 +92,16 @@ def test_scoring_stores_the_distance_and_the_export_carries_it(tmp_path, monkeyp
     con = connect(config.warehouse_path, read_only=True)
     try:
         rows = dict(con.execute("SELECT company_id, distance FROM score_distances").fetchall())
-        stage, fit, reasons = con.execute(
-            "SELECT stage, fit, reasons FROM scores WHERE company_id = 'c-fit'").fetchall()[0]
+        stage, tier, reasons = con.execute(
+            "SELECT stage, tier, reasons FROM scores WHERE company_id = 'c-fit'").fetchall()[0]
     finally:
         con.close()
     assert rows["c-fit"] == "271 km from Leeds"
     assert rows["c-council"] == "0 km from Leeds"
     assert rows["c-poor"] == "location unknown"
-    assert (stage, fit) == ("suspect", 0.7)  # 1.0 in Leeds, 0.3 off in London: below 0.75
-    assert "271 km from Leeds, beyond 150 km" in reasons
+    # tier A in Leeds; in London it drops to B, and only tier A is a prospect in this config
+    assert (stage, tier) == ("suspect", "B")
+    assert "against: 271 km from Leeds, beyond 150 km" in reasons
     result = runner.export(config, funnel_stages=("prospect", "suspect", "client"))
     with result.path.open(encoding="utf-8", newline="") as fh:
         exported = {r["company_id"]: r for r in csv.DictReader(fh)}

@@ -42,17 +42,18 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def test_generic_export_columns_order_and_default_file(config):
     result = runner.export(config)
     assert result.path == config.exports_dir / "prospects-default.csv"
-    assert (result.rows, result.from_snapshot, result.files) == (1, False, (result.path,))
+    assert (result.rows, result.from_snapshot, result.files) == (3, False, (result.path,))
     header = result.path.read_text(encoding="utf-8").splitlines()[0]
     assert header == ",".join(COLUMNS)
-    [row] = _rows(result.path)
+    row, *others = _rows(result.path)
+    assert [r["company_id"] for r in others] == ["c-nosize", "c-council"]  # priority order
     assert {k: v for k, v in row.items() if k != "scored_at"} == {
         "company_id": "c-fit", "name": "Northbridge Precision Engineering Ltd",
         "stage": "prospect", "fit": "1.0", "solvency": "0.8",
         "reasons": "industry manufacturing (categories: industrial machinery); "
+                   "won 4 public contracts; "
                    "mentions engineering, industrial, machinery; "
-                   "140+ employees, in the target size; "
-                   "solvency: won 4 public contracts (+2.0)",
+                   "against: no jobs advertised on its website",
         "website": "https://northbridge-eng.co.uk/", "country": "GB", "city": "Leeds",
         "industry": "manufacturing", "employees": "140", "phone": "", "email": "",
         "best_contact_name": "", "best_contact_role": "", "best_contact_email": "",
@@ -64,10 +65,11 @@ def test_generic_export_columns_order_and_default_file(config):
 def test_every_stage_best_first(config):
     result = runner.export(config, funnel_stages=("prospect", "suspect", "client"))
     assert result.path.name == "prospect-suspect-clients-default.csv"
-    # prospects first, then fit x solvency: 0.9x0.9, 1.0x0.8, 0.9x0.7, 1.0x0.3, 0.1x0.5
+    # prospects first, then priority (A-1 before A-2 before A-X), then fit x solvency
     assert [(r["company_id"], r["stage"]) for r in _rows(result.path)] == [
-        ("c-fit", "prospect"), ("c-client", "client"), ("c-suppress", "suspect"),
-        ("c-named", "client"), ("c-poor", "suspect"), ("c-council", "suspect")]
+        ("c-fit", "prospect"), ("c-nosize", "prospect"), ("c-council", "prospect"),
+        ("c-client", "client"), ("c-suppress", "suspect"), ("c-named", "client"),
+        ("c-poor", "suspect")]
 
 
 def _hold_writer(warehouse: Path) -> subprocess.Popen:
@@ -97,14 +99,15 @@ def test_export_reads_the_snapshot_while_another_process_writes(config, tmp_path
         cli = CliRunner().invoke(app, ["export", "-o", str(tmp_path / "cli.csv")])
     finally:
         holder.communicate("done\n", timeout=30)
-    assert (held.from_snapshot, held.rows) == (True, 6)
+    assert (held.from_snapshot, held.rows) == (True, 7)
     assert _rows(held.path) == _rows(direct.path)
     assert held.path.read_bytes() == direct.path.read_bytes()
     assert cli.exit_code == 0, cli.output
     said = " ".join(cli.output.split())  # the console wraps long paths
-    assert said == (f"wrote 1 rows to {tmp_path / 'cli.csv'} "
+    assert said == (f"wrote 3 rows to {tmp_path / 'cli.csv'} "
                     "(from the latest snapshot: a writer holds the warehouse)")
-    assert [r["company_id"] for r in _rows(tmp_path / "cli.csv")] == ["c-fit"]
+    assert [r["company_id"] for r in _rows(tmp_path / "cli.csv")] == ["c-fit", "c-nosize",
+                                                                  "c-council"]
 
 
 def test_a_held_warehouse_without_a_snapshot_is_one_clear_line(config, tmp_path):

@@ -55,8 +55,10 @@ def config(tmp_path, monkeypatch):
             con.execute("INSERT INTO companies (company_id, name, domain, country, updated_at) "
                         "VALUES (?, ?, ?, 'GB', ?)", [f"c{n}", f"Works {n} Ltd",
                                                       f"c{n}-works.co.uk", NOW])
-            con.execute("INSERT INTO scores VALUES (?, 'default', 'm', 0.9, 0.8, ?, [], ?)",
-                        [f"c{n}", stage, NOW])
+            con.execute("INSERT INTO scores (company_id, profile, model_version, fit, solvency, "
+                        "stage, reasons, scored_at, tier, solvency_band) "
+                        "VALUES (?, 'default', 'm', 0.9, 0.8, ?, [], ?, ?, '1')",
+                        [f"c{n}", stage, NOW, "A" if n <= 5 else "B"])
         for source, role, event, members in FOUND.values():
             for n in members:
                 rid = f"{source}-{n}"
@@ -86,7 +88,16 @@ def test_counts_per_stage_and_channel_before_outcomes(config):
             for name, c in report.by_channel.items()} == {
         "directory: demo_directory": (3, 1, 1), f"fair: {FAIR}": (1, 4, 0),
         "tenders": (0, 4, 0)}
-    assert report.by_tier is None and report.by_band is None  # scoring writes neither yet
+    counts = {tier: {k: c.stages[k] for k in ("suspect", "prospect", "client")}
+              for tier, c in report.by_tier.items()}
+    first_five = [STAGES[n] for n in STAGES if n <= 5]
+    rest = [STAGES[n] for n in STAGES if n > 5]
+    assert counts == {
+        "A": {k: first_five.count(k) for k in ("suspect", "prospect", "client")},
+        "B": {k: rest.count(k) for k in ("suspect", "prospect", "client")},
+    }
+    assert list(report.by_band) == ["1"]
+    assert report.by_band["1"].stages == report.total.stages
 
 
 def test_conversion_from_an_imported_outcomes_file_matches_the_hand_computed_table(

@@ -13,14 +13,16 @@ from sales_world import build, write_config
 import sales.export.formats as formats_package
 import sales.rules as rules_registry
 from leadpipe import runner
-from leadpipe.config import Profile, load_config
+from leadpipe.config import load_config
 from sales.export import DEFAULT_FORMAT, UnknownFormat, format_names, get_format
 from sales.export.view import Selection
 from sales.rules import Reason, Rule, UndeclaredColumn, registered_rules
-from sales.score import COMPANY_ROWS_SQL, fit_score
+from sales.score import company_rows_sql, fit_score
 from warehouse.db import connect
 
-PROFILE = Profile(name="t", industries=["manufacturing"], employees_min=20, employees_max=500)
+PROFILE = load_config().profile().model_copy(update={
+    "name": "t", "industries": ["manufacturing"], "employees_min": 20, "employees_max": 500,
+    "keywords": []})
 
 
 def test_the_rule_families_run_in_their_declared_order():
@@ -32,7 +34,7 @@ def test_the_rule_families_run_in_their_declared_order():
 def test_every_rule_reads_only_columns_the_scoring_query_selects(tmp_path):
     con = connect(tmp_path / "wh.duckdb")
     try:
-        selected = {d[0] for d in con.execute(COMPANY_ROWS_SQL, [None]).description}
+        selected = {d[0] for d in con.execute(company_rows_sql(con), [None] * 3).description}
     finally:
         con.close()
     for rule in registered_rules():
@@ -79,7 +81,7 @@ def test_a_new_fit_rule_is_one_new_file(extra_module_dir):
     row = {"name": "Acme", "industry": "manufacturing", "industry_reason": "name",
            "employees": 50, "description": "ISO 9001 certified machining"}
     fit = fit_score(row, PROFILE)
-    assert fit.value == 0.9  # 0.6 + 0.2 + 0.1
+    assert fit.value == 0.9  # 0.6 + 0.2 + 0.1 (no keywords in this profile)
     assert fit.sentences[-1] == "ISO 9001 certified"
 
 
@@ -105,11 +107,12 @@ def test_a_new_export_format_is_one_new_file(extra_module_dir, tmp_path, monkeyp
     result = runner.export(config, export_format="names_only",
                            funnel_stages=("prospect", "suspect"))
     assert result.path == config.exports_dir / "prospect-suspects-default-names_only.txt"
-    # No clients imported here: three prospects (fit x solvency 0.81, 0.8, 0.63), then suspects.
+    # No clients imported here: five prospects by priority (A-1, A-2, then the public body;
+    # fit x solvency within one), then the suspects.
     assert result.path.read_text(encoding="utf-8").splitlines() == [
         "Swift Freight Logistics Ltd", "Northbridge Precision Engineering Ltd",
-        "Harbour Energy Services", "Kestrel Industrial Machinery Ltd",
-        "Moorside Engineering Works Ltd", "Cumbria County Council"]
+        "Harbour Energy Services", "Calder Valley Machinery Ltd", "Cumbria County Council",
+        "Kestrel Industrial Machinery Ltd", "Moorside Engineering Works Ltd"]
 
 
 def test_the_default_format_is_generic_and_unknown_names_list_the_known_ones():

@@ -44,6 +44,7 @@ SELECT c.company_id, c.name, s.stage, round(s.fit, 2) AS fit, round(s.solvency, 
        array_to_string(c.sources, '; ') AS sources,
        array_to_string(c.source_urls, ' ') AS source_urls,
        s.profile, strftime(s.scored_at, '%Y-%m-%dT%H:%M:%SZ') AS scored_at,
+       s.tier, s.solvency_band, s.timing, s.priority, s.priority_rank,
        d.distance_km, d.distance, o.manager_name AS owner, o.manager_email AS owner_email
 FROM scores s
 JOIN companies c USING (company_id)
@@ -53,8 +54,10 @@ LEFT JOIN owners o ON o.company_id = s.company_id AND o.profile = s.profile
 LEFT JOIN ranked_contacts rc ON rc.company_id = c.company_id AND rc.rn = 1
 """
 
-# Best first: prospects, then by fit × solvency; name and id make the order total.
-ORDER_SQL = "ORDER BY (stage = 'prospect') DESC, fit * solvency DESC, name, company_id"
+# Best first: prospects, then by priority (tier, band, timing), then fit × solvency; name and
+# id make the order total.
+ORDER_SQL = ("ORDER BY (stage = 'prospect') DESC, priority_rank NULLS LAST, fit * solvency DESC, "
+             "name, company_id")
 
 
 @dataclass(frozen=True)

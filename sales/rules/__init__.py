@@ -29,6 +29,18 @@ class Reason:
     text: str  # the plain sentence a salesperson reads
     points: float  # what it adds to fit; 0 for a note
     knock_out: bool = False  # fit is 0 whatever else matches; later rules do not run
+    url: str | None = None  # the source the reason was read from
+    against: bool = False  # a note of no points that still speaks against the company
+    drops_tier: bool = False  # the fit tier falls one step (e.g. beyond the maximum distance)
+
+    @property
+    def sign(self) -> str | None:
+        """``positive``, ``negative`` or None for a neutral note (shown nowhere as a row)."""
+        if self.points > 0:
+            return "positive"
+        if self.points < 0 or self.knock_out or self.against or self.drops_tier:
+            return "negative"
+        return None
 
 
 class UndeclaredColumn(LookupError):

@@ -13,6 +13,6 @@ def country(row: CompanyRow, profile: IcpProfile) -> Reason | None:
     targeted = [c.upper() for c in profile.countries]
     found = row.get("country")
     if targeted and found and found not in targeted:
-        return Reason("country_not_targeted", f"country {found} not targeted", 0.0,
-                      knock_out=True)
+        return Reason("country_not_targeted", f"based in {found}, a country outside the profile",
+                      0.0, knock_out=True)
     return None

@@ -1,6 +1,7 @@
 """Distance: how far the company is from the profile's home base (``sales.geo``, offline).
 
-Beyond ``max_distance_km`` the fit drops; inside it the distance is a note. A company that
+Beyond ``max_distance_km`` the fit tier drops one step (and the profile's
+``points.distance_beyond`` apply); inside it the distance is a note. A company that
 cannot be located says so and costs nothing: unknown is not the same as far.
 """
 
@@ -9,8 +10,6 @@ from __future__ import annotations
 from sales.geo import distance_from_home
 from sales.profile import IcpProfile
 from sales.rules import CompanyRow, Reason, fit_rule
-
-BEYOND_POINTS = -0.3
 
 
 @fit_rule(code="distance", order=60, reads=("country", "postcode", "city"))
@@ -24,5 +23,6 @@ def distance(row: CompanyRow, profile: IcpProfile) -> Reason | None:
         return Reason("location_unknown", found.text, 0.0)
     limit = profile.max_distance_km
     if limit is not None and found.km > limit:
-        return Reason("distance_beyond", f"{found.text}, beyond {limit:g} km", BEYOND_POINTS)
+        return Reason("distance_beyond", f"{found.text}, beyond {limit:g} km",
+                      profile.points.distance_beyond, drops_tier=True)
     return Reason("distance_within", found.text, 0.0)

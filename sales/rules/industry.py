@@ -1,20 +1,68 @@
-"""Industry: the enrichment's industry is one the profile sells to (the strongest sign of need)."""
+"""Industry: the company's industry is one the profile sells to (the strongest sign of need).
+
+A profile names industries as today's labels ("manufacturing") and/or NACE Rev. 2 codes or
+prefixes ("C", "28", "28.1"), each with an optional weight (``industry_weights``, default 1)
+that scales the profile's industry points. Labels match the enrichment's ``industry``; codes
+match its NACE code (``industry_nace``) by the NACE hierarchy.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
 
 from sales.profile import IcpProfile
 from sales.rules import CompanyRow, Reason, fit_rule
 
-INDUSTRY_POINTS = 0.6
+_NACE_TARGET = re.compile(r"^(?:[A-U]|\d{2}(?:\.?\d{1,2})?)$", re.I)
 
 
-@fit_rule(code="industry", order=10, reads=("industry", "industry_reason"))
+def is_nace_target(entry: str) -> bool:
+    """``C``, ``28``, ``28.1``, ``28.11`` are NACE targets; ``manufacturing`` is a label."""
+    return bool(_NACE_TARGET.match(entry.strip()))
+
+
+def _digits_under(code: str, prefix: str) -> bool:
+    """The NACE hierarchy by digits (``28.11`` is under ``28`` and ``28.1``)."""
+    return code.replace(".", "").startswith(prefix.replace(".", "")) and not prefix.isalpha()
+
+
+@cache
+def _nace_under() -> Callable[[str | None, str], bool]:
+    """The NACE module's ``under`` (sections included) when the enrichment ships it."""
+    try:
+        from enrich.industry.nace import under  # type: ignore[import-not-found]
+    except ImportError:
+        return lambda code, prefix: bool(code) and _digits_under(str(code), prefix)
+    return under
+
+
+def _weight(profile: IcpProfile, entry: str) -> float:
+    return float(profile.industry_weights.get(entry, 1.0))
+
+
+@fit_rule(code="industry", order=10, reads=("industry", "industry_reason", "industry_nace",
+                                            "listing_url"))
 def industry(row: CompanyRow, profile: IcpProfile) -> Reason | None:
-    """Points for a targeted industry; a note (no points) for one outside the profile."""
-    found = row.get("industry")
-    if found and found in set(profile.industries):
-        return Reason("industry_match", f"industry {found} ({row.get('industry_reason')})",
-                      INDUSTRY_POINTS)
-    if found:
-        return Reason("industry_outside", f"industry {found} is outside the profile", 0.0)
+    """Points (times the entry's weight) for a targeted industry, the best-weighted entry
+    winning; a note against the company for an industry outside the profile."""
+    found, nace = row.get("industry"), row.get("industry_nace")
+    url = row.get("listing_url")
+    why = row.get("industry_reason")
+    label = f"industry {found}" + (f" ({why})" if why else "")
+    under = _nace_under()
+    best: float | None = None
+    for entry in profile.industries:
+        if is_nace_target(entry):
+            hit = bool(nace) and under(nace, entry)
+        else:
+            hit = bool(found) and str(found).lower() == entry.lower()
+        if hit and (best is None or _weight(profile, entry) > best):
+            best = _weight(profile, entry)
+    if best is not None:
+        return Reason("industry_match", label, round(profile.points.industry * best, 3), url=url)
+    if found or nace:
+        return Reason("industry_outside", f"industry {found or nace} is outside the profile",
+                      0.0, url=url, against=True)
     return None

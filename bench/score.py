@@ -1,0 +1,159 @@
+"""Benchmark: score and export N companies generated straight into the warehouse.
+
+One warehouse is generated with SQL (companies, enrichment with solvency bands and evidence,
+a tender per fiftieth company as a public buyer, some exhibitors), then, in the same run and
+each in a fresh subprocess (so peak RSS is its own):
+- ``baseline``: DuckDB's own ``COPY (<the scored rows>) TO 'file.csv'`` of the same rows the
+  export writes, read from the warehouse after scoring;
+- ``score``: ``leadpipe.runner.score`` (fit tiers, bands, timing, priority, reason rows,
+  history, snapshot);
+- ``export``: ``leadpipe.runner.export`` of every stage (the generic CSV).
+Medians over the repetitions are printed as a Markdown table for BENCHMARKS.md.
+
+    .venv/bin/python -m bench.score --companies 1000000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GENERATE_SQL = """
+INSERT INTO companies (company_id, name, domain, website, country, city, categories,
+                       description, employees, sources, source_urls, updated_at)
+SELECT 'c' || i, 'Company ' || i || CASE i % 4 WHEN 0 THEN ' Machinery Ltd'
+                                           WHEN 1 THEN ' Logistics GmbH' ELSE ' Services' END,
+       'company' || i || '.test', 'https://company' || i || '.test/',
+       ['GB', 'DE', 'FR', 'NL'][1 + i % 4], 'City ' || (i % 500),
+       [['Industrial Machinery'], ['Freight'], ['Catering'], ['Software']][1 + i % 4],
+       'We make things since ' || (1950 + i % 70),
+       CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 7919) % 3000 END,
+       ['demo_directory'], ['http://directory.test/' || i], now()
+FROM range({n}) t(i);
+
+INSERT INTO enrichment (company_id, industry, industry_reason, solvency, solvency_reasons,
+                        solvency_band, solvency_model, solvency_evidence, enriched_at)
+SELECT 'c' || i,
+       ['manufacturing', 'logistics', 'hospitality', 'software', 'energy'][1 + i % 5],
+       'categories: industrial machinery', (i % 100) / 100.0,
+       ['won 4 public contracts'],
+       CASE WHEN i % 50 = 0 THEN 'public body' WHEN i % 13 = 0 THEN 'X'
+            WHEN i % 11 = 0 THEN 'insufficient data'
+            ELSE ['1', '2', '3'][1 + i % 3] END,
+       'solvency-bench',
+       [{{'code': 'awards_4', 'text': 'won 4 public contracts', 'points': 2.0,
+          'url': 'http://directory.test/' || i}},
+        {{'code': 'not_hiring', 'text': 'no jobs advertised on its website', 'points': -0.6,
+          'url': 'https://company' || i || '.test/'}}],
+       now()
+FROM range({n}) t(i);
+
+INSERT INTO company_links (record_id, company_id, linked_at)
+SELECT 'r' || i, 'c' || i, now() FROM range({n}) t(i);
+
+INSERT INTO source_records (record_id, source, native_id, role, name, event_name, url,
+                            first_seen_at, last_seen_at, run_id)
+SELECT 'r' || i, CASE WHEN i % 7 = 0 THEN 'demo_expo' ELSE 'demo_directory' END, 'n' || i,
+       CASE WHEN i % 50 = 0 THEN 'buyer' WHEN i % 7 = 0 THEN 'exhibitor' ELSE 'listing' END,
+       'Company ' || i, CASE WHEN i % 7 = 0 THEN 'Bench Fair' END,
+       'http://directory.test/' || i, now(), now(), 'bench'
+FROM range({n}) t(i);
+
+INSERT INTO tenders (tender_key, source, tender_id, title, buyer_record_id, cpv, deadline,
+                     status, url, first_seen_at, last_seen_at)
+SELECT 't' || i, 'demo_tenders', 'T' || i, 'Maintenance software', 'r' || i,
+       [['48000000'], ['90910000']][1 + (i // 50) % 2], now() + INTERVAL 30 DAY, 'active',
+       'http://tenders.test/' || i, now(), now()
+FROM range(0, {n}, 50) t(i);
+"""
+
+STAGE_SCRIPT = r"""
+import json, resource, sys, time
+from leadpipe import runner
+from leadpipe.config import load_config
+
+config = load_config(sys.argv[1])
+what = sys.argv[2]
+t = time.perf_counter()
+if what == "score":
+    summary = runner.score(config)
+    rows = summary.companies
+elif what == "export":
+    rows = runner.export(config, funnel_stages=("prospect", "suspect", "client")).rows
+else:
+    from sales.export.formats.generic import COLUMNS
+    from sales.export.view import ORDER_SQL, SCORED_COMPANIES_SQL
+    from warehouse.db import connect
+    con = connect(config.warehouse_path, read_only=True)
+    out = config.exports_dir / "baseline.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(f"COPY (SELECT {', '.join(COLUMNS)} FROM ({SCORED_COMPANIES_SQL}) "
+                f"WHERE profile = 'default' {ORDER_SQL}) TO '{out}' (HEADER)")
+    rows = con.execute(f"SELECT count(*) FROM read_csv('{out}')").fetchone()[0]
+    con.close()
+wall = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("RESULT " + json.dumps({"wall": wall, "peak_mb": peak, "rows": rows}))
+"""
+
+
+def _run(config: Path, what: str) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", STAGE_SCRIPT, str(config), what], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    return json.loads(line[len("RESULT "):])
+
+
+def generate(root: Path, companies: int) -> Path:
+    from warehouse.db import connect
+
+    config = root / "leadpipe.toml"
+    config.write_text(f'[project]\ndata_dir = "{(root / "data").as_posix()}"\n',
+                      encoding="utf-8")
+    (root / "data").mkdir()
+    con = connect(root / "data" / "warehouse.duckdb")
+    try:
+        for statement in GENERATE_SQL.format(n=companies).split(";\n"):
+            if statement.strip():
+                con.execute(statement)
+    finally:
+        con.close()
+    return config
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--companies", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    results: dict[str, list[dict[str, float]]] = {"score": [], "export": [], "baseline": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        config = generate(Path(tmp), args.companies)
+        for _ in range(args.repeat):
+            for what in ("score", "export", "baseline"):
+                results[what].append(_run(config, what))
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall", "peak_mb", "rows")}
+           for k, v in results.items()}
+    base = med["baseline"]["wall"]
+    print(f"{args.companies:,} companies, medians of {args.repeat}; Python "
+          f"{platform.python_version()}")
+    print("| step | wall s | peak RSS MB | rows | × baseline |")
+    print("|---|---:|---:|---:|---:|")
+    for what in ("baseline", "score", "export"):
+        m = med[what]
+        print(f"| {what} | {m['wall']:.2f} | {m['peak_mb']:,.0f} | {m['rows']:,.0f} | "
+              f"{m['wall'] / base:.1f} |")
+    both = med["score"]["wall"] + med["export"]["wall"]
+    print(f"| score + export | {both:.2f} | | | {both / base:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
