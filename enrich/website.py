@@ -114,8 +114,8 @@ def fetch_site(client: httpx.Client, website: str, user_agent: str) -> SiteSigna
             robots = client.get(urljoin(home, "/robots.txt"))
         except FetchRefused:
             return SiteSignals(status="refused")
-        except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol):
-            continue
+        except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol, httpx.InvalidURL):
+            continue  # InvalidURL: a host httpx cannot parse (e.g. 0177.0.0.1), not a crash
         except httpx.HTTPError:
             return SiteSignals(status="unreachable")
         return _fetch_from(client, home, robots, user_agent)
@@ -141,6 +141,6 @@ def _fetch_from(
                 pages[str(extra.url)] = extra.text
     except FetchRefused:
         return SiteSignals(status="refused")
-    except httpx.HTTPError:
+    except (httpx.HTTPError, httpx.InvalidURL):
         return SiteSignals(status="unreachable")
     return read_site(pages)

@@ -235,6 +235,13 @@ def test_private_company_websites_are_refused_before_any_connection(calls, caplo
     assert len(lines) == len(PRIVATE_SITES)  # one line per refused fetch
 
 
+def test_a_host_httpx_cannot_parse_is_one_failed_site_not_a_crashed_run(calls):
+    out = fetch_websites(["http://0177.0.0.1/", "http://10.0.0.1/"], user_agent="t")
+    assert {s: v.status for s, v in out.items()} == {"http://0177.0.0.1/": "unreachable",
+                                                      "http://10.0.0.1/": "refused"}
+    assert calls.connected == []
+
+
 def test_a_local_site_is_fetched_only_when_allow_listed(calls):
     with _Server() as site:
         with OutboundPolicy().httpx_client() as client:
