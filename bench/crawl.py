@@ -28,8 +28,10 @@ from spiders.definitions import load_definition, sources_dir
 
 SOURCES = ("demo_expo", "demo_directory")
 # Same for both sides: no AutoThrottle (it would measure its own pauses), quiet logs.
+# The demo server (the proxy) is on 127.0.0.1, allowed through the outbound-fetch policy.
 SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-            "LOG_LEVEL": "WARNING", "LOGSTATS_INTERVAL": 0}
+            "LOG_LEVEL": "WARNING", "LOGSTATS_INTERVAL": 0,
+            "LEADPIPE_ALLOW_ADDRESSES": ["127.0.0.1"]}
 
 
 def children_cpu() -> float:

@@ -33,6 +33,7 @@ class EnrichSummary:
     websites_fetched: int = 0
     websites_ok: int = 0
     websites_failed: int = 0
+    websites_refused: int = 0  # refused by the outbound-fetch policy (private addresses)
 
 
 _COMPANY_SQL = """
@@ -141,15 +142,18 @@ def fetch_websites(
     *,
     user_agent: str,
     proxy: str | None = None,
+    allow_addresses: Sequence[str] = (),
     workers: int = 8,
     timeout: float = 10.0,
     progress: Callable[[], None] | None = None,
 ) -> dict[str, SiteSignals]:
-    """Fetch many sites concurrently (one request at a time per site)."""
+    """Fetch many sites concurrently (one request at a time per site), never from private
+    address space unless ``allow_addresses`` names it (see ``spiders.netpolicy``)."""
     out: dict[str, SiteSignals] = {}
     if not websites:
         return out
-    with http_client(user_agent, proxy=proxy, workers=workers, timeout=timeout) as client:
+    with http_client(user_agent, proxy=proxy, workers=workers, timeout=timeout,
+                     allow_addresses=allow_addresses) as client:
 
         def one(site: str) -> tuple[str, SiteSignals]:
             signals = fetch_site(client, site, user_agent)
@@ -168,6 +172,7 @@ def run_enrichment(
     *,
     user_agent: str,
     proxy: str | None = None,
+    allow_addresses: Sequence[str] = (),
     fetch: bool = True,
     max_age_days: float = 30.0,
     this_year: int | None = None,
@@ -193,11 +198,15 @@ def run_enrichment(
     if on_total:
         on_total(len(stale))
     fetched = fetch_websites(
-        sorted(set(stale)), user_agent=user_agent, proxy=proxy, progress=progress
+        sorted(set(stale)), user_agent=user_agent, proxy=proxy,
+        allow_addresses=allow_addresses, progress=progress,
     )
     summary.websites_fetched = len(fetched)
     summary.websites_ok = sum(1 for s in fetched.values() if s.status == "ok")
-    summary.websites_failed = summary.websites_fetched - summary.websites_ok
+    summary.websites_refused = sum(1 for s in fetched.values() if s.status == "refused")
+    summary.websites_failed = (
+        summary.websites_fetched - summary.websites_ok - summary.websites_refused
+    )
     out = []
     for r in rows:
         site = fetched.get(r["website"]) if r["website"] else None

@@ -9,13 +9,15 @@ saved HTML. What a site *says* (e-mails, headcount, ...) is read by the provider
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlparse
 
 import httpx
 from bs4 import BeautifulSoup
 from protego import Protego
+
+from spiders.netpolicy import FetchRefused, OutboundPolicy
 
 CONTACT_LINK_RE = re.compile(r"contact|kontakt|imprint|impressum|about", re.I)
 
@@ -29,7 +31,7 @@ class SiteSignals:
     provider, so a new signal needs no change here.
     """
 
-    status: str = "none"  # ok, unreachable, blocked, none
+    status: str = "none"  # ok, unreachable, blocked, refused (private address), none
     pages: dict[str, str] = field(default_factory=dict)
     text: str = ""
     links: list[str] = field(default_factory=list)
@@ -89,11 +91,14 @@ def _home_candidates(website: str) -> list[str]:
 
 
 def http_client(
-    user_agent: str, *, proxy: str | None = None, workers: int = 8, timeout: float = 10.0
+    user_agent: str, *, proxy: str | None = None, workers: int = 8, timeout: float = 10.0,
+    allow_addresses: Sequence[str] = (),
 ) -> httpx.Client:
-    """The one HTTP client website fetches go through (headers, timeouts, pool, redirects)."""
+    """The one HTTP client website fetches go through (headers, timeouts, pool, redirects).
+    Nothing is fetched from private address space unless ``allow_addresses`` names it: every
+    request and redirect goes through the outbound-fetch policy (``spiders.netpolicy``)."""
     limits = httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers)
-    return httpx.Client(
+    return OutboundPolicy(allow_addresses).httpx_client(
         proxy=proxy,
         headers={"User-Agent": user_agent},
         timeout=timeout,
@@ -107,8 +112,10 @@ def fetch_site(client: httpx.Client, website: str, user_agent: str) -> SiteSigna
     for home in _home_candidates(website):
         try:
             robots = client.get(urljoin(home, "/robots.txt"))
-        except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol):
-            continue
+        except FetchRefused:
+            return SiteSignals(status="refused")
+        except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol, httpx.InvalidURL):
+            continue  # InvalidURL: a host httpx cannot parse (e.g. 0177.0.0.1), not a crash
         except httpx.HTTPError:
             return SiteSignals(status="unreachable")
         return _fetch_from(client, home, robots, user_agent)
@@ -132,6 +139,8 @@ def _fetch_from(
             extra = client.get(link)
             if extra.status_code < 400:
                 pages[str(extra.url)] = extra.text
-    except httpx.HTTPError:
+    except FetchRefused:
+        return SiteSignals(status="refused")
+    except (httpx.HTTPError, httpx.InvalidURL):
         return SiteSignals(status="unreachable")
     return read_site(pages)

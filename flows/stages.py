@@ -47,7 +47,8 @@ def ensure_writer_limit(name: str = WRITER_SLOT) -> None:
 
 def _from_plain(access: dict) -> runner.Access:
     """An access passed between flows and tasks as plain data (run parameters are JSON)."""
-    return runner.Access(**{**access, "local_sources": tuple(access.get("local_sources") or ())})
+    return runner.Access(**{**access, "local_sources": tuple(access.get("local_sources") or ()),
+                            "allow_addresses": tuple(access.get("allow_addresses") or ())})
 
 
 def _access(config: Config, access: dict | None, sources: list[str]):

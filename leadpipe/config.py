@@ -11,6 +11,7 @@ profile is an error naming the file, the section and the key: a typo is never si
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 import tomllib
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
 
@@ -193,6 +194,23 @@ class EnrichSection(_Section):
     max_age_days: float = Field(gt=0)
 
 
+class NetworkSection(_Section):
+    """What fetchers may reach: loopback, private, link-local and metadata addresses are refused
+    unless listed here (addresses or networks, e.g. "127.0.0.1" or "10.20.0.0/16")."""
+
+    allow_addresses: list[str]
+
+    @field_validator("allow_addresses")
+    @classmethod
+    def _networks(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an address or network") from None
+        return entries
+
+
 class ScheduleSection(_Section):
     pipeline_cron: str | None = None
 
@@ -210,6 +228,7 @@ class Settings(_Section):
     resolve: ResolveSection
     enrich: EnrichSection
     schedule: ScheduleSection
+    network: NetworkSection
     sales: SalesSection
 
 
@@ -354,6 +373,10 @@ class Config:
     @property
     def schedule(self) -> ScheduleSection:
         return self.settings.schedule
+
+    @property
+    def network(self) -> NetworkSection:
+        return self.settings.network
 
     @property
     def sales(self) -> SalesSection:

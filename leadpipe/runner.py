@@ -67,16 +67,22 @@ class Access:
     machine answers for: they are crawled at ``local_concurrency`` requests per host with no
     AutoThrottle, while every other source keeps its own politeness. The runner never decides
     what is local; whoever starts such a server says so (the CLI and the flows, for the demo).
+    ``allow_addresses`` (addresses or networks) are let through the outbound-fetch policy
+    (``spiders.netpolicy``), which otherwise refuses every loopback, private, link-local and
+    metadata address: a local server of ours that is the proxy has to be named here.
     """
 
     proxy: str | None = None
     local_sources: tuple[str, ...] = ()
     local_concurrency: int = 8
+    allow_addresses: tuple[str, ...] = ()
 
 
 def configured_access(config: Config) -> Access:
     """The access a plain run has: the configured proxy, if any, and no local sources."""
-    return Access(proxy=config.crawl.proxy)
+    return Access(
+        proxy=config.crawl.proxy, allow_addresses=tuple(config.network.allow_addresses)
+    )
 
 
 # --- crawl --------------------------------------------------------------------------------
@@ -170,6 +176,7 @@ def crawl(
             spider_args=args,
             settings=crawl_settings(config, source, access),
             proxy=access.proxy,
+            allow_addresses=access.allow_addresses,
         )
         reports.append(report)
         if on_done:
@@ -249,13 +256,15 @@ def enrich(
 ) -> Any:
     from enrich.stage import run_enrichment
 
+    access = access or configured_access(config)
     con = connect(config.warehouse_path)
     try:
         with recorded_run(con, "enrich") as run:
             summary = run_enrichment(
                 con,
                 user_agent=config.user_agent,
-                proxy=(access or configured_access(config)).proxy,
+                proxy=access.proxy,
+                allow_addresses=access.allow_addresses,
                 fetch=fetch,
                 max_age_days=config.enrich.max_age_days,
                 solvency_model=config.solvency,

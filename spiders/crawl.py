@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from spiders.landing import (
     landing_path,
     report_path,
 )
+from spiders.netpolicy import ALLOW_SETTING
 
 
 class CrawlFailed(RuntimeError):
@@ -53,10 +55,14 @@ def run_crawl(
     spider_args: dict[str, str] | None = None,
     settings: dict[str, Any] | None = None,
     proxy: str | None = None,
+    allow_addresses: Sequence[str] | None = None,
     timeout: float | None = None,
     log_file: Path | None = None,
 ) -> CrawlReport:
-    """Crawl ``source`` in a subprocess; return its report (raises only if it cannot start)."""
+    """Crawl ``source`` in a subprocess; return its report (raises only if it cannot start).
+
+    ``allow_addresses`` (addresses or networks) are let through the outbound-fetch policy
+    (``spiders.netpolicy``): a proxy on 127.0.0.1 or a test server needs it."""
     landing_dir = Path(landing_dir)
     (landing_dir / run_id).mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -71,7 +77,10 @@ def run_crawl(
     ]
     for key, value in (spider_args or {}).items():
         cmd += ["-a", f"{key}={value}"]
-    for key, value in (settings or {}).items():
+    settings = dict(settings or {})
+    if allow_addresses is not None:
+        settings[ALLOW_SETTING] = list(allow_addresses)
+    for key, value in settings.items():
         cmd += ["-s", f"{key}={json.dumps(value)}"]
     env = dict(os.environ)
     if proxy:

@@ -37,8 +37,18 @@ EXTENSIONS = {"spiders.pipelines.RunReport": 500}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.retry.PoliteRetryMiddleware": 550,
+    # after HttpProxyMiddleware (750), so it sees the proxy; redirects come back through it
+    "spiders.netpolicy.OutboundPolicyMiddleware": 760,
 }
 EXTENSIONS["spiders.middlewares.RobotsCrawlDelay"] = 510
+
+# Outbound-fetch policy (spiders/netpolicy.py): nothing is fetched from loopback, private,
+# link-local or metadata addresses; the resolver hands Twisted only checked addresses (no DNS
+# rebinding). Addresses or networks named here are let through (the demo world and tests
+# name 127.0.0.1); empty by default.
+TWISTED_DNS_RESOLVER = "spiders.netpolicy.PolicyResolver"
+LEADPIPE_ALLOW_ADDRESSES: list[str] = []
+
 CRAWL_DELAY_MAX = 60.0
 HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "spiders.middlewares.StaleAwareCachePolicy"

@@ -47,6 +47,8 @@ def test_user_file_overrides_key_by_key_and_env_wins(tmp_path, monkeypatch):
         ("[demo]\ncompanies = 10\n", "[demo] companies: input should be greater than"),
         ("[enrichment]\nmax_age_days = 3\n", "[enrichment]: unknown key"),
         ("[profiles.small]\nemployees_min = -1\n", "[profiles.small] employees_min: input"),
+        ("[network]\nallow_addresses = ['10.0.0.300']\n",
+         "[network] allow_addresses: value error, '10.0.0.300' is not an address or network"),
     ],
 )
 def test_a_wrong_key_or_value_names_file_section_and_key(tmp_path, text, expected):

@@ -26,6 +26,8 @@ from warehouse.load import load_file
 SOURCE = "fixture_expo"
 MODEL = load_config().solvency  # the bundled [solvency] weights and cut-offs
 UA = "leadpipe-test"
+# The proxy is on 127.0.0.1: the outbound-fetch policy refuses loopback unless allowed.
+LOCAL = ("127.0.0.1",)
 
 NORTHBRIDGE = """<html><body><nav><a href="/contact">Contact us</a></nav>
 <p>Precision CNC machining for industrial customers. Our 1,200 employees work from
@@ -134,7 +136,8 @@ def _rows(con) -> dict[str, dict]:
 
 
 def test_second_run_refetches_only_the_stale_site(con, proxy):
-    first = run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL, max_age_days=5)
+    first = run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL,
+                         allow_addresses=LOCAL, max_age_days=5)
     assert (first.companies, first.websites_fetched, first.websites_ok) == (4, 3, 3)
     # robots.txt, the home page and the one contact page it links to (Bella has none)
     assert _Sites.requests == {"northbridge-eng.co.uk": 3, "swift-freight.de": 3,
@@ -160,7 +163,8 @@ def test_second_run_refetches_only_the_stale_site(con, proxy):
     _Sites.sites["swift-freight.de"]["/"] += "<p>We're hiring drivers.</p>"
     con.execute("UPDATE enrichment SET website_fetched_at = website_fetched_at - INTERVAL 10 DAY "
                 "WHERE website = 'http://swift-freight.de/'")
-    second = run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL, max_age_days=5)
+    second = run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL,
+                         allow_addresses=LOCAL, max_age_days=5)
     assert (second.websites_fetched, second.websites_ok) == (1, 1)
     assert _Sites.requests == {"northbridge-eng.co.uk": 3, "swift-freight.de": 6,
                                "bella-napoli.it": 2}
@@ -173,7 +177,8 @@ def test_second_run_refetches_only_the_stale_site(con, proxy):
 
 
 def test_award_history_per_currency_never_summed(con, proxy):
-    run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL, fetch=False)
+    run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL,
+                         allow_addresses=LOCAL, fetch=False)
     nb = _rows(con)["Northbridge Precision Engineering Ltd"]
     assert nb["awards_count"] == 4  # a1, a2, a3 and a5; the pending a4 is not a win
     assert nb["awards_by_currency"] == [
@@ -211,11 +216,13 @@ def test_a_new_provider_is_fetched_selected_and_copied_forward(con, proxy):
     con.execute("ALTER TABLE enrichment ADD COLUMN website_lang VARCHAR")  # its migration
     providers = (*signals.registered(), LANGUAGE)
     assert "e.website_lang AS previous_website_lang" in company_sql(providers)
-    run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL, providers=providers)
+    run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL,
+                         allow_addresses=LOCAL, providers=providers)
     assert _rows(con)["Swift Freight GmbH"]["website_lang"] == "de"
     assert _rows(con)["Bella Napoli Ltd"]["website_lang"] is None
     requests = sum(_Sites.requests.values())
-    run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL, providers=providers)
+    run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL,
+                         allow_addresses=LOCAL, providers=providers)
     assert sum(_Sites.requests.values()) == requests  # nothing stale: nothing fetched
     assert _rows(con)["Swift Freight GmbH"]["website_lang"] == "de"  # copied forward
 

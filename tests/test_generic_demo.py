@@ -14,7 +14,9 @@ from leadpipe.demo.views import record_view
 from leadpipe.demo.world import SOURCE_DIRECTORY, SOURCE_EXPO, generate_world
 from spiders.crawl import run_crawl
 
-SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 4}
+# The demo server (the proxy) is on 127.0.0.1: allowed through the outbound-fetch policy.
+SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+            "LEADPIPE_ALLOW_ADDRESSES": ["127.0.0.1"]}
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,9 @@ from spiders.crawl import run_crawl
 WEB = Path(__file__).parent / "fixtures" / "web"
 YP_PAGE1 = "/search/listings?clue=plumber&locationClue=cairns%2C+QLD&pageNumber=1"
 YP_PAGE2 = "/search/listings?clue=plumber&locationClue=cairns%2C+QLD&pageNumber=2"
-FAST = {"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "INFO"}
+# The servers are on 127.0.0.1: the outbound-fetch policy refuses loopback unless allowed.
+LOCAL = {"LEADPIPE_ALLOW_ADDRESSES": ["127.0.0.1"]}
+FAST = {"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "INFO", **LOCAL}
 
 Reply = tuple[int, dict[str, str], bytes]
 
@@ -287,7 +289,7 @@ def test_robots_disallow_is_obeyed_and_crawl_delay_spaces_requests(tmp_path):
         "/b/listings?pageNumber=1": ok(html),
         YP_PAGE2: ok(yellowpages_last_page()),
     }
-    settings = {"AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_START_DELAY": 0.0,
+    settings = {**LOCAL, "AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_START_DELAY": 0.0,
                 "DOWNLOAD_DELAY": 0.0}
     with FixtureServer(routes) as srv:
         starts = ",".join(f"{srv.url}{p}" for p in

@@ -12,7 +12,9 @@ from spiders.crawl import run_crawl
 demo_server = pytest.importorskip("leadpipe.demo.server")
 from leadpipe.demo.world import generate_world  # noqa: E402
 
-FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+# The demo server (the proxy) is on 127.0.0.1: allowed through the outbound-fetch policy.
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
+        "LEADPIPE_ALLOW_ADDRESSES": ["127.0.0.1"]}
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,8 @@ FIX = Path(__file__).parent / "fixtures" / "tenders"
 NS = {"efac": "http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1",
       "efbc": "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1"}
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": False,
-        "LEADPIPE_BACKOFF_BASE": 0.1, "RETRY_TIMES": 2, "LOG_LEVEL": "INFO"}
+        "LEADPIPE_BACKOFF_BASE": 0.1, "RETRY_TIMES": 2, "LOG_LEVEL": "INFO",
+        "LEADPIPE_ALLOW_ADDRESSES": ["127.0.0.1"]}  # the test servers are on loopback
 
 
 def fixture_releases() -> list[dict[str, Any]]:

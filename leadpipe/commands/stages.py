@@ -154,7 +154,7 @@ def enrich(
     console.print(
         f"enriched {summary.companies} companies; websites fetched "
         f"{summary.websites_fetched} (ok {summary.websites_ok}, failed "
-        f"{summary.websites_failed})"
+        f"{summary.websites_failed}, refused as private addresses {summary.websites_refused})"
     )
 
 

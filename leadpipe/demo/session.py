@@ -27,7 +27,8 @@ def source_access(config: Config, sources: Sequence[str] | None = None) -> Itera
     """Access for crawling ``sources`` (default: the config's) and enriching what they found.
 
     With demo sources and no configured proxy, the demo world's server runs inside the block
-    and is the proxy; otherwise the configured access is used unchanged."""
+    and is the proxy (its address, 127.0.0.1, is let through the outbound-fetch policy);
+    otherwise the configured access is used unchanged."""
     chosen = list(sources if sources is not None else config.crawl.sources)
     local = demo_sources(chosen)
     if not local or config.crawl.proxy:
@@ -42,4 +43,5 @@ def source_access(config: Config, sources: Sequence[str] | None = None) -> Itera
             proxy=server.proxy_url,
             local_sources=local,
             local_concurrency=config.demo.concurrency,
+            allow_addresses=("127.0.0.1",),  # the demo server is ours, on loopback
         )
