@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
 
@@ -80,6 +80,15 @@ class Profile(_Section):
     employees_min: int | None = Field(default=None, ge=0)
     employees_max: int | None = Field(default=None, ge=0)
     keywords: list[str] = []
+
+    @field_validator("industries")
+    @classmethod
+    def _known_industries(cls, value: list[str]) -> list[str]:
+        """Each entry is a NACE Rev. 2 code or prefix, or a label industries.toml maps to one."""
+        from enrich.industry import profile_targets
+
+        profile_targets(value)  # raises ValueError naming the unknown entry
+        return value
 
 
 class ResolveSection(_Section):

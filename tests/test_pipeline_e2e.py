@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from enrich.industry import section_of
 from leadpipe.config import load_config
+from leadpipe.demo.words import CATEGORY_NACE
 from leadpipe.demo.world import generate_world
 from warehouse.db import connect
 
@@ -158,6 +160,33 @@ def test_csv_lists_the_true_prospects(demo_run):
     # The same check fails when scoring makes every company a prospect.
     with pytest.raises(AssertionError):
         assert_prospects_ok(prospect_quality(list(company_truth.values()), world, profile))
+
+
+def industry_accuracy(classified: dict[str, str | None], company_truth: dict[str, str],
+                      world) -> dict[str, float]:
+    """Share of companies whose NACE section is the section of what the demo says they do."""
+    right = [section_of(code) == section_of(CATEGORY_NACE[world.entity(company_truth[cid]).category])
+             if code else False for cid, code in classified.items()]
+    return {"accuracy": sum(right) / max(1, len(right)), "companies": len(right)}
+
+
+def test_industry_is_the_right_nace_section(demo_run):
+    config, world = demo_run["config"], demo_run["world"]
+    con = connect(config.warehouse_path, read_only=True)
+    try:
+        company_truth = _company_truth(_clusters(con), _truth_of_records(con, world))
+        classified = dict(con.execute(
+            "SELECT company_id, industry_nace FROM enrichment").fetchall())
+    finally:
+        con.close()
+    measured = industry_accuracy(classified, company_truth, world)
+    print(f"industry accuracy at NACE section level: {measured}")
+    assert measured["companies"] >= 100, measured
+    assert measured["accuracy"] >= 0.95, measured
+    # The same check fails when every company gets one section.
+    with pytest.raises(AssertionError):
+        assert industry_accuracy(dict.fromkeys(classified, "28"), company_truth,
+                                 world)["accuracy"] >= 0.95
 
 
 def test_rerunning_the_stages_changes_no_company_id(demo_run):

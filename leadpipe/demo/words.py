@@ -57,6 +57,34 @@ CATEGORY_LABELS: dict[str, tuple[str, ...]] = {
     "public_sector": ("Local Government", "Public Agency", "NHS & Hospitals"),
 }
 
+# What each category label is, as a NACE Rev. 2 code: the demo world's truth for industry
+# classification (a company's first category is what it does). The industries above are sales
+# sectors, not NACE sections: a "healthcare" firm selling medical equipment is manufacturing (C),
+# a pharmacy is retail (G), an accountant is professional services (M), a public hospital is
+# health (Q), and oil and gas services are mining and quarrying (B).
+CATEGORY_NACE: dict[str, str] = {
+    "Industrial Machinery": "28", "Precision Engineering": "25.62", "Metal Fabrication": "25",
+    "Plastics & Composites": "22", "Automation & Robotics": "28",
+    "Food Processing Equipment": "28.93",
+    "Freight & Haulage": "49.41", "Warehousing & Storage": "52.10", "Courier & Express": "53.20",
+    "Freight Forwarding": "52.29", "Cold Chain Logistics": "52.10",
+    "Renewable Energy": "35.11", "Power Generation": "35.11", "Oil & Gas Services": "09.10",
+    "Energy Storage": "35", "Electrical Contractors": "43.21",
+    "Building Contractors": "41.20", "Civil Engineering": "42", "Roofing & Cladding": "43.91",
+    "Scaffolding": "43.99", "Demolition": "43.11",
+    "Retail": "47", "Wholesale Distribution": "46", "Office Supplies": "47.62",
+    "Garden Centres": "47.76",
+    "Hotels": "55.10", "Catering Services": "56.21", "Restaurants": "56.10",
+    "Event Venues": "82.30",
+    "Medical Equipment": "32.50", "Care Homes": "87", "Pharmacies": "47.73",
+    "Dental Practices": "86.23",
+    "Software Development": "62.01", "IT Services": "62", "Cloud Hosting": "63.11",
+    "Cyber Security": "62",
+    "Accountants": "69.20", "Insurance Brokers": "66.22", "Financial Advisers": "66.19",
+    "Payroll Services": "69.20",
+    "Local Government": "84.11", "Public Agency": "84", "NHS & Hospitals": "86.10",
+}
+
 # Words in names, per industry (English; German/Dutch/Malay variants below).
 INDUSTRY_NOUNS: dict[str, tuple[str, ...]] = {
     "manufacturing": ("Engineering", "Manufacturing", "Fabrications", "Machining", "Industries",
