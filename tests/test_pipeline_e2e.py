@@ -163,11 +163,16 @@ def test_csv_lists_the_true_prospects(demo_run):
 
 
 def industry_accuracy(classified: dict[str, str | None], company_truth: dict[str, str],
-                      world) -> dict[str, float]:
-    """Share of companies whose NACE section is the section of what the demo says they do."""
-    right = [section_of(code) == section_of(CATEGORY_NACE[world.entity(company_truth[cid]).category])
-             if code else False for cid, code in classified.items()]
-    return {"accuracy": sum(right) / max(1, len(right)), "companies": len(right)}
+                      world) -> dict:
+    """Share of companies whose NACE section is the section of what the demo says they do
+    (the demo company's first category, ``CATEGORY_NACE``)."""
+    wrong = []
+    for cid, code in classified.items():
+        category = world.entity(company_truth[cid]).category
+        if not code or section_of(code) != section_of(CATEGORY_NACE[category]):
+            wrong.append((category, code))
+    return {"accuracy": 1 - len(wrong) / max(1, len(classified)),
+            "companies": len(classified), "wrong": wrong[:10]}
 
 
 def test_industry_is_the_right_nace_section(demo_run):

@@ -8,6 +8,7 @@ class; ``profile_targets`` turns a profile's industry entries (old labels such a
 
 from __future__ import annotations
 
+from enrich.industry import nace, schemes, words
 from enrich.industry.classify import (
     NOTHING,
     IndustryCode,
@@ -36,5 +37,5 @@ def profile_targets(entries: list[str]) -> list[str]:
     return out
 
 
-__all__ = ["NOTHING", "IndustryCode", "IndustryGuess", "activity", "classify", "keyword_hits",
+__all__ = ["NOTHING", "nace", "schemes", "words", "IndustryCode", "IndustryGuess", "activity", "classify", "keyword_hits",
            "lineage", "profile_targets", "section_of", "under"]

@@ -97,16 +97,27 @@ def classify(
     for division, mapped in divisions.items():
         tally.add(division, WEIGHTS["contracts"], "contracts", mapped.title.lower())
     for label in categories or []:
-        before = len(tally.votes)
-        _text_votes(tally, "categories", label, WEIGHTS["categories"])
-        if len(tally.votes) == before:  # no listed word: try the NACE titles themselves
-            code = words.title_match(label)
-            if code:
-                tally.add(code, WEIGHTS["categories"], "categories", label.lower())
+        _category_votes(tally, label)
     _text_votes(tally, "name", name or "", WEIGHTS["name"])
     _text_votes(tally, "description", description or "", WEIGHTS["description"])
     _text_votes(tally, "website", (website_text or "")[:WEBSITE_CHARS], WEIGHTS["website"])
     return _decide(tally.votes)
+
+
+def _category_votes(tally: _Tally, label: str) -> None:
+    """A category label: the listed words, sharpened by the NACE titles when a title names a
+    code below what the words say ("Wholesale of fruit and vegetables": 46 → 46.31); the titles
+    alone when no listed word is in it."""
+    before = len(tally.votes)
+    _text_votes(tally, "categories", label, WEIGHTS["categories"])
+    listed = tally.votes[before:]
+    titled = words.title_match(label)
+    if titled is None:
+        return
+    if not listed:
+        tally.add(titled, WEIGHTS["categories"], "categories", label.lower())
+    elif all(nace.under(titled, v.code) and titled != v.code for v in listed):
+        tally.votes[before:] = [_Vote(titled, v.weight, v.where, v.said) for v in listed]
 
 
 def _decide(votes: list[_Vote]) -> IndustryGuess:

@@ -115,10 +115,12 @@ def _lead(code: str) -> str:
     return m.group(1) if m else ""
 
 
-def to_nace(scheme: str | None, code: str) -> Mapped | None:
+def to_nace(scheme: str | None, code: str | None) -> Mapped | None:
     """One code as given (``scheme`` spelled as the source spells it) → NACE Rev. 2, or None
     when the code is unknown, not an activity (UK SIC 99999 dormant, 74990 non-trading) or from
     a list older than NACE Rev. 2."""
+    if not isinstance(code, str) or not code.strip():
+        return None
     kind = scheme_of(scheme)
     lead = _lead(code)
     if kind == "UK SIC 2007":
