@@ -47,7 +47,8 @@ WITH recs AS (
 -- Industry codes a registry gave, as landed (fields.industry_codes of each record's latest item).
 coded AS (
     SELECT l.company_id,
-           list(CAST(json_extract(r.payload, '$.fields.industry_codes') AS VARCHAR)) AS industry_codes_json
+           list(CAST(json_extract(r.payload, '$.fields.industry_codes') AS VARCHAR))
+             AS industry_codes_json
     FROM company_links l
     JOIN source_records s USING (record_id)
     JOIN raw_items r ON r.record_id = s.record_id AND r.run_id = s.run_id

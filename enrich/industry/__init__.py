@@ -37,5 +37,5 @@ def profile_targets(entries: list[str]) -> list[str]:
     return out
 
 
-__all__ = ["NOTHING", "nace", "schemes", "words", "IndustryCode", "IndustryGuess", "activity", "classify", "keyword_hits",
-           "lineage", "profile_targets", "section_of", "under"]
+__all__ = ["NOTHING", "IndustryCode", "IndustryGuess", "activity", "classify", "keyword_hits",
+           "lineage", "nace", "profile_targets", "schemes", "section_of", "under", "words"]
