@@ -162,15 +162,15 @@ def test_csv_lists_the_true_prospects(demo_run):
         assert_prospects_ok(prospect_quality(list(company_truth.values()), world, profile))
 
 
-def industry_accuracy(classified: dict[str, str | None], company_truth: dict[str, str],
+def industry_accuracy(classified: dict[str, tuple], company_truth: dict[str, str],
                       world) -> dict:
     """Share of companies whose NACE section is the section of what the demo says they do
     (the demo company's first category, ``CATEGORY_NACE``)."""
     wrong = []
-    for cid, code in classified.items():
+    for cid, (code, reason) in classified.items():
         category = world.entity(company_truth[cid]).category
         if not code or section_of(code) != section_of(CATEGORY_NACE[category]):
-            wrong.append((category, code))
+            wrong.append((category, code, reason))
     return {"accuracy": 1 - len(wrong) / max(1, len(classified)),
             "companies": len(classified), "wrong": wrong[:10]}
 
@@ -180,8 +180,8 @@ def test_industry_is_the_right_nace_section(demo_run):
     con = connect(config.warehouse_path, read_only=True)
     try:
         company_truth = _company_truth(_clusters(con), _truth_of_records(con, world))
-        classified = dict(con.execute(
-            "SELECT company_id, industry_nace FROM enrichment").fetchall())
+        classified = {cid: (code, reason) for cid, code, reason in con.execute(
+            "SELECT company_id, industry_nace, industry_reason FROM enrichment").fetchall()}
     finally:
         con.close()
     measured = industry_accuracy(classified, company_truth, world)
@@ -190,7 +190,7 @@ def test_industry_is_the_right_nace_section(demo_run):
     assert measured["accuracy"] >= 0.95, measured
     # The same check fails when every company gets one section.
     with pytest.raises(AssertionError):
-        assert industry_accuracy(dict.fromkeys(classified, "28"), company_truth,
+        assert industry_accuracy(dict.fromkeys(classified, ("28", "")), company_truth,
                                  world)["accuracy"] >= 0.95
 
 

@@ -54,13 +54,15 @@ CATEGORY_LABELS: dict[str, tuple[str, ...]] = {
     "healthcare": ("Medical Practices", "Care Homes", "Clinics", "Dental Practices"),
     "software": ("Software Development", "IT Services", "Cloud Hosting", "Cyber Security"),
     "finance": ("Banking", "Insurance Brokers", "Financial Advisers", "Wealth Management"),
-    "public_sector": ("Local Government", "Public Agency", "NHS & Hospitals"),
+    "public_sector": ("Local Government", "Public Agency", "NHS & Hospitals", "Public Schools",
+                      "Public Transport", "Public Utility", "Public Water Supply"),
 }
 
 # What each category label is, as a NACE Rev. 2 code: the demo world's truth for industry
 # classification (a company's first category is what it does). The words of each industry stay
 # inside one NACE section (an energy firm supplies energy, D; a finance firm is no accountant,
-# which would be M), except public hospitals among the buyers: health (Q), not administration.
+# which would be M). Public buyers are what they do: a hospital is health (Q), a school district
+# education (P), a transit authority transport (H); only administrations are section O.
 CATEGORY_NACE: dict[str, str] = {
     "Industrial Machinery": "28", "Precision Engineering": "25.62", "Metal Fabrication": "25",
     "Plastics & Composites": "22", "Automation & Robotics": "28",
@@ -82,6 +84,8 @@ CATEGORY_NACE: dict[str, str] = {
     "Banking": "64.19", "Insurance Brokers": "66.22", "Financial Advisers": "66.19",
     "Wealth Management": "66.30",
     "Local Government": "84.11", "Public Agency": "84", "NHS & Hospitals": "86.10",
+    "Public Schools": "85", "Public Transport": "49.31", "Public Utility": "35",
+    "Public Water Supply": "36.00",
 }
 
 # Words in names, per industry (English; German/Dutch/Malay variants below).
@@ -375,24 +379,24 @@ BUYER_KINDS: dict[str, tuple[tuple[str, str], ...]] = {
            ("{county} County Council", "Local Government"),
            ("{place} University Hospitals NHS Foundation Trust", "NHS & Hospitals"),
            ("{county} Fire and Rescue Service", "Public Agency"),
-           ("{county} Water Authority", "Public Agency")),
+           ("{county} Water Authority", "Public Water Supply")),
     "DE": (("Stadt {place}", "Local Government"),
            ("Landkreis {county}", "Local Government"),
            ("Universitätsklinikum {place}", "NHS & Hospitals"),
-           ("Stadtwerke {place}", "Public Agency"),
+           ("Stadtwerke {place}", "Public Utility"),
            ("Landesbetrieb Straßenbau {county}", "Public Agency")),
     "US": (("City of {place}", "Local Government"),
            ("{county} County", "Local Government"),
            ("{place} Regional Medical Center", "NHS & Hospitals"),
-           ("{county} Transit Authority", "Public Agency"),
-           ("{place} Public Schools", "Public Agency")),
+           ("{county} Transit Authority", "Public Transport"),
+           ("{place} Public Schools", "Public Schools")),
     "NL": (("Gemeente {place}", "Local Government"),
            ("Provincie {county}", "Local Government"),
            ("Ziekenhuis {place}", "NHS & Hospitals"),
            ("Waterschap {county}", "Public Agency")),
     "MY": (("Majlis Bandaraya {place}", "Local Government"),
            ("Hospital {place}", "NHS & Hospitals"),
-           ("Lembaga Air {county}", "Public Agency"),
+           ("Lembaga Air {county}", "Public Water Supply"),
            ("Jabatan Kerja Raya {county}", "Public Agency")),
 }
 
