@@ -67,7 +67,11 @@ def test_every_listed_word_names_a_real_nace_code_and_every_label_a_section():
         for code in [target] if isinstance(target, str) else target:
             assert activity(code) is not None, label
     # the labels today's default profile uses stand for sections C, H and D
-    assert profile_targets(["manufacturing", "logistics", "energy"])[:3] == ["C", "H", "D"]
+    assert profile_targets(["manufacturing", "logistics", "energy"]) == ["C", "H", "D"]
+    # every section has a sector name, the value of the enrichment's `industry` column
+    assert {words.sector_name(s.code) for s in nace.sections()} >= {
+        "manufacturing", "logistics", "energy", "public_sector", "real estate"}
+    assert len({words.sector_name(s.code) for s in nace.sections()}) == 21
     assert profile_targets(["10.7", "C"]) == ["10.7", "C"]
     with pytest.raises(ValueError, match="unknown industry 'food'"):
         profile_targets(["food"])
@@ -119,7 +123,7 @@ def test_uk_sic_codes_from_the_bulk_file_keep_their_first_four_digits_as_nace():
     assert mapped >= 20
     restaurant = classify(codes=[IndustryCode("UK SIC 2007", "56101 - Licensed restaurants")])
     assert (restaurant.nace, restaurant.industry) == (
-        "56.10", "Accommodation and food service activities")
+        "56.10", "hospitality")
     assert restaurant.reason == "registry: licensed restaurants (UK SIC 2007 56101)"
 
 
@@ -166,7 +170,7 @@ def test_directory_category_from_a_real_yellow_pages_listing():
     label = re.search(r'"categoryText":"([^"-]+) - ', page).group(1).strip()
     assert label == "Plumbers & Gas Fitters"
     guess = classify(name="Cairns Plumbing Co", categories=[label])
-    assert (guess.nace, guess.industry) == ("43.22", "Construction")
+    assert (guess.nace, guess.industry) == ("43.22", "construction")
     assert guess.reason == "categories: gas fitters, plumbers; name: plumbing"
 
 
@@ -224,7 +228,7 @@ def test_a_food_company_is_food_not_finance():
                      description="Family business since 1950. Our capital is taste: we "
                                  "distribute our cheese to delicatessen shops.")
     assert (maker.section, maker.nace) == ("C", "10")
-    assert maker.industry == "Manufacturing"
+    assert maker.industry == "manufacturing"
     trader = classify(name="Harbour Fine Foods Trading Ltd",
                       categories=["Food Wholesale", "Import and Export"])
     assert (trader.section, trader.nace) == ("G", "46")
@@ -282,8 +286,8 @@ def test_enrich_stage_writes_the_nace_code_from_registry_codes_and_contracts(tmp
     finally:
         con.close()
     assert rows["Alpha Systems Ltd"] == (
-        "62.01", "Information and communication",
+        "62.01", "software",
         "registry: business and domestic software development (UK SIC 2007 62012)")
-    assert rows["Beta Builders Ltd"][:2] == ("41", "Construction")
+    assert rows["Beta Builders Ltd"][:2] == ("41", "construction")
     assert "contracts: construction work for school buildings" in rows["Beta Builders Ltd"][2]
     assert rows["Qwv Zyx AS"] == (None, None, "no industry words found")

@@ -1,6 +1,6 @@
 """Industry as NACE Rev. 2: the code list hierarchy, code conversions and the classifier.
 
-``classify(...)`` gives a company's NACE code, its readable sector, a confidence and the evidence;
+``classify(...)`` gives a company's NACE code, its sector name, a confidence and the evidence;
 ``under(code, prefix)`` says whether a code falls under a target section, division, group or
 class; ``profile_targets`` turns a profile's industry entries (old labels such as
 ``manufacturing`` or NACE codes) into NACE prefixes.
@@ -17,7 +17,7 @@ from enrich.industry.classify import (
     keyword_hits,
 )
 from enrich.industry.nace import activity, lineage, section_of, under
-from enrich.industry.words import taxonomy
+from enrich.industry.words import sector_name, taxonomy
 
 
 def profile_targets(entries: list[str]) -> list[str]:
@@ -38,4 +38,5 @@ def profile_targets(entries: list[str]) -> list[str]:
 
 
 __all__ = ["NOTHING", "IndustryCode", "IndustryGuess", "activity", "classify", "keyword_hits",
-           "lineage", "nace", "profile_targets", "schemes", "section_of", "under", "words"]
+           "lineage", "nace", "profile_targets", "schemes", "section_of", "sector_name", "under",
+           "words"]

@@ -33,8 +33,9 @@ class IndustryCode:
 
 @dataclass(frozen=True)
 class IndustryGuess:
-    """``nace`` is the NACE Rev. 2 code (section letter to class), ``industry`` its section's
-    readable label, ``reason`` which source said what, in plain words."""
+    """``nace`` is the NACE Rev. 2 code (section letter to class), ``industry`` the name of its
+    sector (``manufacturing`` for section C, the names in industries.toml ``[labels]``, which
+    profiles also use), ``reason`` which source said what, in plain words."""
 
     nace: str | None
     industry: str | None
@@ -145,8 +146,8 @@ def _decide(votes: list[_Vote]) -> IndustryGuess:
     strength = min(1.0, by_section[section] / CERTAIN_AT)
     confidence = round(by_section[section] / total * strength, 3)
     activity = nace.activities()[code]
-    section_label = nace.activities()[section].label
-    return IndustryGuess(code, section_label, confidence, _reason(mine), activity.label)
+    return IndustryGuess(code, words.sector_name(section), confidence, _reason(mine),
+                         activity.label)
 
 
 def _child_towards(code: str, target: str) -> str | None:

@@ -119,3 +119,11 @@ def title_match(label: str) -> str | None:
         while not code.startswith(common):
             common = common[:-1].rstrip(".")
     return common if len(common) >= 2 else None
+
+
+def sector_name(section: str) -> str:
+    """The readable sector name of a NACE section: the first ``[labels]`` name for it."""
+    for label, target in taxonomy()["labels"].items():
+        if target == section:
+            return label
+    return nace.activities()[section].label
