@@ -8,6 +8,7 @@ site keeps last run's values. The website columns come from the providers in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from enrich.registry_facts import RegistryFacts, registry_facts
 from enrich.signals import Column, Provider
 from enrich.website import SiteSignals, fetch_site, http_client
 from warehouse.db import transaction
-from warehouse.tenders import SupplierHistory, supplier_history
+from warehouse.tenders import WINNING_AWARD_SQL, SupplierHistory, supplier_history
 
 
 @dataclass
@@ -45,13 +46,36 @@ WITH recs AS (
            bool_or(coalesce(s.role = 'buyer', false)) AS is_buyer
     FROM company_links l JOIN source_records s USING (record_id)
     GROUP BY l.company_id
+),
+-- Industry codes a registry gave, as landed (fields.industry_codes of each record's latest item).
+coded AS (
+    SELECT l.company_id,
+           list(CAST(json_extract(r.payload, '$.fields.industry_codes') AS VARCHAR))
+             AS industry_codes_json
+    FROM company_links l
+    JOIN source_records s USING (record_id)
+    JOIN raw_items r ON r.record_id = s.record_id AND r.run_id = s.run_id
+    WHERE r.kind = 'organisation' AND json_extract(r.payload, '$.fields.industry_codes') IS NOT NULL
+    GROUP BY l.company_id
+),
+-- CPV codes of the contracts each company won (what it supplies).
+won AS (
+    SELECT l.company_id, list_distinct(flatten(list(coalesce(t.cpv, [])))) AS contract_cpv
+    FROM awards a
+    JOIN company_links l ON l.record_id = a.supplier_record_id
+    JOIN tenders t ON t.source = a.source AND t.tender_id = a.tender_id
+    WHERE {winning}
+    GROUP BY l.company_id
 )
 SELECT c.company_id, c.name, c.website, c.categories, c.description, c.employees, c.founded,
        c.identifiers, c.source_urls[1] AS listing_url, recs.paid_listing, recs.accreditations,
        recs.descriptions, coalesce(recs.is_buyer, false) AS is_buyer,
+       coded.industry_codes_json, won.contract_cpv,
        e.website AS fetched_website, e.website_fetched_at, e.website_status{previous}
 FROM companies c
 LEFT JOIN recs USING (company_id)
+LEFT JOIN coded USING (company_id)
+LEFT JOIN won USING (company_id)
 LEFT JOIN enrichment e USING (company_id)
 """
 
@@ -62,7 +86,8 @@ _FETCH_COLUMNS = [
     ("website_status", pa.string()),
 ]
 _DERIVED_COLUMNS = [
-    ("industry", pa.string()),
+    ("industry", pa.string()),  # the readable sector (NACE section title)
+    ("industry_nace", pa.string()),  # NACE Rev. 2 code, section letter to class
     ("industry_confidence", pa.float64()),
     ("industry_reason", pa.string()),
     ("solvency", pa.float64()),
@@ -99,13 +124,38 @@ def company_sql(providers: Sequence[Provider]) -> str:
     previous = "".join(
         f",\n       e.{c.name} AS {_PREVIOUS}{c.name}" for c in _signal_columns(providers)
     )
-    return _COMPANY_SQL.format(previous=previous)
+    return _COMPANY_SQL.format(previous=previous, winning=WINNING_AWARD_SQL)
 
 
 def enrichment_schema(providers: Sequence[Provider]) -> pa.Schema:
     """The Arrow schema of the rows written to ``enrichment``."""
     signals = [(c.name, c.type) for c in _signal_columns(providers)]
     return pa.schema([("company_id", pa.string()), *_FETCH_COLUMNS, *signals, *_DERIVED_COLUMNS])
+
+
+def industry_codes(landed: list[str] | None) -> list[industry_mod.IndustryCode]:
+    """The ``industry_codes`` lists as landed (JSON text, one per record) → distinct codes.
+
+    An entry is ``{"scheme": ..., "code": ...}`` (``id`` or ``value`` also name the code) or a
+    ``"SCHEME:CODE"`` string; anything else is skipped.
+    """
+    out: dict[tuple[str, str], industry_mod.IndustryCode] = {}
+    for text in landed or []:
+        try:
+            entries = json.loads(text)
+        except (TypeError, ValueError):
+            continue
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict):
+                scheme = entry.get("scheme")
+                code = entry.get("code") or entry.get("id") or entry.get("value")
+            elif isinstance(entry, str) and ":" in entry:
+                scheme, code = entry.split(":", 1)
+            else:
+                continue
+            if isinstance(scheme, str) and isinstance(code, str | int):
+                out.setdefault((scheme, str(code)), industry_mod.IndustryCode(scheme, str(code)))
+    return list(out.values())
 
 
 def _needs_fetch(row: dict[str, Any], now: datetime, max_age: timedelta) -> bool:
@@ -217,6 +267,8 @@ def run_enrichment(
             categories=r["categories"],
             description=" ".join(x for x in (r["description"], r["descriptions"]) if x) or None,
             website_text=" ".join(web["website_text_keywords"] or []),
+            codes=industry_codes(r["industry_codes_json"]),
+            contract_cpv=r["contract_cpv"] or (),
         )
         employees = web["website_employees"] or r["employees"]  # stated count beats a band
         reg = registers.get(r["company_id"]) or RegistryFacts(statuses=[])
@@ -251,6 +303,7 @@ def run_enrichment(
                 "company_id": r["company_id"],
                 **web,
                 "industry": guess.industry,
+                "industry_nace": guess.nace,
                 "industry_confidence": guess.confidence,
                 "industry_reason": guess.reason,
                 "solvency": estimate.score,

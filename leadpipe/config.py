@@ -136,6 +136,15 @@ class Profile(_Section):
     insufficient_data_is_prospect: bool
     timing: Timing
 
+    @field_validator("industries")
+    @classmethod
+    def _known_industries(cls, value: list[str]) -> list[str]:
+        """Each entry is a NACE Rev. 2 code or prefix, or a label industries.toml maps to one."""
+        from enrich.industry import profile_targets
+
+        profile_targets(value)  # raises ValueError naming the unknown entry
+        return value
+
     @property
     def version(self) -> str:
         """A short hash of every value that decides a score: a changed profile, a new version."""

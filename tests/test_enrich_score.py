@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from enrich import signals
-from enrich.industry import classify
 from enrich.solvency import SolvencySignals, estimate
 from enrich.website import fetch_site, read_site
 from leadpipe.config import load_config
@@ -41,7 +40,7 @@ def test_providers_find_contacts_size_and_growth():
         "website_growth": True,
         "registry_ids": ["04567890"],
         "website_distress": [],
-        "website_text_keywords": ["engineering", "cnc", "machining"],  # title, then body
+        "website_text_keywords": ["precision engineering", "cnc", "machining", "industrial"],
     }
 
 
@@ -103,27 +102,6 @@ def test_fetch_site_follows_contact_link_and_obeys_robots(site):
 def test_unreachable_site():
     with httpx.Client(timeout=2) as client:
         assert fetch_site(client, "http://127.0.0.1:9/", "ua").status == "unreachable"
-
-
-@pytest.mark.parametrize(("kwargs", "industry", "reason"), [
-    ({"name": "Northbridge Precision Engineering Ltd", "categories": ["Industrial Machinery"]},
-     "manufacturing", "categories: industrial machinery; name: engineering"),
-    ({"name": "Swift Freight GmbH", "categories": ["Freight & Haulage"]}, "logistics",
-     "categories: freight, haulage; name: freight"),
-    ({"name": "Cumbria County Council"}, "public_sector", "name: council"),
-    ({"name": "Bella Napoli", "categories": ["Restaurant"]}, "hospitality",
-     "categories: restaurant"),
-])
-def test_industry_classification(kwargs, industry, reason):
-    guess = classify(**kwargs)
-    assert (guess.industry, guess.reason) == (industry, reason)  # always says why
-    assert guess.confidence == 1.0
-
-
-def test_industry_unknown_when_nothing_matches():
-    guess = classify(name="Zyx Qwv")
-    assert (guess.industry, guess.confidence, guess.reason) == (
-        None, 0.0, "no industry words found")
 
 
 MODEL = load_config().solvency  # the bundled [solvency] weights and cut-offs

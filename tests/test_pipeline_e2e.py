@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from enrich.industry import section_of
 from leadpipe.config import load_config
+from leadpipe.demo.words import CATEGORY_NACE
 from leadpipe.demo.world import generate_world
 from warehouse.db import connect
 
@@ -180,6 +182,38 @@ def test_csv_lists_the_true_prospects(demo_run):
     # The same check fails when scoring makes every company a prospect.
     with pytest.raises(AssertionError):
         assert_prospects_ok(prospect_quality(list(company_truth.values()), world, profile))
+
+
+def industry_accuracy(classified: dict[str, tuple], company_truth: dict[str, str],
+                      world) -> dict:
+    """Share of companies whose NACE section is the section of what the demo says they do
+    (the demo company's first category, ``CATEGORY_NACE``)."""
+    wrong = []
+    for cid, (code, reason) in classified.items():
+        category = world.entity(company_truth[cid]).category
+        if not code or section_of(code) != section_of(CATEGORY_NACE[category]):
+            wrong.append((category, code, reason))
+    return {"accuracy": 1 - len(wrong) / max(1, len(classified)),
+            "companies": len(classified), "wrong": wrong[:10]}
+
+
+def test_industry_is_the_right_nace_section(demo_run):
+    config, world = demo_run["config"], demo_run["world"]
+    con = connect(config.warehouse_path, read_only=True)
+    try:
+        company_truth = _company_truth(_clusters(con), _truth_of_records(con, world))
+        classified = {cid: (code, reason) for cid, code, reason in con.execute(
+            "SELECT company_id, industry_nace, industry_reason FROM enrichment").fetchall()}
+    finally:
+        con.close()
+    measured = industry_accuracy(classified, company_truth, world)
+    print(f"industry accuracy at NACE section level: {measured}")
+    assert measured["companies"] >= 100, measured
+    assert measured["accuracy"] >= 0.95, measured
+    # The same check fails when every company gets one section.
+    with pytest.raises(AssertionError):
+        assert industry_accuracy(dict.fromkeys(classified, ("28", "")), company_truth,
+                                 world)["accuracy"] >= 0.95
 
 
 def test_rerunning_the_stages_changes_no_company_id(demo_run):

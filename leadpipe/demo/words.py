@@ -38,9 +38,9 @@ CATEGORY_LABELS: dict[str, tuple[str, ...]] = {
     "energy": (
         "Renewable Energy",
         "Power Generation",
-        "Oil & Gas Services",
+        "Gas Supply",
         "Energy Storage",
-        "Electrical Contractors",
+        "Electricity Supply",
     ),
     "construction": (
         "Building Contractors",
@@ -50,11 +50,42 @@ CATEGORY_LABELS: dict[str, tuple[str, ...]] = {
         "Demolition",
     ),
     "retail": ("Retail", "Wholesale Distribution", "Office Supplies", "Garden Centres"),
-    "hospitality": ("Hotels", "Catering Services", "Restaurants", "Event Venues"),
-    "healthcare": ("Medical Equipment", "Care Homes", "Pharmacies", "Dental Practices"),
+    "hospitality": ("Hotels", "Catering Services", "Restaurants", "Guest Houses"),
+    "healthcare": ("Medical Practices", "Care Homes", "Clinics", "Dental Practices"),
     "software": ("Software Development", "IT Services", "Cloud Hosting", "Cyber Security"),
-    "finance": ("Accountants", "Insurance Brokers", "Financial Advisers", "Payroll Services"),
-    "public_sector": ("Local Government", "Public Agency", "NHS & Hospitals"),
+    "finance": ("Banking", "Insurance Brokers", "Financial Advisers", "Wealth Management"),
+    "public_sector": ("Local Government", "Public Agency", "NHS & Hospitals", "Public Schools",
+                      "Public Transport", "Public Utility", "Public Water Supply"),
+}
+
+# What each category label is, as a NACE Rev. 2 code: the demo world's truth for industry
+# classification (a company's first category is what it does). The words of each industry stay
+# inside one NACE section (an energy firm supplies energy, D; a finance firm is no accountant,
+# which would be M). Public buyers are what they do: a hospital is health (Q), a school district
+# education (P), a transit authority transport (H); only administrations are section O.
+CATEGORY_NACE: dict[str, str] = {
+    "Industrial Machinery": "28", "Precision Engineering": "25.62", "Metal Fabrication": "25",
+    "Plastics & Composites": "22", "Automation & Robotics": "28",
+    "Food Processing Equipment": "28.93",
+    "Freight & Haulage": "49.41", "Warehousing & Storage": "52.10", "Courier & Express": "53.20",
+    "Freight Forwarding": "52.29", "Cold Chain Logistics": "52.10",
+    "Renewable Energy": "35.11", "Power Generation": "35.11", "Gas Supply": "35.2",
+    "Energy Storage": "35", "Electricity Supply": "35.1",
+    "Building Contractors": "41.20", "Civil Engineering": "42", "Roofing & Cladding": "43.91",
+    "Scaffolding": "43.99", "Demolition": "43.11",
+    "Retail": "47", "Wholesale Distribution": "46", "Office Supplies": "47.62",
+    "Garden Centres": "47.76",
+    "Hotels": "55.10", "Catering Services": "56.21", "Restaurants": "56.10",
+    "Guest Houses": "55.10",
+    "Medical Practices": "86.2", "Care Homes": "87", "Clinics": "86",
+    "Dental Practices": "86.23",
+    "Software Development": "62.01", "IT Services": "62", "Cloud Hosting": "63.11",
+    "Cyber Security": "62",
+    "Banking": "64.19", "Insurance Brokers": "66.22", "Financial Advisers": "66.19",
+    "Wealth Management": "66.30",
+    "Local Government": "84.11", "Public Agency": "84", "NHS & Hospitals": "86.10",
+    "Public Schools": "85", "Public Transport": "49.31", "Public Utility": "35",
+    "Public Water Supply": "36.00",
 }
 
 # Words in names, per industry (English; German/Dutch/Malay variants below).
@@ -67,35 +98,35 @@ INDUSTRY_NOUNS: dict[str, tuple[str, ...]] = {
     "construction": ("Construction", "Builders", "Contractors", "Civil Engineering", "Roofing",
                      "Developments"),
     "retail": ("Retail", "Stores", "Trading", "Supplies", "Wholesale", "Merchants"),
-    "hospitality": ("Hotels", "Catering", "Hospitality", "Inns", "Events"),
-    "healthcare": ("Healthcare", "Medical", "Care", "Diagnostics", "Pharmacy"),
+    "hospitality": ("Hotels", "Catering", "Hospitality", "Inns", "Restaurants"),
+    "healthcare": ("Healthcare", "Medical", "Care", "Diagnostics", "Clinics"),
     "software": ("Software", "Systems", "Digital", "Technologies", "Data", "Labs"),
-    "finance": ("Finance", "Capital", "Accountancy", "Insurance Brokers", "Advisory"),
+    "finance": ("Finance", "Capital", "Wealth Management", "Insurance Brokers", "Advisory"),
 }
 
 INDUSTRY_NOUNS_DE: dict[str, tuple[str, ...]] = {
     "manufacturing": ("Maschinenbau", "Metallbau", "Präzisionstechnik", "Kunststofftechnik",
                       "Antriebstechnik", "Werkzeugbau"),
     "logistics": ("Logistik", "Spedition", "Transporte", "Lagerlogistik"),
-    "energy": ("Energie", "Solartechnik", "Windkraft", "Elektrotechnik", "Stadtwerke Service"),
+    "energy": ("Energie", "Solartechnik", "Windkraft", "Energieversorgung", "Stadtwerke Service"),
     "construction": ("Bau", "Hochbau", "Tiefbau", "Bauunternehmung", "Dachtechnik"),
     "retail": ("Handel", "Großhandel", "Warenhaus", "Vertrieb"),
     "hospitality": ("Hotelbetriebe", "Gastronomie", "Catering"),
-    "healthcare": ("Medizintechnik", "Pflegedienste", "Apothekenbedarf"),
+    "healthcare": ("Praxisklinik", "Pflegedienste", "Gesundheitszentrum"),
     "software": ("Software", "Informatik", "Systemhaus", "Datentechnik"),
-    "finance": ("Finanzberatung", "Treuhand", "Versicherungsmakler"),
+    "finance": ("Finanzberatung", "Vermögensverwaltung", "Versicherungsmakler"),
 }
 
 INDUSTRY_NOUNS_NL: dict[str, tuple[str, ...]] = {
     "manufacturing": ("Machinebouw", "Metaalbewerking", "Techniek", "Kunststoffen"),
     "logistics": ("Transport", "Logistiek", "Expeditie", "Opslag"),
-    "energy": ("Energie", "Zonnetechniek", "Windenergie", "Installatietechniek"),
+    "energy": ("Energie", "Zonnetechniek", "Windenergie", "Energievoorziening"),
     "construction": ("Bouw", "Aannemersbedrijf", "Bouwgroep", "Dakwerken"),
     "retail": ("Handel", "Groothandel", "Winkels"),
     "hospitality": ("Horeca", "Hotels", "Catering"),
-    "healthcare": ("Zorg", "Medische Techniek", "Apotheken"),
+    "healthcare": ("Zorg", "Medisch Centrum", "Klinieken"),
     "software": ("Software", "ICT", "Automatisering"),
-    "finance": ("Financieel Advies", "Administratie", "Verzekeringen"),
+    "finance": ("Financieel Advies", "Vermogensbeheer", "Verzekeringen"),
 }
 
 DESCRIPTORS: tuple[str, ...] = (
@@ -348,24 +379,24 @@ BUYER_KINDS: dict[str, tuple[tuple[str, str], ...]] = {
            ("{county} County Council", "Local Government"),
            ("{place} University Hospitals NHS Foundation Trust", "NHS & Hospitals"),
            ("{county} Fire and Rescue Service", "Public Agency"),
-           ("{county} Water Authority", "Public Agency")),
+           ("{county} Water Authority", "Public Water Supply")),
     "DE": (("Stadt {place}", "Local Government"),
            ("Landkreis {county}", "Local Government"),
            ("Universitätsklinikum {place}", "NHS & Hospitals"),
-           ("Stadtwerke {place}", "Public Agency"),
+           ("Stadtwerke {place}", "Public Utility"),
            ("Landesbetrieb Straßenbau {county}", "Public Agency")),
     "US": (("City of {place}", "Local Government"),
            ("{county} County", "Local Government"),
            ("{place} Regional Medical Center", "NHS & Hospitals"),
-           ("{county} Transit Authority", "Public Agency"),
-           ("{place} Public Schools", "Public Agency")),
+           ("{county} Transit Authority", "Public Transport"),
+           ("{place} Public Schools", "Public Schools")),
     "NL": (("Gemeente {place}", "Local Government"),
            ("Provincie {county}", "Local Government"),
            ("Ziekenhuis {place}", "NHS & Hospitals"),
            ("Waterschap {county}", "Public Agency")),
     "MY": (("Majlis Bandaraya {place}", "Local Government"),
            ("Hospital {place}", "NHS & Hospitals"),
-           ("Lembaga Air {county}", "Public Agency"),
+           ("Lembaga Air {county}", "Public Water Supply"),
            ("Jabatan Kerja Raya {county}", "Public Agency")),
 }
 

@@ -9,9 +9,8 @@ match its NACE code (``industry_nace``) by the NACE hierarchy.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import cache
 
+from enrich.industry.nace import under
 from sales.profile import IcpProfile
 from sales.rules import CompanyRow, Reason, fit_rule
 
@@ -21,21 +20,6 @@ _NACE_TARGET = re.compile(r"^(?:[A-U]|\d{2}(?:\.?\d{1,2})?)$", re.I)
 def is_nace_target(entry: str) -> bool:
     """``C``, ``28``, ``28.1``, ``28.11`` are NACE targets; ``manufacturing`` is a label."""
     return bool(_NACE_TARGET.match(entry.strip()))
-
-
-def _digits_under(code: str, prefix: str) -> bool:
-    """The NACE hierarchy by digits (``28.11`` is under ``28`` and ``28.1``)."""
-    return code.replace(".", "").startswith(prefix.replace(".", "")) and not prefix.isalpha()
-
-
-@cache
-def _nace_under() -> Callable[[str | None, str], bool]:
-    """The NACE module's ``under`` (sections included) when the enrichment ships it."""
-    try:
-        from enrich.industry.nace import under  # type: ignore[import-not-found]
-    except ImportError:
-        return lambda code, prefix: bool(code) and _digits_under(str(code), prefix)
-    return under
 
 
 def _weight(profile: IcpProfile, entry: str) -> float:
@@ -51,7 +35,6 @@ def industry(row: CompanyRow, profile: IcpProfile) -> Reason | None:
     url = row.get("listing_url")
     why = row.get("industry_reason")
     label = f"industry {found}" + (f" ({why})" if why else "")
-    under = _nace_under()
     best: float | None = None
     for entry in profile.industries:
         if is_nace_target(entry):
