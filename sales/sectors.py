@@ -24,11 +24,22 @@ class SectorError(ValueError):
 
 @lru_cache(maxsize=1)
 def label_sections() -> dict[str, str]:
-    """Industry label (as enrichment writes it) → its NACE section."""
+    """Industry label (as enrichment writes it) → its NACE section (the one home of the labels
+    is ``[labels]`` in enrich/industries.toml; a label standing for divisions maps to theirs)."""
+    from enrich.industry import profile_targets, section_of
+
+    out: dict[str, str] = {}
+    for label in taxonomy_labels():
+        sections = {section_of(t) or t for t in profile_targets([label])}
+        if len(sections) == 1:
+            out[label] = sections.pop().upper()
+    return out
+
+
+def taxonomy_labels() -> list[str]:
     from enrich.industry import taxonomy
 
-    return {label: str(spec["nace"]).upper() for label, spec in taxonomy().items()
-            if spec.get("nace")}
+    return sorted(taxonomy()["labels"])
 
 
 def section_of_division(division: int) -> str | None:
