@@ -3,8 +3,9 @@
 A format is a function decorated with ``export_format``: it gets the scored rows (warehouse or
 snapshot, see ``sales.export.view``), the selection, an output path and the file style (plain
 or Excel-friendly), writes its file(s) through ``sales.export.files.write_csv`` (which makes
-every cell formula-safe) and says what it wrote. ``get_format`` looks a format up by name; ``format_names`` lists them for the
-CLI. Adding a format is one new module in ``sales/export/formats/``.
+every cell formula-safe) and says what it wrote. ``get_format`` looks a format up by name;
+``format_names`` lists them for the CLI. Adding a format is one new module in
+``sales/export/formats/``.
 """
 
 from __future__ import annotations

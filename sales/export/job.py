@@ -18,11 +18,11 @@ from sales.export import ExportFormat
 from sales.export.files import FileStyle, file_sha256, write_csv
 from sales.export.filters import describe
 from sales.export.log import (
-    FINGERPRINTS_DIR,
     LogEntry,
-    last_export,
+    fingerprints_file,
     new_export_id,
     now_utc,
+    previous_fingerprints,
     record,
 )
 from sales.export.view import Selection, open_scored_rows
@@ -71,13 +71,8 @@ def run_export(
     exports_dir: Path,
 ) -> ExportOutcome:
     """Write ``fmt``'s files for ``request`` to ``output`` and log the export."""
-    previous = (
-        last_export(warehouse, exports_dir, profile=request.profile, format=fmt.name)
-        if request.changed
-        else None
-    )
-    previous_fingerprints = (
-        exports_dir / previous.fingerprints if previous and previous.fingerprints else None
+    previous, earlier = previous_fingerprints(
+        warehouse, exports_dir, profile=request.profile, format=fmt.name
     )
     filters = describe(request.filters or {})
     selection = Selection(
@@ -85,11 +80,11 @@ def run_export(
         stages=tuple(request.stages),
         filters=tuple((k, tuple(v)) for k, v in filters.items()),
         since=request.since,
-        unchanged=previous_fingerprints if request.changed else None,
+        unchanged=earlier if request.changed else None,
     )
     now = now_utc()
     export_id = new_export_id(now)
-    fingerprints = Path(FINGERPRINTS_DIR) / f"{export_id}.parquet"
+    fingerprints = fingerprints_file(request.profile, fmt.name, export_id)
     style = FileStyle(excel=request.excel)
     output.parent.mkdir(parents=True, exist_ok=True)
     with open_scored_rows(warehouse, snapshot) as rows:
@@ -100,7 +95,7 @@ def run_export(
             write_csv(rows.provenance(selection, PROVENANCE_FIELDS), sidecar, style,
                       text_columns=("company_id", "value"))
             files = (*files, sidecar)
-        rows.write_fingerprints(selection, previous_fingerprints, exports_dir / fingerprints)
+        rows.write_fingerprints(selection, earlier, exports_dir / fingerprints)
         from_snapshot = rows.from_snapshot
     entry = LogEntry(
         export_id=export_id,

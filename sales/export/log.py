@@ -117,6 +117,28 @@ def read_log(warehouse: Path, exports_dir: Path) -> list[LogEntry]:
     return sorted(entries.values(), key=lambda e: (e.exported_at, e.export_id))
 
 
+def fingerprints_file(profile: str, format: str, export_id: str) -> Path:
+    """Where an export's fingerprints go, relative to the exports folder."""
+    return Path(FINGERPRINTS_DIR) / f"{profile}-{format}" / f"{export_id}.parquet"
+
+
+def previous_fingerprints(
+    warehouse: Path, exports_dir: Path, *, profile: str, format: str
+) -> tuple[LogEntry | None, Path | None]:
+    """The last export of ``profile`` in ``format`` and its fingerprints file.
+
+    While a writer holds the warehouse its log table cannot be read; then the newest
+    fingerprints file of this profile and format (export ids sort by time) stands in for it.
+    """
+    entry = last_export(warehouse, exports_dir, profile=profile, format=format)
+    found = Path(exports_dir) / entry.fingerprints if entry and entry.fingerprints else None
+    folder = Path(exports_dir) / fingerprints_file(profile, format, "x").parent
+    newest = max(folder.glob("*.parquet"), default=None, key=lambda p: p.name)
+    if newest is not None and (found is None or newest.name > found.name):
+        found = newest
+    return entry, found
+
+
 def last_export(
     warehouse: Path, exports_dir: Path, *, profile: str, format: str
 ) -> LogEntry | None:

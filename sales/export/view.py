@@ -37,7 +37,8 @@ WITH ranked_contacts AS (
            ) AS rn
     FROM contacts p JOIN company_links l USING (record_id)
 )
-SELECT c.company_id, c.name, c.domain, s.stage, round(s.fit, 2) AS fit, round(s.solvency, 2) AS solvency,
+SELECT c.company_id, c.name, c.domain, s.stage, round(s.fit, 2) AS fit,
+       round(s.solvency, 2) AS solvency,
        array_to_string(s.reasons, '; ') AS reasons, c.website, c.country, c.city,
        e.industry, coalesce(e.website_employees, c.employees) AS employees,
        c.phone, coalesce(c.email, e.website_emails[1]) AS email,
