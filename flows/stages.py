@@ -179,15 +179,24 @@ def export_flow(
     output: str | None = None,
     config_path: str | None = None,
     export_format: str = "generic",
+    filters: dict[str, list[str]] | None = None,
+    changed: bool = False,
+    excel: bool = False,
+    provenance: bool = False,
 ) -> dict:
     """Write the prospects CSV (reads a consistent snapshot; never blocks a writer).
-    ``export_format`` names a registered format (``leadpipe export --help`` lists them)."""
+    ``export_format`` names a registered format (``leadpipe export --help`` lists them);
+    ``filters`` maps a declared filter (industry, country, ...) to the values to keep."""
     result = runner.export(
         _config(config_path),
         output=Path(output) if output else None,
         profile=profile,
         funnel_stages=tuple(funnel_stages or ["prospect"]),
         export_format=export_format,
+        filters=filters,
+        changed=changed,
+        excel=excel,
+        provenance=provenance,
     )
     create_markdown_artifact(
         f"**{result.rows}** companies exported to `{result.path}`"

@@ -313,19 +313,37 @@ def export(
     profile: str | None = None,
     funnel_stages: Sequence[str] = ("prospect",),
     export_format: str = "generic",
+    filters: dict[str, Sequence[str]] | None = None,
+    since: datetime | None = None,
+    changed: bool = False,
+    excel: bool = False,
+    provenance: bool = False,
 ) -> ExportResult:
     """Write an export in the named format (``sales.export.format_names()`` lists them).
 
-    Reads the warehouse read-only, or the score stage's snapshot while a writer holds it.
-    An unknown format raises ``sales.export.UnknownFormat`` before anything is opened.
+    Reads the warehouse read-only, or the score stage's snapshot while a writer holds it, and
+    logs the export (``sales.export.log``). An unknown format raises
+    ``sales.export.UnknownFormat`` and an unknown filter ``sales.export.filters.UnknownFilter``
+    before any file is written.
     """
     from sales.export import get_format
-    from sales.export.view import Selection, open_scored_rows
+    from sales.export.job import ExportRequest, run_export
+    from sales.export.view import Selection
 
     fmt = get_format(export_format)
-    selection = Selection(profile=config.profile(profile).name, stages=tuple(funnel_stages))
-    output = Path(output) if output else config.exports_dir / fmt.default_file_name(selection)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with open_scored_rows(config.warehouse_path, config.snapshot_path) as rows:
-        written = fmt.write(rows, selection, output)
-        return ExportResult(output, written.rows, rows.from_snapshot, written.files)
+    chosen = config.profile(profile).name
+    output = (
+        Path(output)
+        if output
+        else config.exports_dir
+        / fmt.default_file_name(Selection(profile=chosen, stages=tuple(funnel_stages)))
+    )
+    request = ExportRequest(
+        profile=chosen, stages=tuple(funnel_stages), filters=filters or {}, since=since,
+        changed=changed, excel=excel, provenance=provenance,
+    )
+    outcome = run_export(
+        fmt, request, output, warehouse=config.warehouse_path,
+        snapshot=config.snapshot_path, exports_dir=config.exports_dir,
+    )
+    return ExportResult(output, outcome.rows, outcome.from_snapshot, outcome.files)

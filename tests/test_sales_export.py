@@ -59,7 +59,8 @@ def test_generic_export_columns_order_and_default_file(config):
         "best_contact_name": "", "best_contact_role": "", "best_contact_email": "",
         "best_contact_phone": "", "sources": "demo_directory",
         "source_urls": "http://directory.test/c-fit", "profile": "default",
-        "distance_km": "", "distance": "", "owner": ""}  # no home base, nobody assigned
+        "distance_km": "", "distance": "", "owner": "",  # no home base, nobody assigned
+        "priority": "A-1-none", "tier": "A", "solvency_band": "1", "timing": "none"}
 
 
 def test_every_stage_best_first(config):
@@ -125,9 +126,10 @@ def test_a_held_warehouse_without_a_snapshot_is_one_clear_line(config, tmp_path)
 def test_an_unknown_format_is_a_clear_error_listing_the_known_ones(config):
     with pytest.raises(UnknownFormat) as err:
         runner.export(config, export_format="xlsx")
-    assert str(err.value) == "unknown export format 'xlsx'; known formats: generic"
+    known = "known formats: generic, hubspot, salesforce"
+    assert str(err.value) == f"unknown export format 'xlsx'; {known}"
     cli = CliRunner().invoke(app, ["export", "--format", "xlsx"])
     assert cli.exit_code == 1
     lines = [line for line in cli.output.splitlines() if line.strip()]
-    assert lines == ["error: unknown export format 'xlsx'; known formats: generic"]
+    assert lines == [f"error: unknown export format 'xlsx'; {known}"]
     assert not (config.exports_dir / "prospects-default.csv").exists()

@@ -90,12 +90,12 @@ def test_a_new_export_format_is_one_new_file(extra_module_dir, tmp_path, monkeyp
         from sales.export import Written, export_format
 
         @export_format(name="names_only", description="just the names", suffix=".txt")
-        def write(rows, selection, output):
+        def write(rows, selection, output, style):
             names = rows.fetch(["name"], selection).column("name").to_pylist()
             output.write_text("\\n".join(names), encoding="utf-8")
             return Written(files=(output,), rows=len(names))
     ''')
-    assert format_names() == ["generic", "names_only"]
+    assert format_names() == ["generic", "hubspot", "names_only", "salesforce"]
     fmt = get_format("names_only")
     assert fmt.description == "just the names"
     assert fmt.default_file_name(Selection("default")) == "prospects-default-names_only.txt"
@@ -120,6 +120,6 @@ def test_the_default_format_is_generic_and_unknown_names_list_the_known_ones():
     assert get_format("generic").default_file_name(
         Selection("default", ("prospect", "suspect"))
     ) == "prospect-suspects-default.csv"
-    with pytest.raises(UnknownFormat, match=r"^unknown export format 'hubspot'; known formats: "
-                                            r"generic$"):
-        get_format("hubspot")
+    with pytest.raises(UnknownFormat, match=r"^unknown export format 'xlsx'; known formats: "
+                                            r"generic, hubspot, salesforce$"):
+        get_format("xlsx")

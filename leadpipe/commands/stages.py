@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +16,7 @@ from leadpipe import runner
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
 from leadpipe.demo.session import source_access
 from sales.export import DEFAULT_FORMAT, UnknownFormat, format_names
+from sales.export.filters import FILTERS, UnknownFilter
 from sales.score import FUNNEL_STAGES
 from warehouse.db import WarehouseBusy
 
@@ -191,7 +195,21 @@ def export(
     export_format: Annotated[
         str, typer.Option("--format", help=f"Export format: {', '.join(format_names())}")
     ] = DEFAULT_FORMAT,
+    changed: Annotated[
+        bool, typer.Option(help="Only companies new or changed since the last export of this "
+                                "profile and format")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option(help="Only companies new or changed since this date (YYYY-MM-DD)")
+    ] = None,
+    excel: Annotated[
+        bool, typer.Option(help="Excel-friendly: UTF-8 with BOM, phones and ids kept as text")
+    ] = False,
+    provenance: Annotated[
+        bool, typer.Option(help="Also write a CSV of each value's source URL and fetch time")
+    ] = False,
     config: ConfigOption = None,
+    **filters: list[str] | None,
 ) -> None:
     """Write the prospects CSV for sales (UTF-8, one row per company, reasons included).
 
@@ -199,23 +217,50 @@ def export(
     Examples:
       leadpipe export
       leadpipe export -o prospects.csv --stage prospect --stage suspect
-      leadpipe export --format generic
+      leadpipe export --format hubspot --country GB --industry manufacturing
+      leadpipe export --format salesforce --changed
+      leadpipe export --excel --provenance --since 2026-01-01
     """
     cfg = get_config(config)
     chosen = tuple(stage or ["prospect"])
     bad = [s for s in chosen if s not in FUNNEL_STAGES]
     if bad:
         fail(f"unknown stage {bad[0]!r}; use prospect, suspect or client")
+    since_at = None
+    if since is not None:
+        try:
+            since_at = datetime.fromisoformat(since)
+        except ValueError:
+            fail(f"--since {since!r}: not a date; use YYYY-MM-DD")
     try:
         result = runner.export(
-            cfg, output=output, profile=profile, funnel_stages=chosen, export_format=export_format
+            cfg, output=output, profile=profile, funnel_stages=chosen, export_format=export_format,
+            filters={k: v for k, v in filters.items() if v}, since=since_at, changed=changed,
+            excel=excel, provenance=provenance,
         )
-    except (FileNotFoundError, UnknownFormat, WarehouseBusy) as exc:
+    except (FileNotFoundError, UnknownFormat, UnknownFilter, WarehouseBusy) as exc:
         fail(str(exc))
     note = (
         " (from the latest snapshot: a writer holds the warehouse)" if result.from_snapshot else ""
     )
     console.print(f"wrote {result.rows} rows to {result.path}{note}")
+    for extra in result.files[1:]:
+        console.print(f"also wrote {extra}")
+
+
+def _declare_filter_options(command: Callable[..., None]) -> None:
+    """One repeatable option per declared export filter (``sales.export.filters.FILTERS``)."""
+    signature = inspect.signature(command, eval_str=True)
+    params = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    for declared in FILTERS:
+        params.append(inspect.Parameter(
+            declared.name, inspect.Parameter.KEYWORD_ONLY, default=None,
+            annotation=Annotated[list[str] | None, typer.Option(help=declared.help)],
+        ))
+    command.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+
+
+_declare_filter_options(export)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,9 +1,11 @@
 """Exports for sales: formats looked up by name, one module per format in ``formats/``.
 
 A format is a function decorated with ``export_format``: it gets the scored rows (warehouse or
-snapshot, see ``sales.export.view``), the selection and an output path, writes its file(s) and
-says what it wrote. ``get_format`` looks a format up by name; ``format_names`` lists them for the
-CLI. Adding a format is one new module in ``sales/export/formats/``.
+snapshot, see ``sales.export.view``), the selection, an output path and the file style (plain
+or Excel-friendly), writes its file(s) through ``sales.export.files.write_csv`` (which makes
+every cell formula-safe) and says what it wrote. ``get_format`` looks a format up by name;
+``format_names`` lists them for the CLI. Adding a format is one new module in
+``sales/export/formats/``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sales.export.files import FileStyle
 from sales.export.view import ScoredRows, Selection
 
 DEFAULT_FORMAT = "generic"
@@ -28,8 +31,9 @@ class Written:
     rows: int
 
 
-# A format's writer: the rows to read, which of them, and the output path (its folder exists).
-Write = Callable[[ScoredRows, Selection, Path], Written]
+# A format's writer: the rows to read, which of them, the output path (its folder exists) and
+# the file style.
+Write = Callable[[ScoredRows, Selection, Path, FileStyle], Written]
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,85 @@
-"""Writing export files: whole or not at all (a reader never sees half a file)."""
+"""Writing export files: whole or not at all (a reader never sees half a file).
+
+Every export file goes through ``write_csv``: each text cell passes the formula guard
+(``sales.export.cells``), quoting is RFC 4180 (embedded quotes doubled, fields holding commas,
+quotes or newlines quoted), and the Excel-friendly style adds a UTF-8 byte-order mark (without
+it Excel reads umlauts as two Latin-1 characters) and keeps phones and ids as text.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from sales.export.cells import safe_cell_sql
 
-def write_csv(table: pa.Table, path: Path) -> int:
-    """``table`` as UTF-8 CSV with a header row and RFC 4180 quoting; return its row count.
+UTF8_BOM = b"\xef\xbb\xbf"
 
-    Written to a temporary name beside ``path`` (whose folder exists) and renamed into place.
+
+@dataclass(frozen=True)
+class FileStyle:
+    """How a file is written, whatever its format: plain UTF-8, or Excel-friendly."""
+
+    excel: bool = False
+
+
+def _quoted_path(path: Path) -> str:
+    return "'" + Path(path).as_posix().replace("'", "''") + "'"
+
+
+def write_csv(
+    table: pa.Table,
+    path: Path,
+    style: FileStyle = FileStyle(),
+    *,
+    text_columns: Collection[str] = (),
+) -> int:
+    """``table`` as a UTF-8 CSV with a header row, every text cell formula-safe; its row count.
+
+    ``text_columns`` (phones, ids) stay text in a spreadsheet even when they look like numbers
+    (with ``style.excel``). Written to a temporary name beside ``path`` (whose folder exists)
+    and renamed into place.
     """
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    target = "'" + tmp.as_posix().replace("'", "''") + "'"
+    selects = []
+    for field in table.schema:
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            keep = style.excel and field.name in text_columns
+            selects.append(safe_cell_sql(field.name, keep_as_text=keep))
+        else:
+            selects.append('"' + field.name.replace('"', '""') + '"')
     con = duckdb.connect()
     try:
         con.register("export_rows", table)
-        con.execute(f"COPY export_rows TO {target} (HEADER, DELIMITER ',', QUOTE '\"')")
+        con.execute(
+            f"COPY (SELECT {', '.join(selects)} FROM export_rows) TO {_quoted_path(tmp)} "
+            "(HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"')"
+        )
     finally:
         con.close()
+    if style.excel:
+        with_bom = path.with_name(path.name + ".bom.tmp")
+        with tmp.open("rb") as src, with_bom.open("wb") as dst:
+            dst.write(UTF8_BOM)
+            shutil.copyfileobj(src, dst, 1 << 20)
+        tmp.unlink()
+        tmp = with_bom
     os.replace(tmp, path)
     return table.num_rows
+
+
+def file_sha256(path: Path) -> str:
+    """The hex SHA-256 of a written file (for the export log)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

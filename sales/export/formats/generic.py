@@ -1,44 +1,56 @@
 """The generic CSV: one row per company, UTF-8, a header row, RFC 4180 quoting, lists joined
-with "; ". It imports cleanly into any CRM or spreadsheet; the columns are a contract (new ones
-are only ever added at the end: distance from the home base, then the owning sales manager)."""
+with "; ". It imports cleanly into any CRM or spreadsheet; the columns are a contract (they may
+be reordered, never renamed or dropped).
+
+Ordered for reading: who (name, priority, tier, owner), why (reasons), the three axes and
+their scores, whom to call, how to reach the
+company, what it is; ids, profile and time next; long provenance (sources, URLs) last.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from sales.export import Written, export_format
-from sales.export.files import write_csv
+from sales.export.files import FileStyle, write_csv
 from sales.export.view import ScoredRows, Selection
 
 COLUMNS = [
-    "company_id",
     "name",
+    "priority",
+    "tier",
+    "owner",
+    "reasons",
     "stage",
+    "timing",
+    "solvency_band",
     "fit",
     "solvency",
-    "reasons",
-    "website",
-    "country",
-    "city",
-    "industry",
-    "employees",
-    "phone",
-    "email",
     "best_contact_name",
     "best_contact_role",
     "best_contact_email",
     "best_contact_phone",
-    "sources",
-    "source_urls",
+    "phone",
+    "email",
+    "website",
+    "industry",
+    "employees",
+    "city",
+    "country",
+    "distance",
+    "distance_km",
+    "company_id",
     "profile",
     "scored_at",
-    "distance_km",
-    "distance",
-    "owner",
+    "sources",
+    "source_urls",
 ]
+TEXT_COLUMNS = ("company_id", "phone", "best_contact_phone")
 
 
 @export_format(name="generic", description="one CSV, every column, for any CRM or spreadsheet")
-def write_generic(rows: ScoredRows, selection: Selection, output: Path) -> Written:
-    count = write_csv(rows.fetch(COLUMNS, selection), output)
+def write_generic(
+    rows: ScoredRows, selection: Selection, output: Path, style: FileStyle
+) -> Written:
+    count = write_csv(rows.fetch(COLUMNS, selection), output, style, text_columns=TEXT_COLUMNS)
     return Written(files=(output,), rows=count)

@@ -1,0 +1,74 @@
+"""HubSpot: a companies file keyed by ``Company Domain Name`` and a contacts file keyed by
+``Email``, associated to their company through the ``Company Domain Name`` column both share.
+
+Import both with HubSpot's "Import records for multiple objects" → "Multiple files" (the
+common column associates each contact to its company). Headers are the labels of HubSpot's
+default properties, which its import tool maps automatically:
+- https://knowledge.hubspot.com/import-and-export/import-objects (multiple objects, files)
+- https://knowledge.hubspot.com/crm-setup/set-up-your-import-file (required properties:
+  Companies: Name or Company Domain Name; Contacts: Email; the "[Object] owner" column)
+- https://knowledge.hubspot.com/properties/hubspot-crm-default-company-properties
+- https://knowledge.hubspot.com/properties/hubspot-crm-default-contact-properties
+
+HubSpot tells companies apart by their domain, so a company without a domain is left out
+(importing it again would create a duplicate every time). The reasons go into the company's
+Description; "Company owner" stays empty until owners are assigned.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sales.export import Written, export_format
+from sales.export.files import FileStyle, write_csv
+from sales.export.view import ScoredRows, Selection
+
+COMPANY_HEADERS = [
+    "Company Domain Name", "Name", "Website URL", "Phone Number", "City", "Country/Region",
+    "Industry", "Number of Employees", "Description", "Company owner",
+]
+CONTACT_HEADERS = [
+    "Email", "First Name", "Last Name", "Job Title", "Phone Number", "Company Domain Name",
+]
+
+
+def _owner(rows: ScoredRows) -> str:
+    return "owner" if "owner" in rows.columns else "NULL::VARCHAR"
+
+
+def contacts_path(output: Path) -> Path:
+    """The contacts file beside the companies file."""
+    return output.with_name(output.stem + "-contacts" + output.suffix)
+
+
+@export_format(name="hubspot", description="HubSpot import: companies and their contacts")
+def write_hubspot(
+    rows: ScoredRows, selection: Selection, output: Path, style: FileStyle
+) -> Written:
+    companies = rows.fetch(
+        [
+            'domain AS "Company Domain Name"', 'name AS "Name"', 'website AS "Website URL"',
+            'phone AS "Phone Number"', 'city AS "City"', 'country AS "Country/Region"',
+            'industry AS "Industry"', 'employees AS "Number of Employees"',
+            'reasons AS "Description"', f'{_owner(rows)} AS "Company owner"',
+        ],
+        selection,
+        where="domain IS NOT NULL",
+    )
+    contacts = rows.fetch(
+        [
+            'best_contact_email AS "Email"',
+            "CASE WHEN contains(trim(best_contact_name), ' ') THEN "
+            "regexp_extract(trim(best_contact_name), '^(.*)\\s+\\S+$', 1) END AS \"First Name\"",
+            "regexp_extract(trim(best_contact_name), '(\\S+)$', 1) AS \"Last Name\"",
+            'best_contact_role AS "Job Title"', 'best_contact_phone AS "Phone Number"',
+            'domain AS "Company Domain Name"',
+        ],
+        selection,
+        where="domain IS NOT NULL AND best_contact_email IS NOT NULL",
+    )
+    text = ("Phone Number",)
+    count = write_csv(companies, output, style, text_columns=text)
+    people = contacts_path(output)
+    write_csv(contacts, people, style, text_columns=text)
+    return Written(files=(output, people), rows=count)

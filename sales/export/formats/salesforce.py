@@ -1,0 +1,60 @@
+"""Salesforce: one Lead file for the Data Import Wizard (or Data Loader).
+
+Headers are the import-file labels the Data Import Wizard maps to Lead fields by itself, per
+"Field Mapping for Importing Leads":
+https://help.salesforce.com/s/articleView?id=xcloud.field_mapping_for_importing_leads.htm&type=5
+(``Company`` and ``Last Name`` are required; ``Email Opt Out`` takes 1 or 0; ``Record Owner``
+assigns the owner and stays empty until owners are assigned, so the importing user owns them).
+Lead fields: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/
+object_reference/sforce_api_objects_lead.htm
+
+Re-importing updates instead of duplicating when the wizard matches on an external id
+("What Is Imported for Leads?", matching by external ID:
+https://help.salesforce.com/s/articleView?id=xcloud.for_leads.htm&type=5): create a custom
+Lead text field "Leadpipe Company ID" marked External ID and Unique, and match on it. It holds
+leadpipe's stable company id. A company without a named contact gets the Last Name
+"[not provided]", as Salesforce's own Web-to-Lead does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sales.export import Written, export_format
+from sales.export.files import FileStyle, write_csv
+from sales.export.view import ScoredRows, Selection
+
+EXTERNAL_ID = "Leadpipe Company ID"
+LEAD_SOURCE = "leadpipe"
+NO_LAST_NAME = "[not provided]"
+HEADERS = [
+    EXTERNAL_ID, "Company", "First Name", "Last Name", "Title", "Email", "Phone", "Website",
+    "City", "Country", "Industry", "No. of Employees", "Description", "Lead Source",
+    "Email Opt Out", "Record Owner",
+]
+
+
+@export_format(name="salesforce", description="Salesforce Data Import Wizard: one Lead file")
+def write_salesforce(
+    rows: ScoredRows, selection: Selection, output: Path, style: FileStyle
+) -> Written:
+    owner = "owner" if "owner" in rows.columns else "NULL::VARCHAR"
+    name = "trim(best_contact_name)"
+    leads = rows.fetch(
+        [
+            f'company_id AS "{EXTERNAL_ID}"', 'name AS "Company"',
+            f"CASE WHEN contains({name}, ' ') THEN "
+            f"regexp_extract({name}, '^(.*)\\s+\\S+$', 1) END AS \"First Name\"",
+            f"coalesce(nullif(regexp_extract({name}, '(\\S+)$', 1), ''), "
+            f"'{NO_LAST_NAME}') AS \"Last Name\"",
+            'best_contact_role AS "Title"', 'coalesce(best_contact_email, email) AS "Email"',
+            'coalesce(best_contact_phone, phone) AS "Phone"', 'website AS "Website"',
+            'city AS "City"', 'country AS "Country"', 'industry AS "Industry"',
+            'employees AS "No. of Employees"', 'reasons AS "Description"',
+            f"'{LEAD_SOURCE}' AS \"Lead Source\"", "'0' AS \"Email Opt Out\"",
+            f'{owner} AS "Record Owner"',
+        ],
+        selection,
+    )
+    count = write_csv(leads, output, style, text_columns=(EXTERNAL_ID, "Phone"))
+    return Written(files=(output,), rows=count)
