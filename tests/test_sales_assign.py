@@ -110,7 +110,7 @@ def test_owners_stay_on_a_second_run_and_a_leaver_releases_only_theirs(world, tm
     assert third.load == {"Alice Ward": (20, 20), "Bob Lane": (15, 15)}
 
 
-def test_the_export_carries_the_owner_in_its_last_column(world):
+def test_the_export_carries_the_owner(world):
     config, managers = world
     result = CliRunner().invoke(app, ["assign", "--managers", str(managers)])
     assert result.exit_code == 0, result.output
@@ -118,13 +118,12 @@ def test_the_export_carries_the_owner_in_its_last_column(world):
     assert "unassigned: Company 054 Ltd (c-054): industry unknown" in result.output
     exported = runner.export(config)
     with exported.path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        rows = {r[0]: r for r in reader}
-    assert header[-1] == "owner"
-    assert rows["c-001"][-1] in {"Alice Ward", "Bob Lane"}
-    assert rows["c-041"][-1] == "Carol Diaz"
-    assert rows["c-054"][-1] == ""
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames[:4] == ["name", "priority", "tier", "owner"]  # read first
+        rows = {r["company_id"]: r for r in reader}
+    assert rows["c-001"]["owner"] in {"Alice Ward", "Bob Lane"}
+    assert rows["c-041"]["owner"] == "Carol Diaz"
+    assert rows["c-054"]["owner"] == ""
 
 
 @pytest.mark.parametrize(
