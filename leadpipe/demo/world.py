@@ -343,7 +343,8 @@ class World:
         Accepts the native ids documented in ``leadpipe.demo.server``: tender party ids
         (``ORG-000123``), ocids (→ the buyer), award items (``<award id>/<party id>`` → the
         supplier), expo slugs or detail URLs, directory listing ids, registry company numbers
-        (spaces dropped allowed), and for ``website`` a domain or any URL on it. Raises ``KeyError`` for anything the world never served.
+        (with or without spaces), and for ``website`` a domain or any URL on it. Raises
+        ``KeyError`` for anything the world never served.
         """
         native_id = str(native_id)
         rec = self._record_index.get((source, native_id))
