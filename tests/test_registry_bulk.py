@@ -62,6 +62,11 @@ def test_every_knock_out_row_of_the_sample_lands_its_status(tmp_path):
                            ).fetchall())
     assert got == {"active": 839, "liquidation": 133, "proposal to strike off": 23,
                    "voluntary arrangement": 2, "administration": 3}
+    # A second file updates the companies both hold (08209948 is in both samples).
+    load_bulk(con, CH / FILES[1], as_of=date(2021, 8, 1))
+    assert con.execute("SELECT count(*) FROM source_records").fetchall()[0][0] == 1000 + 31 - 21
+    assert con.execute("SELECT accounts_category FROM source_records WHERE native_id = "
+                       "'08209948'").fetchall() == [("dormant",)]
 
 
 def test_a_file_that_is_not_a_bulk_file_is_one_clear_error(tmp_path):

@@ -102,11 +102,13 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
         for pattern, word in ch.BULK_STATUS_PATTERNS) + " END"
     skip = ", ".join(_quote(c) for c in ch.NOT_AN_INDUSTRY)
 
+    # One regular expression per SIC column (code and description), in the inner query.
+    sic_parts = ", ".join(
+        f"regexp_extract({col(name)}, '^\\s*(\\d{{4,5}})\\s*(?:-\\s*(.*))?$', "
+        f"['code', 'text']) AS sic{i}" for i, name in enumerate(ch.SIC_COLUMNS))
     sic_given, sic_old, sic_nace = [], [], []
-    for name in ch.SIC_COLUMNS:
-        c = col(name)
-        code = f"regexp_extract({c}, '^\\s*(\\d{{4,5}})', 1)"
-        desc = f"nullif(trim(regexp_extract({c}, '^\\s*\\d{{4,5}}\\s*-\\s*(.*)$', 1)), '')"
+    for i in range(len(ch.SIC_COLUMNS)):
+        code, desc = f"s.sic{i}.code", f"nullif(trim(s.sic{i}.text), '')"
         sic_given.append(f"CASE WHEN length({code}) = 5 THEN {{'scheme': "
                          f"{_quote(ch.SIC_SCHEME)}, 'id': {code}, 'description': {desc}}} END")
         sic_old.append(f"CASE WHEN length({code}) = 4 THEN {{'scheme': "
@@ -114,10 +116,11 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
         sic_nace.append(f"CASE WHEN length({code}) = 5 AND {code} NOT IN ({skip}) THEN "
                         f"{{'scheme': 'NACE2', 'id': substr({code}, 1, 2) || '.' || "
                         f"substr({code}, 3, 2), 'description': NULL::VARCHAR}} END")
-    nace = f"list_filter([{', '.join(sic_nace)}], lambda x: x IS NOT NULL)"
-    nace = f"list_filter({nace}, lambda x, i: list_position({nace}, x) = i)"
-    codes = (f"list_concat(list_filter([{', '.join(sic_given)}], lambda x: x IS NOT NULL), {nace}, "
-             f"list_filter([{', '.join(sic_old)}], lambda x: x IS NOT NULL))")
+    nace_raw = f"[{', '.join(sic_nace)}]".replace("s.sic", "s0.sic")
+    nace = "list_filter(s.nace_raw, lambda x, i: x IS NOT NULL AND " \
+           "list_position(s.nace_raw, x) = i)"
+    codes = (f"list_concat(list_filter([{', '.join(sic_given)}], lambda x: x IS NOT NULL), "
+             f"{nace}, list_filter([{', '.join(sic_old)}], lambda x: x IS NOT NULL))")
 
     street = f"nullif(concat_ws(', ', {text('RegAddress.AddressLine1')}, " \
              f"{text('RegAddress.AddressLine2')}), '')"
@@ -140,14 +143,14 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
            CASE WHEN s.outstanding IS NULL AND s.part IS NULL THEN NULL
                 ELSE coalesce(s.outstanding, 0) + coalesce(s.part, 0) END
                AS charges_outstanding,
-           nullif(s.codes, []) AS industry_codes,
+           nullif({codes}, []) AS industry_codes,
            s.legal_form, s.street, s.city, s.region, s.postcode,
            nullif(concat_ws(', ', s.street, s.city, s.region, s.postcode), '') AS address,
            CASE WHEN s.country_text IS NULL OR lower(s.country_text) IN ({nations})
                 THEN 'GB' END AS country,
            FALSE AS is_natural_person, s.uri AS url, 'export' AS method,
            {seen} AS first_seen_at, {seen} AS last_seen_at, {_quote(run_id)} AS run_id
-    FROM (
+    FROM (SELECT *, {nace_raw} AS nace_raw FROM (
         SELECT {number} AS num, {text('CompanyName')} AS name,
                {text('CompanyStatus')} AS status_text,
                {day('IncorporationDate')} AS incorporated_on,
@@ -155,7 +158,7 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
                {day('Accounts.NextDueDate')} AS accounts_next_due,
                {day('Accounts.LastMadeUpDate')} AS accounts_last_made_up_to,
                {text('Accounts.AccountCategory')} AS category,
-               {outstanding} AS outstanding, {part} AS part, {codes} AS codes,
+               {outstanding} AS outstanding, {part} AS part, {sic_parts},
                {text('CompanyCategory')} AS legal_form, {street} AS street,
                {text('RegAddress.PostTown')} AS city, {text('RegAddress.County')} AS region,
                {text('RegAddress.PostCode')} AS postcode,
@@ -163,7 +166,7 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
         FROM read_csv({_quote(str(path))}, header = true, all_varchar = true,
                       names = [{", ".join(_quote(c) for c in cols)}],
                       delim = ',', quote = '"', escape = '"', strict_mode = false)
-    ) s
+    ) s0) s
     WHERE s.num IS NOT NULL AND s.num <> '' AND s.name IS NOT NULL
     """
 
@@ -198,12 +201,16 @@ def load_bulk(con: duckdb.DuckDBPyConnection, path: Path, *, registry: str = "co
     updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATE_COLUMNS)
     try:
         with transaction(con):
-            rows = con.execute(f"""
-                INSERT INTO source_records BY NAME {select}
-                ON CONFLICT (record_id) DO UPDATE SET {updates},
-                    first_seen_at = LEAST(source_records.first_seen_at, excluded.first_seen_at),
-                    last_seen_at = GREATEST(source_records.last_seen_at, excluded.last_seen_at)
-            """).fetchall()[0][0]
+            present = con.execute("SELECT count(*) FROM source_records WHERE source = ?",
+                                  [SOURCE]).fetchall()[0][0]
+            # The first load of a register is a plain insert (the conflict clause costs about
+            # as much again as reading the file); later loads update what is there.
+            conflict = "" if not present else (
+                f"ON CONFLICT (record_id) DO UPDATE SET {updates}, "
+                "first_seen_at = LEAST(source_records.first_seen_at, excluded.first_seen_at), "
+                "last_seen_at = GREATEST(source_records.last_seen_at, excluded.last_seen_at)")
+            rows = con.execute(f"INSERT INTO source_records BY NAME {select} {conflict}"
+                               ).fetchall()[0][0]
             con.execute("INSERT INTO registry_bulk_files VALUES (?, ?, ?, ?, ?, ?, now())",
                         [str(path), registry, SOURCE, digest, rows, as_of])
     except duckdb.Error as exc:
