@@ -20,7 +20,8 @@ from warehouse.load import load_landing
 
 FIX = Path(__file__).parent / "fixtures" / "registry"
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": False,
-        "LEADPIPE_BACKOFF_BASE": 0.1, "RETRY_TIMES": 1}
+        "LEADPIPE_BACKOFF_BASE": 0.1, "RETRY_TIMES": 1,
+        "LEADPIPE_ALLOW_ADDRESSES": ["127.0.0.1"]}  # the test servers are on loopback
 
 
 def fixture(registry: str, name: str) -> Any:
