@@ -21,6 +21,7 @@ from spiders.landing_fields import (
     CLASSIFICATION_ENTRY_KEYS,
     CONTACT_ENTRY_KEYS,
     ENVELOPE,
+    INSOLVENCY_CASE_ENTRY_KEYS,
     KINDS,
     Field,
     fields_of,
@@ -179,6 +180,12 @@ def _list(value: Any, key: str, spec: Field) -> list[Any] | None:
             out.append(_object(entry, where, CONTACT_ENTRY_KEYS, spec))
         elif spec.type == "list[classification]":
             out.append(_object(entry, where, CLASSIFICATION_ENTRY_KEYS, spec))
+        elif spec.type == "list[insolvency_case]":
+            case = _object(entry, where, INSOLVENCY_CASE_ENTRY_KEYS[:2], spec)
+            for name in INSOLVENCY_CASE_ENTRY_KEYS[2:]:
+                if case.get(name) not in _EMPTY:
+                    case[name] = _datetime(case[name], f"{where}.{name}")
+            out.append(case)
         else:  # list[lot]: kept in the raw payload only
             out.append(_object(entry, where, (), spec))
     return out or None

@@ -45,6 +45,9 @@ TYPES: dict[str, FieldType] = {t.name: t for t in (
     FieldType("list[classification]", "list",
               "a list of codes, each {scheme, id, description}"),
     FieldType("list[lot]", "list", "a list of lots, each {id, title, value, currency, deadline}"),
+    FieldType("list[insolvency_case]", "list",
+              "a list of insolvency cases, each {type, number, started_on, ended_on} (type in "
+              "plain words, the dates ISO 8601)"),
 )}
 
 
@@ -117,6 +120,19 @@ _LONG = 100_000
 _URL = 8_192
 _LIST = 1_000
 
+# What a company registry says about a firm's standing, in plain words (each registry's own
+# statuses are mapped onto these by its parser in ``spiders/registries/``).
+REGISTRY_STATUSES = (
+    "active", "dissolved", "liquidation", "administration", "receivership",
+    "voluntary arrangement", "proposal to strike off", "bankruptcy", "insolvency proceedings",
+    "converted or closed", "removed", "inactive",
+)
+# GLEIF registration statuses of an LEI, in plain words.
+LEI_STATUSES = (
+    "issued", "lapsed", "retired", "pending validation", "pending transfer", "pending archival",
+    "duplicate", "annulled", "cancelled", "merged", "transferred",
+)
+
 ORGANISATION: tuple[Field, ...] = (
     Field("name", "str", "the name as the source prints it (legal form included)",
           max_length=_NAME, required=True, compared=True, on_company=True),
@@ -158,6 +174,32 @@ ORGANISATION: tuple[Field, ...] = (
     Field("is_natural_person", "bool", "a sole trader or a person, not a company"),
     Field("tender_ids", "list[str]", "tenders this party appears in (tender sources)",
           max_length=_TEXT, max_items=10_000, in_definitions=False),
+    # What a company registry says (registry sources, spiders/registries/).
+    Field("registry_status", "str", "the registry's status of the firm in plain words",
+          choices=REGISTRY_STATUSES, in_definitions=False),
+    Field("incorporated_on", "datetime", "when the registry registered (incorporated) the firm",
+          in_definitions=False),
+    Field("dissolved_on", "datetime", "when the firm was dissolved or ceased",
+          in_definitions=False),
+    Field("accounts_next_due", "datetime", "when the next annual accounts are due",
+          in_definitions=False),
+    Field("accounts_last_made_up_to", "datetime", "the end of the period of the last accounts "
+          "filed", in_definitions=False),
+    Field("accounts_overdue", "bool", "the annual accounts are overdue", in_definitions=False),
+    Field("accounts_category", "str", "the kind of the last accounts filed, in plain words "
+          "(full, small, micro entity, total exemption full, dormant, no accounts filed ...)",
+          max_length=200, in_definitions=False),
+    Field("charges_outstanding", "int", "registered charges (secured loans) not yet satisfied",
+          minimum=0, maximum=1_000_000, in_definitions=False),
+    Field("insolvency_cases", "list[insolvency_case]", "insolvency cases the registry records",
+          max_length=_NAME, max_items=_LIST, in_definitions=False),
+    Field("industry_codes", "list[classification]", "industry codes as the registry gives them "
+          "(schemes UK-SIC2007, NO-SN, FR-NAF2, DK-DB07, ...), then the NACE Rev. 2 class "
+          "(scheme NACE2) each equals", max_length=_NAME, max_items=_LIST, in_definitions=False),
+    Field("legal_form", "str", "the legal form as the registry names it", max_length=_NAME,
+          in_definitions=False),
+    Field("lei_status", "str", "the registration status of the firm's LEI (GLEIF)",
+          choices=LEI_STATUSES, in_definitions=False),
 )
 
 CONTACT: tuple[Field, ...] = (
@@ -234,9 +276,10 @@ BY_KIND: dict[str, tuple[Field, ...]] = {
     "award": AWARD,
 }
 
-# The keys of the entries inside a list of contacts or classifications.
+# The keys of the entries inside a list of contacts, classifications or insolvency cases.
 CONTACT_ENTRY_KEYS = ("name", "role", "email", "phone")
 CLASSIFICATION_ENTRY_KEYS = ("scheme", "id", "description")
+INSOLVENCY_CASE_ENTRY_KEYS = ("type", "number", "started_on", "ended_on")
 
 
 def fields_of(kind: str) -> tuple[Field, ...]:

@@ -14,7 +14,7 @@ runner = CliRunner()
 def test_defaults_run_the_demo_sources(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     config = load_config()
-    assert config.crawl.sources == ["demo_tenders", "demo_expo", "demo_directory"]
+    assert config.crawl.sources == ["demo_tenders", "demo_expo", "demo_directory", "demo_registry"]
     assert config.warehouse_path == tmp_path / "data" / "warehouse.duckdb"
     assert config.profile().name == "default"
     assert config.score.fit_min is None and config.enrich.max_age_days == 30

@@ -54,7 +54,9 @@ def test_write_doc_replaces_only_the_generated_block(tmp_path):
 
 
 def test_source_definitions_accept_exactly_the_declared_fields():
-    assert definitions.ORG_FIELDS == set(field_names("organisation")) - {"tender_ids"}
+    registry_only = set(field_names("organisation", in_definitions=False))
+    assert {"tender_ids", "registry_status", "insolvency_cases"} <= registry_only
+    assert definitions.ORG_FIELDS == set(field_names("organisation")) - registry_only
     assert definitions.RECORD_FIELDS == definitions.ORG_FIELDS | set(PSEUDO_FIELDS)
     assert definitions.CONTACT_FIELDS == {"name", "role", "email", "phone",
                                           "organisation_native_id"}
@@ -64,9 +66,12 @@ def test_source_definitions_accept_exactly_the_declared_fields():
 def test_page_objects_read_each_field_as_its_declared_type():
     got = {f.name: values.default_type(f.name) for f in ORGANISATION}
     assert {n for n, t in got.items() if t == "list"} == {
-        "categories", "identifiers", "accreditations", "contacts", "tender_ids"}
-    assert {n for n, t in got.items() if t == "int"} == {"employees", "founded"}
-    assert {n for n, t in got.items() if t == "bool"} == {"paid_listing", "is_natural_person"}
+        "categories", "identifiers", "accreditations", "contacts", "tender_ids",
+        "industry_codes", "insolvency_cases"}
+    assert {n for n, t in got.items() if t == "int"} == {"employees", "founded",
+                                                         "charges_outstanding"}
+    assert {n for n, t in got.items() if t == "bool"} == {"paid_listing", "is_natural_person",
+                                                          "accounts_overdue"}
     assert values.default_type("detail_url") == "str"
     assert {t.reads_as for t in TYPES.values()} <= set(values.READS_AS)
     assert values.READS_AS == definitions.TYPES

@@ -32,13 +32,22 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "datetime": pa.string(),
     "list[str]": pa.list_(pa.string()),
     "list[identifier]": pa.list_(pa.string()),  # 'SCHEME:ID'
+    "list[classification]": pa.list_(pa.struct(
+        [(k, pa.string()) for k in landing_fields.CLASSIFICATION_ENTRY_KEYS])),
+    "list[insolvency_case]": pa.list_(pa.struct(
+        [(k, pa.string()) for k in landing_fields.INSOLVENCY_CASE_ENTRY_KEYS])),
 }
+# List fields whose entries are objects: only their declared keys are stored.
+_ENTRY_KEYS = {"list[classification]": landing_fields.CLASSIFICATION_ENTRY_KEYS,
+               "list[insolvency_case]": landing_fields.INSOLVENCY_CASE_ENTRY_KEYS}
 # Organisation fields with a column of their own in source_records (contacts have a table,
 # tender_ids stay in the raw payload).
 ORG_COLUMNS = tuple(f for f in landing_fields.ORGANISATION if f.name not in ("contacts",
                                                                           "tender_ids"))
 ORG_TEXT_FIELDS = tuple(f.name for f in ORG_COLUMNS if f.type == "str" and f.name not in (
     "name", "country"))
+ORG_ENTRY_FIELDS = tuple((f.name, _ENTRY_KEYS[f.type]) for f in ORG_COLUMNS
+                         if f.type in _ENTRY_KEYS)
 MAX_QUARANTINED_CHARS = 10_000
 
 
@@ -120,6 +129,10 @@ def _org_row(item: dict[str, Any]) -> dict[str, Any]:
     for key in ORG_TEXT_FIELDS:
         value = f.get(key)
         row[key] = value.strip() if value is not None else None
+    for key, entry_keys in ORG_ENTRY_FIELDS:
+        entries = [{k: e.get(k) for k in entry_keys} for e in f.get(key) or []
+                   if isinstance(e, dict)]
+        row[key] = entries or None
     return row
 
 
@@ -308,9 +321,13 @@ _AWARD_SCHEMA = pa.schema(
                                   "currency", "status"))
 )
 
+# Organisation dates are DATE columns (registry facts: incorporated_on, accounts_next_due ...).
+ORG_DATE_FIELDS = tuple(f.name for f in ORG_COLUMNS if f.type == "datetime")
+_ORG_DATES = ", ".join(f"CAST(CAST({n} AS TIMESTAMP) AS DATE) AS {n}" for n in ORG_DATE_FIELDS)
+
 _ORG_UPSERT = """
 INSERT INTO source_records BY NAME
-SELECT * EXCLUDE (seen_at, rn),
+SELECT * EXCLUDE (seen_at, rn){replace},
        CAST(seen_at AS TIMESTAMP) AS first_seen_at, CAST(seen_at AS TIMESTAMP) AS last_seen_at
 FROM (SELECT *, row_number() OVER (PARTITION BY record_id ORDER BY seen_at DESC) AS rn
       FROM staged_orgs) WHERE rn = 1
@@ -329,7 +346,8 @@ def _upsert_orgs(con: duckdb.DuckDBPyConnection) -> None:
         f"THEN excluded.{c} ELSE source_records.{c} END"
         for c in columns
     )
-    con.execute(_ORG_UPSERT.format(updates=updates))
+    replace = f" REPLACE ({_ORG_DATES})" if _ORG_DATES else ""
+    con.execute(_ORG_UPSERT.format(updates=updates, replace=replace))
 
 
 def _upsert_latest(

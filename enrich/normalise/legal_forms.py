@@ -69,3 +69,21 @@ def elf_forms() -> dict[str, str]:
                 if term and len(words) <= 4 and (len(words) > 1 or single_ok):
                     out.setdefault(term, canonical)
     return out
+
+
+@lru_cache(maxsize=1)
+def _elf_names() -> dict[str, str]:
+    out: dict[str, str] = {}
+    with ELF_FILE.open(newline="", encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh):
+            code = row.get("ELF Code") or ""
+            name = (row.get("Entity Legal Form name Local name") or "").strip()
+            if code and name and code not in out:
+                out[code] = name
+    return out
+
+
+def elf_name(code: str) -> str | None:
+    """An ISO 20275 ELF code -> the legal form's local name ('B6ES' -> 'Public Limited
+    Company'); None for unknown codes and the placeholder 8888."""
+    return _elf_names().get(code.strip().upper()) if code else None

@@ -77,6 +77,24 @@ under each host.
     ``nav.pagination``: ``a[rel=prev]``, numbered ``a.page``, ``a[rel=next]`` (absent on the last
     page). Pages past the last are 404.
 
+``registry.demo.leadpipe.test`` -- source ``demo_registry``: a company register in the shape of
+    the Companies House Public Data API (JSON), for every company (not the buyers)
+    ``GET /advanced-search/companies?start_index=N&size=M`` (100 a page by default):
+    ``total_results``, ``start_index``, ``items_per_page``, ``items[{company_number,
+    company_name, links}]``.
+    ``GET /company/<number>`` (the registry id, URL-encoded): ``company_number``,
+    ``registry_scheme`` (GB-COH, DE-CR, US-EIN, NL-KVK, MY-SSM: one register serves every
+    country, this names the real one), ``company_name``, ``company_status`` (active,
+    liquidation, administration, voluntary-arrangement), ``company_status_detail``
+    (``active-proposal-to-strike-off``), ``date_of_creation``, ``type``, ``sic_codes`` (UK SIC
+    2007), ``has_insolvency_history``, ``has_charges``, ``accounts {next_due, overdue,
+    next_accounts, last_accounts {made_up_to, type}}``, ``registered_office_address``.
+    ``GET /company/<number>/insolvency``: ``cases[{type, number, dates[{type, date}]}]`` for
+    every firm the world made insolvent (404 for the others).
+    ``GET /company/<number>/charges``: ``items[{charge_number, status, ...}]``,
+    ``total_count``, ``satisfied_count``. Unknown numbers answer 404.
+    Native id: the company number (= the registry id).
+
 ``<domain>`` and ``www.<domain>`` -- each company's (and buyer's) own website, source
 ``website`` with the registrable domain as native id (any URL on it is accepted). Sources print
 websites in many forms (``https://www.x.de/en/home``, ``x.de``, ...); the sites answer on plain
@@ -107,13 +125,21 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from leadpipe.demo import render_directory, render_expo, render_site, render_tenders
+from leadpipe.demo import (
+    render_directory,
+    render_expo,
+    render_registry,
+    render_site,
+    render_tenders,
+)
 from leadpipe.demo.hosts import (
     DIRECTORY_HOST,
     DIRECTORY_START_URL,
     EXPO_HOST,
     EXPO_START_URL,
+    REGISTRY_HOST,
     ROBOTS_TXT,
+    SOURCE_HOSTS,
     START_URLS,
     TENDERS_HOST,
     TENDERS_START_URL,
@@ -126,6 +152,7 @@ __all__ = [
     "DIRECTORY_START_URL",
     "EXPO_HOST",
     "EXPO_START_URL",
+    "REGISTRY_HOST",
     "START_URLS",
     "TENDERS_HOST",
     "TENDERS_START_URL",
@@ -198,6 +225,27 @@ def _directory(world: World, path: str, query: dict[str, list[str]]) -> Response
     return _html(render_directory.info(path))
 
 
+def _registry(world: World, path: str, query: dict[str, list[str]]) -> Response:
+    missing = (404, JSON, b'{"errors": [{"error": "company-profile-not-found"}]}')
+    if path == "/advanced-search/companies":
+        start, size = query.get("start_index", ["0"])[0], query.get("size", ["100"])[0]
+        if not (start.isdigit() and size.isdigit()):
+            raise render_tenders.BadRequest("start_index and size must be whole numbers")
+        return 200, JSON, json.dumps(render_registry.listing(world, int(start), int(size)),
+                                     ensure_ascii=False).encode()
+    parts = path.split("/")
+    if len(parts) < 3 or parts[1] != "company":
+        return missing
+    number = unquote(parts[2])
+    part = parts[3] if len(parts) > 3 else ""
+    render = {"": render_registry.profile, "insolvency": render_registry.insolvency,
+              "charges": render_registry.charges}.get(part)
+    doc = render(world, number) if render else None
+    if doc is None:
+        return missing
+    return 200, JSON, json.dumps(doc, ensure_ascii=False).encode()
+
+
 def respond(world: World, host: str, target: str) -> Response:
     """Answer one GET: pure dispatch on host and path (the HTTP layer only moves bytes)."""
     parts = urlsplit(target)
@@ -206,12 +254,12 @@ def respond(world: World, host: str, target: str) -> Response:
     host = host.lower().split(":", 1)[0].rstrip(".")
     if path == "/robots.txt":
         company = world.company_for_host(host)
-        if host in (TENDERS_HOST, EXPO_HOST, DIRECTORY_HOST) or (
+        if host in SOURCE_HOSTS or (
             company is not None and company.website_state != "unreachable"
         ):
             return 200, TEXT, ROBOTS_TXT.encode()
     if path.startswith("/private/") and (
-        host in (TENDERS_HOST, EXPO_HOST, DIRECTORY_HOST) or world.company_for_host(host)
+        host in SOURCE_HOSTS or world.company_for_host(host)
     ):
         # Disallowed by robots.txt and linked from footers: a polite crawler never comes here.
         return 200, HTML, _PRIVATE_PAGE
@@ -224,6 +272,8 @@ def respond(world: World, host: str, target: str) -> Response:
             return _expo(world, path, query)
         if host == DIRECTORY_HOST:
             return _directory(world, path, query)
+        if host == REGISTRY_HOST:
+            return _registry(world, path, query)
     except render_tenders.BadRequest as exc:
         return 400, TEXT, f"400 Bad Request: {exc}\n".encode()
     company = world.company_for_host(host)
@@ -316,7 +366,7 @@ class DemoServer:
 
     def _record(self, host: str, target: str, status: int) -> None:
         host = host.lower().split(":", 1)[0]
-        kind = host if host in (TENDERS_HOST, EXPO_HOST, DIRECTORY_HOST) else "site"
+        kind = host if host in SOURCE_HOSTS else "site"
         with self._lock:
             self.requests[(kind, status)] += 1
             if urlsplit(target).path.startswith("/private/"):

@@ -51,6 +51,7 @@ SOURCE_TENDERS = "demo_tenders"
 SOURCE_EXPO = "demo_expo"
 SOURCE_DIRECTORY = "demo_directory"
 SOURCE_WEBSITE = "website"
+SOURCE_REGISTRY = "demo_registry"
 SOURCES = (SOURCE_TENDERS, SOURCE_EXPO, SOURCE_DIRECTORY)
 
 INDUSTRIES = W.INDUSTRIES
@@ -272,6 +273,12 @@ class LookalikePair:
 OCID_PREFIX = "ocds-dmo7ld"
 
 
+def _registry_key(number: str) -> str:
+    """A registry id as a spider may print it ('HRB 1234' / 'HRB1234', '123456' / '00123456')."""
+    text = "".join(str(number).split()).replace(".", "").upper()
+    return text.zfill(8) if text.isdigit() else text
+
+
 def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -335,8 +342,9 @@ class World:
 
         Accepts the native ids documented in ``leadpipe.demo.server``: tender party ids
         (``ORG-000123``), ocids (→ the buyer), award items (``<award id>/<party id>`` → the
-        supplier), expo slugs or detail URLs, directory listing ids, and for ``website`` a domain
-        or any URL on it. Raises ``KeyError`` for anything the world never served.
+        supplier), expo slugs or detail URLs, directory listing ids, registry company numbers
+        (with or without spaces), and for ``website`` a domain or any URL on it. Raises
+        ``KeyError`` for anything the world never served.
         """
         native_id = str(native_id)
         rec = self._record_index.get((source, native_id))
@@ -350,12 +358,22 @@ class World:
                 return tender.buyer.true_id
         if source == SOURCE_EXPO and "/" in native_id:
             return self.truth_for_record(source, native_id.rstrip("/").rsplit("/", 1)[1])
+        if source == SOURCE_REGISTRY:
+            company = self._registry_keys().get(_registry_key(native_id))
+            if company is not None:
+                return company.true_id
         if source == SOURCE_WEBSITE:
             host = urlsplit(native_id if "//" in native_id else "//" + native_id).hostname or ""
             company = self.company_for_host(host)
             if company is not None:
                 return company.true_id
         raise KeyError(f"{source}: no record {native_id!r} in this world")
+
+    def _registry_keys(self) -> dict[str, TrueCompany]:
+        key = "registry_keys"
+        if key not in self.render_cache:
+            self.render_cache[key] = {_registry_key(c.registry_id): c for c in self.companies}
+        return self.render_cache[key]  # type: ignore[return-value]
 
     def is_prospect(
         self, true_id: str, industries: Iterable[str], employees_min: int, employees_max: int

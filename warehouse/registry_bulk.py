@@ -1,0 +1,219 @@
+"""Load a registry's bulk file straight into ``source_records`` with DuckDB's CSV reader.
+
+Companies House's BasicCompanyData has about five million rows: read row by row in Python it
+would take many minutes, so the file is read by ``read_csv`` and turned into source records by
+one ``INSERT ... SELECT`` (streamed by DuckDB, never held in Python). The SQL is built from the
+Companies House parser's own declarations (status patterns, SIC schemes), so a bulk row and
+the same company fetched from the API land the same facts under the same record id
+(``record_id('companies_house', company number)``); a later load of a newer file updates them.
+A file whose content was loaded before is skipped (``registry_bulk_files``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from spiders.registries import RegistryParseError
+from spiders.registries import companies_house as ch
+from warehouse.db import transaction
+
+SOURCE = "companies_house"
+REGISTRIES = ("companies_house",)
+
+
+class BulkFileError(ValueError):
+    """A bulk file that cannot be loaded; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class BulkLoad:
+    path: Path
+    rows: int
+    skipped: bool
+    as_of: date | None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def file_date(path: Path) -> date | None:
+    """The date in a published file name (BasicCompanyDataAsOneFile-2024-05-01.csv)."""
+    match = re.search(r"(\d{4})-(\d{2})-(\d{2})", path.name)
+    if not match:
+        return None
+    try:
+        return date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
+def _columns(path: Path) -> list[str]:
+    """The header's column names, stripped (the published header keeps leading spaces on
+    some); a file without the required columns is one clear error."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BulkFileError(f"{path}: cannot be read ({exc})") from None
+    try:
+        ch.bulk_header(header)
+    except RegistryParseError as exc:
+        raise BulkFileError(f"{path}: {exc}") from None
+    return [name.strip() for name in header]
+
+
+def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
+    cols = _columns(path)
+
+    def col(name: str) -> str:
+        return f"trim({_ident(name)})" if name in cols else "NULL::VARCHAR"
+
+    def text(name: str) -> str:
+        return f"nullif({col(name)}, '')"
+
+    def day(name: str) -> str:
+        return f"try_strptime({text(name)}, '%d/%m/%Y')::DATE"
+
+    number = f"upper(replace({col('CompanyNumber')}, ' ', ''))"
+    number = f"CASE WHEN regexp_full_match({number}, '[0-9]+') THEN lpad({number}, 8, '0') " \
+             f"ELSE {number} END"
+    status = "CASE " + " ".join(
+        f"WHEN contains(lower(s.status_text), {_quote(pattern)}) THEN {_quote(word)}"
+        for pattern, word in ch.BULK_STATUS_PATTERNS) + " END"
+    skip = ", ".join(_quote(c) for c in ch.NOT_AN_INDUSTRY)
+
+    # One regular expression per SIC column (code and description), in the inner query.
+    sic_parts = ", ".join(
+        f"regexp_extract({col(name)}, '^\\s*(\\d{{4,5}})\\s*(?:-\\s*(.*))?$', "
+        f"['code', 'text']) AS sic{i}" for i, name in enumerate(ch.SIC_COLUMNS))
+    sic_given, sic_old, sic_nace = [], [], []
+    for i in range(len(ch.SIC_COLUMNS)):
+        code, desc = f"s.sic{i}.code", f"nullif(trim(s.sic{i}.text), '')"
+        sic_given.append(f"CASE WHEN length({code}) = 5 THEN {{'scheme': "
+                         f"{_quote(ch.SIC_SCHEME)}, 'id': {code}, 'description': {desc}}} END")
+        sic_old.append(f"CASE WHEN length({code}) = 4 THEN {{'scheme': "
+                       f"{_quote(ch.SIC2003_SCHEME)}, 'id': {code}, 'description': {desc}}} END")
+        sic_nace.append(f"CASE WHEN length({code}) = 5 AND {code} NOT IN ({skip}) THEN "
+                        f"{{'scheme': 'NACE2', 'id': substr({code}, 1, 2) || '.' || "
+                        f"substr({code}, 3, 2), 'description': NULL::VARCHAR}} END")
+    nace_raw = f"[{', '.join(sic_nace)}]".replace("s.sic", "s0.sic")
+    nace = "list_filter(s.nace_raw, lambda x, i: x IS NOT NULL AND " \
+           "list_position(s.nace_raw, x) = i)"
+    codes = (f"list_concat(list_filter([{', '.join(sic_given)}], lambda x: x IS NOT NULL), "
+             f"{nace}, list_filter([{', '.join(sic_old)}], lambda x: x IS NOT NULL))")
+
+    street = f"nullif(concat_ws(', ', {text('RegAddress.AddressLine1')}, " \
+             f"{text('RegAddress.AddressLine2')}), '')"
+    nations = ", ".join(_quote(n) for n in ch._UK_NATIONS)
+    outstanding = f"try_cast({text('Mortgages.NumMortOutstanding')} AS INTEGER)"
+    part = f"try_cast({text('Mortgages.NumMortPartSatisfied')} AS INTEGER)"
+    seen = f"TIMESTAMP {_quote(as_of.isoformat())}" if as_of else "now()::TIMESTAMP"
+    overdue = (f"s.accounts_next_due < DATE {_quote(as_of.isoformat())}" if as_of
+               else "NULL::BOOLEAN")
+    return f"""
+    SELECT 'r' || substr(sha1({_quote(SOURCE)} || chr(31) || s.num), 1, 15) AS record_id,
+           {_quote(SOURCE)} AS source, s.num AS native_id, s.name AS name,
+           ['GB-COH:' || s.num] AS identifiers,
+           {status} AS registry_status,
+           s.incorporated_on, year(s.incorporated_on)::INTEGER AS founded,
+           s.dissolved_on, s.accounts_next_due, s.accounts_last_made_up_to,
+           {overdue} AS accounts_overdue,
+           nullif(regexp_replace(lower(replace(replace(s.category, '-', ' '), '_', ' ')),
+                                 '\\s+', ' ', 'g'), '') AS accounts_category,
+           CASE WHEN s.outstanding IS NULL AND s.part IS NULL THEN NULL
+                ELSE coalesce(s.outstanding, 0) + coalesce(s.part, 0) END
+               AS charges_outstanding,
+           nullif({codes}, []) AS industry_codes,
+           s.legal_form, s.street, s.city, s.region, s.postcode,
+           nullif(concat_ws(', ', s.street, s.city, s.region, s.postcode), '') AS address,
+           CASE WHEN s.country_text IS NULL OR lower(s.country_text) IN ({nations})
+                THEN 'GB' END AS country,
+           FALSE AS is_natural_person, s.uri AS url, 'export' AS method,
+           {seen} AS first_seen_at, {seen} AS last_seen_at, {_quote(run_id)} AS run_id
+    FROM (SELECT *, {nace_raw} AS nace_raw FROM (
+        SELECT {number} AS num, {text('CompanyName')} AS name,
+               {text('CompanyStatus')} AS status_text,
+               {day('IncorporationDate')} AS incorporated_on,
+               {day('DissolutionDate')} AS dissolved_on,
+               {day('Accounts.NextDueDate')} AS accounts_next_due,
+               {day('Accounts.LastMadeUpDate')} AS accounts_last_made_up_to,
+               {text('Accounts.AccountCategory')} AS category,
+               {outstanding} AS outstanding, {part} AS part, {sic_parts},
+               {text('CompanyCategory')} AS legal_form, {street} AS street,
+               {text('RegAddress.PostTown')} AS city, {text('RegAddress.County')} AS region,
+               {text('RegAddress.PostCode')} AS postcode,
+               {text('RegAddress.Country')} AS country_text, {text('URI')} AS uri
+        FROM read_csv({_quote(str(path))}, header = true, all_varchar = true,
+                      names = [{", ".join(_quote(c) for c in cols)}],
+                      delim = ',', quote = '"', escape = '"', strict_mode = false)
+    ) s0) s
+    WHERE s.num IS NOT NULL AND s.num <> '' AND s.name IS NOT NULL
+    """
+
+
+_UPDATE_COLUMNS = (
+    "name", "identifiers", "registry_status", "incorporated_on", "founded", "dissolved_on",
+    "accounts_next_due", "accounts_last_made_up_to", "accounts_overdue", "accounts_category",
+    "charges_outstanding", "industry_codes", "legal_form", "street", "city", "region",
+    "postcode", "address", "country", "url", "method", "run_id",
+)
+
+
+def load_bulk(con: duckdb.DuckDBPyConnection, path: Path, *, registry: str = "companies_house",
+              as_of: date | None = None, run_id: str | None = None) -> BulkLoad:
+    """Load one bulk file in one transaction; a file loaded before (same content) is skipped.
+
+    ``as_of`` is the day the file was made (default: the date in its name): it judges whether
+    accounts are overdue and is when the records count as seen."""
+    path = Path(path)
+    if registry not in REGISTRIES:
+        raise BulkFileError(f"unknown registry {registry!r}; known: {', '.join(REGISTRIES)}")
+    if not path.is_file():
+        raise BulkFileError(f"{path}: no such file")
+    as_of = as_of or file_date(path)
+    digest = _sha256(path)
+    done = con.execute("SELECT 1 FROM registry_bulk_files WHERE registry = ? AND sha256 = ?",
+                       [registry, digest]).fetchall()
+    if done:
+        return BulkLoad(path, 0, True, as_of)
+    run_id = run_id or f"bulk-{registry}-{digest[:12]}"
+    select = _companies_house_select(path, as_of, run_id)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATE_COLUMNS)
+    try:
+        with transaction(con):
+            present = con.execute("SELECT count(*) FROM source_records WHERE source = ?",
+                                  [SOURCE]).fetchall()[0][0]
+            # The first load of a register is a plain insert (the conflict clause costs about
+            # as much again as reading the file); later loads update what is there.
+            conflict = "" if not present else (
+                f"ON CONFLICT (record_id) DO UPDATE SET {updates}, "
+                "first_seen_at = LEAST(source_records.first_seen_at, excluded.first_seen_at), "
+                "last_seen_at = GREATEST(source_records.last_seen_at, excluded.last_seen_at)")
+            rows = con.execute(f"INSERT INTO source_records BY NAME {select} {conflict}"
+                               ).fetchall()[0][0]
+            con.execute("INSERT INTO registry_bulk_files VALUES (?, ?, ?, ?, ?, ?, now())",
+                        [str(path), registry, SOURCE, digest, rows, as_of])
+    except duckdb.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise BulkFileError(f"{path}: not loaded (nothing of it was written): {first}") from None
+    return BulkLoad(path, int(rows), False, as_of)
