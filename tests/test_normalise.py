@@ -106,6 +106,27 @@ def test_identifier_key_of_a_landing_identifier():
     assert normalise_identifier({"scheme": "gb-coh", "id": "0123 4567"}) == "GB-COH:01234567"
 
 
+def test_resolution_keys_identifiers_as_the_one_normaliser_does():
+    """Resolution's features use the vectorised normaliser: same keys, unusable values null."""
+    import numpy as np
+
+    from enrich.normalise import identifier_keys_array
+    from enrich.resolve.features import _identifiers
+
+    printed = ["gb-coh: 0123 4567", "PY-RUC:80.012.345-6", " nl-kvk :1234/5678", "no colon",
+               "GB-COH: -. "]
+    schemes, keys = identifier_keys_array(pa.array(printed))
+    assert keys.to_pylist() == ["GB-COH:01234567", "PY-RUC:800123456", "NL-KVK:12345678",
+                                None, None]
+    assert schemes.to_pylist() == ["GB-COH", "PY-RUC", "NL-KVK", None, None]
+    for raw, key in zip(printed[:3], keys.to_pylist()[:3], strict=True):
+        assert normalise_identifier(raw) == key
+    smallest, offsets, codes, _ = _identifiers(pa.array(["gb-coh:0123 4567; PY-RUC:80.012.345-6",
+                                                         "no colon", None]))
+    assert smallest.to_pylist() == ["GB-COH:01234567", None, None]
+    assert np.diff(offsets).tolist() == [2, 0, 0] and len(set(codes.tolist())) == 2
+
+
 @pytest.mark.parametrize(("printed", "code"), [
     ("UK", "GB"), ("uk", "GB"), ("United Kingdom", "GB"), ("Great Britain", "GB"),
     ("England", "GB"), ("Scotland", "GB"), ("GBR", "GB"), ("gb", "GB"), ("  Germany ", "DE"),

@@ -31,6 +31,7 @@ from enrich.normalise.domains import (
 from enrich.normalise.emails import ROLE_MAILBOXES, is_role_mailbox, prefer_role_mailbox
 from enrich.normalise.identifiers import (
     eforms_company_id,
+    identifier_keys_array,
     is_natural_person_id,
     is_natural_person_name,
     normalise_identifier,
@@ -62,7 +63,8 @@ __all__ = [
     "ABBREVIATIONS", "FREE_MAIL", "FREE_MAIL_BRANDS", "GENERIC_WORDS", "LEGAL_CANONICAL",
     "PLATFORM_BRANDS",
     "ROLE_MAILBOXES", "STREET_WORDS", "NameTokens", "NormalisedName", "canonical_legal_form",
-    "country_code", "eforms_company_id", "fold_array", "hosts_array", "is_natural_person_id",
+    "country_code", "eforms_company_id", "fold_array", "hosts_array", "identifier_keys_array",
+    "is_natural_person_id",
     "is_natural_person_name", "is_role_mailbox", "join_skip_nulls", "key_clean", "legal_terms",
     "name_tokens_array", "normalise_identifier", "normalise_name", "normalise_names_array",
     "normalise_phone", "normalise_postcode", "normalise_scheme", "org_identifier",

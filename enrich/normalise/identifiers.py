@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from enrich.normalise.text import strip_accents
 
 _SPACES = re.compile(r"[\s.]+")
@@ -92,18 +95,43 @@ def org_identifier(
     return {"scheme": code, "id": raw_id}
 
 
+# what the comparison key drops: any space in the scheme; spaces, dots, dashes, slashes in the id
+_SCHEME_NOISE = r"\s+"
+_ID_NOISE = r"[\s.\-/]+"
+
+
+def identifier_keys_array(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """'SCHEME:ID' strings -> (scheme, key) arrays, the vectorised :func:`normalise_identifier`.
+
+    ``key`` is 'GB-COH:01234567'; both are null where the value has no ':' or no id left
+    after the punctuation is dropped (a value resolution cannot compare)."""
+    values = values.cast(pa.string())
+    scheme = pc.utf8_upper(pc.replace_substring_regex(
+        pc.replace_substring_regex(values, r":.*$", ""), _SCHEME_NOISE, ""))
+    ident = pc.utf8_upper(pc.replace_substring_regex(
+        pc.replace_substring_regex(values, r"^[^:]*:", ""), _ID_NOISE, ""))
+    valid = pc.fill_null(pc.and_(pc.match_substring(values, ":"),
+                                 pc.greater(pc.utf8_length(ident), 0)), False)
+    null = pa.scalar(None, pa.string())
+    key = pc.if_else(valid, pc.binary_join_element_wise(scheme, ident, ":"), null)
+    return pc.if_else(valid, scheme, null), key
+
+
 def normalise_identifier(scheme: str | dict[str, Any], id: str | None = None) -> str:  # noqa: A002
     """The comparison key 'SCHEME:ID': ('gb-coh', ' 0123 4567 ') -> 'GB-COH:01234567'.
 
     Also accepts one 'SCHEME:ID' string or a landing ``{scheme, id}``. Spaces, dots, dashes and
-    slashes are dropped from the id, so '1234567-8' and '12345678' meet."""
+    slashes are dropped from the id, so '1234567-8' and '12345678' meet. Defined through
+    :func:`identifier_keys_array` (what resolution uses), so the two always agree."""
     if isinstance(scheme, dict):
         scheme, id = str(scheme.get("scheme") or ""), str(scheme.get("id") or "")  # noqa: A001
     elif id is None:
         scheme, _, id = scheme.partition(":")  # noqa: A001
-    scheme = re.sub(r"\s+", "", scheme).upper()
-    ident = re.sub(r"[\s.\-/]+", "", id or "").upper()
-    return f"{scheme}:{ident}"
+    _, key = identifier_keys_array(pa.array([f"{scheme}:{id or ''}"]))
+    got = key[0].as_py()
+    if got is None:  # no id left: the scheme alone, as before
+        return f"{re.sub(_SCHEME_NOISE, '', scheme).upper()}:"
+    return got
 
 
 def is_natural_person_id(scheme: str, ident: str, raw_scheme: Any = None) -> bool:

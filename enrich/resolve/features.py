@@ -216,8 +216,9 @@ def _on_distinct(arr: pa.Array, fn, codes_out: list | None = None):
 
 
 def _identifiers(idents: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray]:
-    """Registry ids normalised to 'SCHEME:ID': (smallest id per record, and in CSR form: offsets
-    per record, id codes, scheme codes). A record may carry several (company number, VAT)."""
+    """Registry ids keyed as ``normalise_identifier`` keys them ('SCHEME:ID'): the smallest id
+    per record, and in CSR form offsets per record, id codes, scheme codes. A record may carry
+    several (company number, VAT)."""
     n = len(idents)
     if pa.types.is_list(idents.type) or pa.types.is_large_list(idents.type):
         flat = pc.list_flatten(idents).cast(pa.string())
@@ -230,13 +231,8 @@ def _identifiers(idents: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray, np
              np.zeros(0, np.int64))
     if len(flat) == 0:
         return empty
-    scheme = pc.utf8_upper(pc.replace_substring_regex(
-        pc.replace_substring_regex(flat, r":.*$", ""), r"\s+", ""))
-    ident = pc.utf8_upper(pc.replace_substring_regex(
-        pc.replace_substring_regex(flat, r"^[^:]*:", ""), r"[\s.\-/]+", ""))
-    norm = pc.binary_join_element_wise(scheme, ident, ":")
-    valid = np.asarray(pc.fill_null(pc.and_(pc.match_substring(flat, ":"),
-                                            pc.greater(pc.utf8_length(ident), 0)), False))
+    scheme, norm = nz.identifier_keys_array(flat)  # the one identifier normaliser
+    valid = np.asarray(pc.is_valid(norm))
     if not valid.any():
         return empty
     norm = pc.filter(norm, pa.array(valid))
