@@ -1,4 +1,14 @@
-"""Candidate pairs from several blocking keys, with hub blocks capped by a sorted window."""
+"""Candidate pairs from several blocking keys, each capped adaptively so no key explodes.
+
+A block small enough (``window`` + 1 records or fewer) is paired all-to-all. A bigger block
+means its key value is common ("smith", "bau", a switchboard number): sharing it is weak
+evidence, so its members are sorted by name and each meets only its next few neighbours, fewer
+the bigger the block (``adaptive_windows``: the window shrinks with the square root of the
+block size). And a key whose pairs would still exceed its budget (``max_pairs_per_record``
+times the records) has the windows of its biggest blocks cut further, biggest first, down to one
+neighbour. This is the cost control Splink leaves to the user (it warns about big blocks) and
+dedupe learns from labels: here it follows from the block sizes alone, on any distribution.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +18,68 @@ from enrich.resolve.features import Features
 from enrich.resolve.settings import BlockingKey
 
 
-def key_pairs(key: np.ndarray, order: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """All pairs inside blocks of up to ``window`` + 1 records; in bigger blocks (hubs) each
-    record meets only its ``window`` next neighbours in ``order`` (sorted-neighbourhood), so the
-    pair count stays linear in the block size."""
+def block_pair_count(sizes: np.ndarray, windows: np.ndarray) -> np.ndarray:
+    """Pairs a block of each size yields with each window (sorted neighbourhood; all pairs
+    when the window spans the block)."""
+    s = sizes.astype(np.int64)
+    w = np.minimum(windows.astype(np.int64), np.maximum(s - 1, 0))
+    return w * s - w * (w + 1) // 2
+
+
+def adaptive_windows(sizes: np.ndarray, window: int, budget: int | None = None) -> np.ndarray:
+    """The neighbour window of each block: ``window`` (all pairs) up to ``window`` + 1
+    members; beyond, ``window * sqrt((window + 1) / size)``, at least 1, so a block of s
+    records yields about ``window * sqrt((window + 1) * s)`` pairs, not ``window * s``. If the
+    key's pairs still exceed ``budget``, the biggest blocks drop to one neighbour, biggest
+    first, until it fits (or every big block is down to one)."""
+    sizes = sizes.astype(np.int64)
+    big = sizes > window + 1
+    w = np.full(len(sizes), window, np.int64)
+    if big.any():
+        w[big] = np.maximum(1, np.round(window * np.sqrt((window + 1) / sizes[big]))).astype(
+            np.int64)
+    if budget is not None:
+        total = int(block_pair_count(sizes, w).sum())
+        if total > budget and big.any():
+            order = np.flatnonzero(big)[np.argsort(-sizes[big], kind="stable")]
+            saving = block_pair_count(sizes[order], w[order]) - block_pair_count(
+                sizes[order], np.ones(len(order), np.int64))
+            cut = np.searchsorted(np.cumsum(saving), total - budget) + 1
+            w[order[:cut]] = 1
+    return w
+
+
+def _windowed(sval: np.ndarray, srec: np.ndarray, window: int, budget: int | None,
+              distinct_rec: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of sorted records within their block's adaptive window (``sval``: the key of
+    each sorted position, equal keys adjacent)."""
+    m = len(sval)
+    if m < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, sval[1:] != sval[:-1]])
+    sizes = np.diff(np.r_[starts, m])
+    wins = adaptive_windows(sizes, window, budget)
+    pos_win = np.repeat(wins, sizes)  # the window of the block each position is in
+    left, right = [], []
+    for d in range(1, window + 1):
+        same = (sval[d:] == sval[:-d]) & (pos_win[:-d] >= d)
+        if distinct_rec:
+            same &= srec[d:] != srec[:-d]
+        if not same.any():
+            break
+        left.append(srec[:-d][same])
+        right.append(srec[d:][same])
+    if not left:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64)
+
+
+def key_pairs(key: np.ndarray, order: np.ndarray, window: int,
+              budget: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs inside blocks of up to ``window`` + 1 records; in bigger blocks each record
+    meets only its next neighbours in ``order`` (sorted neighbourhood), within the block's
+    adaptive window (:func:`adaptive_windows`), so the pair count stays below linear in the
+    block size and within the key's ``budget``."""
     idx = np.flatnonzero(key >= 0)
     if len(idx) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -22,21 +90,12 @@ def key_pairs(key: np.ndarray, order: np.ndarray, window: int) -> tuple[np.ndarr
     else:
         o = np.lexsort((idx, order[idx], k))
     sidx = idx[o]
-    skey = key[sidx]
-    left, right = [], []
-    for d in range(1, window + 1):
-        same = skey[d:] == skey[:-d]
-        if not same.any():
-            break
-        left.append(sidx[:-d][same])
-        right.append(sidx[d:][same])
-    if not left:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64)
+    return _windowed(key[sidx], sidx, window, budget)
 
 
 def exploded_pairs(
-    offsets: np.ndarray, values: np.ndarray, order: np.ndarray, window: int
+    offsets: np.ndarray, values: np.ndarray, order: np.ndarray, window: int,
+    budget: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Like :func:`key_pairs` for a many-valued key (CSR: values of record k at
     offsets[k]:offsets[k+1]), e.g. all registry ids of each record."""
@@ -44,17 +103,7 @@ def exploded_pairs(
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     rec = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
     o = np.lexsort((rec, order[rec], values))
-    srec, sval = rec[o], values[o]
-    left, right = [], []
-    for d in range(1, window + 1):
-        same = (sval[d:] == sval[:-d]) & (srec[d:] != srec[:-d])
-        if not (sval[d:] == sval[:-d]).any():
-            break
-        left.append(srec[:-d][same])
-        right.append(srec[d:][same])
-    if not left:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(left), np.concatenate(right)
+    return _windowed(values[o], rec[o], window, budget, distinct_rec=True)
 
 
 def candidate_pairs(
@@ -70,10 +119,12 @@ def candidate_pairs(
             feats.combined_codes(bk.parts)
 
     def pairs_of(bk: BlockingKey) -> np.ndarray:
+        budget = None if bk.max_pairs_per_record is None else int(bk.max_pairs_per_record * n)
         if bk.parts == ("identifier",):  # every id of a record, not just one
-            a, b = exploded_pairs(feats.ident_offsets, feats.ident_codes, order, bk.window)
+            a, b = exploded_pairs(feats.ident_offsets, feats.ident_codes, order, bk.window,
+                                  budget)
         else:
-            a, b = key_pairs(feats.combined_codes(bk.parts), order, bk.window)
+            a, b = key_pairs(feats.combined_codes(bk.parts), order, bk.window, budget)
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         return lo * n + hi
 

@@ -26,11 +26,14 @@ from enrich.resolve.comparisons import (
 @dataclass(frozen=True)
 class BlockingKey:
     """Records sharing every part of the key become candidate pairs. Blocks bigger than
-    ``window`` + 1 (hubs) are not paired all-to-all: members are sorted by name and each is
-    paired with its next ``window`` neighbours only, so a block never explodes."""
+    ``window`` + 1 (a common value) are not paired all-to-all: members are sorted by name and
+    each is paired with its next few neighbours only, fewer the bigger the block, and the key
+    yields at most ``max_pairs_per_record`` pairs per input record (``blocking.py``), so no
+    key explodes on common words, whatever the distribution of names."""
 
     parts: tuple[str, ...]
     window: int = 10
+    max_pairs_per_record: float | None = 2.0
 
     @property
     def name(self) -> str:
@@ -117,7 +120,9 @@ class ResolveSettings:
         out = {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
                for f in fields(self) if f.name not in ("comparisons", "blocking")}
         out["comparisons"] = [c.describe() for c in self.comparisons]
-        out["blocking"] = [{"key": bk.name, "window": bk.window} for bk in self.blocking]
+        out["blocking"] = [{"key": bk.name, "window": bk.window,
+                            "max_pairs_per_record": bk.max_pairs_per_record}
+                           for bk in self.blocking]
         return out
 
     @property
