@@ -59,3 +59,24 @@ def funnel_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def record_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The name each source record carries, by record id."""
     return dict(con.execute("SELECT record_id, name FROM source_records").fetchall())
+
+
+REVIEW_FIELDS = ("name", "source", "street", "postcode", "city", "country", "phone", "website",
+                 "email", "identifiers")
+
+
+def review_band(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The uncertain pairs of the last resolution (``review_pairs``), highest weight first,
+    each with both records' fields (``left`` and ``right``: ``REVIEW_FIELDS`` plus the id)."""
+    cols = ", ".join(f"{side}.{f} AS {side}_{f}" for side in ("l", "r") for f in REVIEW_FIELDS)
+    rows = con.execute(
+        f"SELECT p.record_id_l, p.record_id_r, p.match_weight, p.explanation, {cols} "
+        "FROM review_pairs p "
+        "LEFT JOIN source_records l ON l.record_id = p.record_id_l "
+        "LEFT JOIN source_records r ON r.record_id = p.record_id_r "
+        "ORDER BY p.match_weight DESC NULLS LAST, p.record_id_l, p.record_id_r"
+    ).fetchall()
+    k = len(REVIEW_FIELDS)
+    return [{"left": {"record_id": row[0], **dict(zip(REVIEW_FIELDS, row[4:4 + k], strict=True))},
+             "right": {"record_id": row[1], **dict(zip(REVIEW_FIELDS, row[4 + k:], strict=True))},
+             "match_weight": row[2], "explanation": row[3] or ""} for row in rows]

@@ -81,3 +81,31 @@ def load_decisions(path: str | Path | None) -> Decisions:
                 else:
                     raise DecisionsError(f"{p}:{n}: unknown decision {decision!r}")
     return Decisions(tuple(b.must), tuple(b.cannot))
+
+
+def record_decision(path: str | Path, left: str, right: str, same: bool) -> Decisions:
+    """Write one decision into the decisions file (created if missing, in the format its
+    extension names), replacing any earlier decision on the same pair; returns what the file
+    now holds. Every later resolution obeys it."""
+    p = Path(path)
+    current = load_decisions(p)
+    pair = tuple(sorted((str(left), str(right))))
+
+    def others(pairs: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+        return [q for q in pairs if tuple(sorted(q)) != pair]
+
+    must, cannot = others(current.must_link), others(current.cannot_link)
+    (must if same else cannot).append(pair)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if p.suffix.lower() in (".yaml", ".yml"):
+        text = yaml.safe_dump({"must_link": [list(q) for q in must],
+                               "cannot_link": [list(q) for q in cannot]}, sort_keys=False,
+                              allow_unicode=True)
+        p.write_text(text, encoding="utf-8")
+    else:
+        with p.open("w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(["record_id_l", "record_id_r", "decision"])
+            out.writerows([*((a, b, "same") for a, b in must),
+                           *((a, b, "different") for a, b in cannot)])
+    return Decisions(tuple(must), tuple(cannot))

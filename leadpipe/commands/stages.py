@@ -130,7 +130,13 @@ def resolve(config: ConfigOption = None) -> None:
     Example:
       leadpipe resolve
     """
-    summary = runner.resolve(get_config(config))
+    from enrich.resolve.decisions import DecisionsError
+    from leadpipe.config import ConfigError
+
+    try:
+        summary = runner.resolve(get_config(config))
+    except (ConfigError, DecisionsError) as exc:  # e.g. a mistyped decisions path
+        fail(str(exc), code=2)
     console.print(summary)
 
 
