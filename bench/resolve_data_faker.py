@@ -8,9 +8,11 @@ a small vocabulary of trade words, also Zipf-distributed ("Building", "Services"
 "Transports"), combined in the shapes real firms use: "Smith Plumbing", "Müller & Schmidt
 Bau", "Martin-Bernard", "Leeds Roofing Services", "Rossi e Figli". Many *different* firms
 share a surname, a trade word, or their whole name (in another city, with their own phone and
-address). Streets, postcodes and cities come from the same locale's Faker providers; legal
-forms from the locale's own suffixes plus national spellings (GmbH / G.m.b.H., S.A.R.L. /
-SARL, B.V. / BV, Ltd / Limited).
+address). Places come from the same locale's Faker providers: postcodes (8 firms to a
+postcode on average, as many postcodes as the firms need), each in one town and with two
+streets; a firm's website domain is its own (a later firm of the same name registers a
+variant, as in life). Legal forms from the locale's own suffixes plus national spellings
+(GmbH / G.m.b.H., S.A.R.L. / SARL, B.V. / BV, Ltd / Limited).
 
 Corruption per record: legal form dropped or spelled another way, upper / lower case, a typo
 (12%), '&' written 'and' / 'und' / 'et' / 'e' / 'en' / 'y', two words swapped (5%), phones in
@@ -77,7 +79,7 @@ FREE = ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "gmx.de", "orang
 # name shapes: S surname, T trade word, C city; weights
 SHAPES = [("S T", 0.26), ("S & S T", 0.14), ("S-S", 0.08), ("S T T", 0.16), ("C T T", 0.08),
           ("S S T", 0.1), ("S", 0.06), ("T S", 0.06), ("C S T", 0.06)]
-POOL = 3000  # streets, postcodes and cities drawn from each locale's Faker providers
+FIRMS_PER_PLACE = 8  # firms per postcode on average (GB: ~3 per postcode; DE: hundreds)
 
 
 def _zipf(k: int, s: float = 1.0) -> np.ndarray:
@@ -85,9 +87,10 @@ def _zipf(k: int, s: float = 1.0) -> np.ndarray:
     return w / w.sum()
 
 
-def _pools(seed: int) -> dict[str, dict]:
+def _pools(seed: int, firms: np.ndarray) -> dict[str, dict]:
     """Per locale: surnames (with Zipf weights, shuffled so the order of Faker's list does not
-    decide who is common), streets, postcodes, cities."""
+    decide who is common), and places: a postcode, its town and two streets each, as many as
+    the locale's firms need for ``FIRMS_PER_PLACE`` firms per postcode."""
     out = {}
     for n, loc in enumerate(LOCALES):
         fake = Faker(loc)
@@ -98,13 +101,15 @@ def _pools(seed: int) -> dict[str, dict]:
                            if " " not in s and "'" not in s})
         rng = np.random.default_rng(seed + n)
         rng.shuffle(surnames)
-        cities = sorted({fake.city() for _ in range(POOL // 6)})
+        places = max(200, int(firms[n]) // FIRMS_PER_PLACE)
+        towns = [fake.city() for _ in range(max(50, places // 20))]  # ~20 postcodes a town
         out[loc] = {
             "surnames": np.array(surnames, dtype=object),
             "surname_p": _zipf(len(surnames), 0.9),
-            "streets": np.array([fake.street_name() for _ in range(POOL)], dtype=object),
-            "postcodes": np.array([fake.postcode() for _ in range(POOL)], dtype=object),
-            "cities": np.array(cities, dtype=object),
+            "postcodes": np.array([fake.postcode() for _ in range(places)], dtype=object),
+            "town": np.array([towns[int(k)] for k in rng.integers(0, len(towns), places)],
+                             dtype=object),
+            "streets": np.array([fake.street_name() for _ in range(2 * places)], dtype=object),
         }
     return out
 
@@ -140,11 +145,14 @@ def _slug(text: str) -> str:
 def generate(n_records: int, seed: int = 11) -> pa.Table:
     """Records with a ``true_id`` column (the company they really belong to)."""
     rng = np.random.default_rng(seed)
-    pools = _pools(seed)
     locs = list(LOCALES)
     sizes_p = np.array([0.55, 0.25, 0.12, 0.05, 0.03])
     n_comp = int(n_records / (sizes_p * np.arange(1, 6)).sum()) + 10
     loc_of = rng.choice(len(locs), n_comp, p=LOCALE_SHARE)
+    pools = _pools(seed, np.bincount(loc_of, minlength=len(locs)))
+    has_site = rng.random(n_comp) < 0.65
+    domain_owner: set[str] = set()
+    firm_domain: list[str | None] = []
     shape_of = rng.choice(len(SHAPES), n_comp, p=[w for _, w in SHAPES])
     u = rng.random((n_comp, 8))
     firm_name, firm_street, firm_pc, firm_city = [], [], [], []
@@ -156,7 +164,8 @@ def generate(n_records: int, seed: int = 11) -> pa.Table:
         tp = _zipf(len(trades), 1.1)
         sur = pool["surnames"][rng.choice(len(pool["surnames"]), 2, p=pool["surname_p"])]
         tr = [trades[t] for t in rng.choice(len(trades), 2, replace=False, p=tp)]
-        city = pool["cities"][int(u[c, 0] * len(pool["cities"]))]
+        place = int(u[c, 0] * len(pool["postcodes"]))
+        city = pool["town"][place]
         fill = {"S": [sur[0], sur[1]], "T": [tr[0], tr[1]], "C": [city]}
         shape = SHAPES[shape_of[c]][0]
         if shape == "S-S":
@@ -171,14 +180,24 @@ def generate(n_records: int, seed: int = 11) -> pa.Table:
                 else:
                     words.append(part)
         firm_name.append(words)
-        firm_street.append(f"{pool['streets'][int(u[c, 1] * POOL)]} {1 + int(u[c, 2] * 250)}")
-        firm_pc.append(pool["postcodes"][int(u[c, 3] * POOL)])
+        street = pool["streets"][2 * place + int(u[c, 1] * 2)]
+        firm_street.append(f"{street} {1 + int(u[c, 2] * 250)}")
+        firm_pc.append(pool["postcodes"][place])
         firm_city.append(city)
+        dom = None
+        if has_site[c]:  # a domain belongs to one firm: later ones register a variant
+            base = _slug("-".join(w for w in words if w != "&"))
+            dom, k = base, 0
+            while dom in domain_owner:
+                k += 1
+                dom = f"{base}-{_slug(city)}" if k == 1 else f"{base}{k}"
+            domain_owner.add(dom)
+            dom += TLD[LOCALES[loc][0]]
+        firm_domain.append(dom)
         forms = LOCALES[loc][3]
         firm_form.append(forms[0] if u[c, 4] < 0.85 else forms[1 + int(u[c, 5] * (len(forms)
                                                                                     - 1))])
     phone_nsn = rng.integers(10**9, 10**10 - 1, n_comp)
-    has_site = rng.random(n_comp) < 0.65
 
     per = rng.choice(5, n_comp, p=sizes_p) + 1
     true_id = np.repeat(np.arange(n_comp), per)[:n_records]
@@ -189,7 +208,6 @@ def generate(n_records: int, seed: int = 11) -> pa.Table:
     out: dict[str, list] = {k: [] for k in cols}
     sources = ["tenders", "expo", "directory", "registry", "crm"]
     base = np.datetime64("2023-01-01T00:00:00")
-    domain_owner: dict[str, int] = {}
     for k in range(m):
         c = int(true_id[k])
         loc = locs[loc_of[c]]
@@ -214,14 +232,8 @@ def generate(n_records: int, seed: int = 11) -> pa.Table:
             name = name.lower()
         nsn = str(phone_nsn[c])[-ndig:]
         phone = _phone(rng, cal, nsn) if rr[5] > 0.3 else None
-        dom = website = None
-        if has_site[c] and rr[6] > 0.35:
-            dom = _slug("-".join(w for w in firm_name[c] if w != "&"))
-            owner = domain_owner.setdefault(dom, c)
-            if owner != c:  # the name is taken: firms then register a variant
-                dom = f"{dom}-{_slug(firm_city[c])}" if c % 2 else f"{dom}{c % 100}"
-                domain_owner.setdefault(dom, c)
-            dom += TLD[cc]
+        dom, website = firm_domain[c], None
+        if dom and rr[6] > 0.35:
             style = int(rng.integers(0, 4))
             website = [dom, "www." + dom, "https://www." + dom + "/", "http://" + dom +
                        "/kontakt"][style]

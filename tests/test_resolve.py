@@ -187,3 +187,19 @@ def test_a_shared_registry_id_links_even_across_a_rename():
 def test_record_ids_must_be_unique():
     with pytest.raises(ValueError, match="unique"):
         resolve(_table(ACME + ACME[:1]))
+
+
+def test_a_shared_postcode_on_another_street_is_not_the_same_address():
+    """Eight firms to a postcode is common: the postcode agreeing while the street differs is
+    no evidence, so two firms sharing a word of their names stay apart."""
+    rows = [
+        {"record_id": "a", "name": "Emmen Bouw B.V.", "street": "Amiralaan 88",
+         "postcode": "8989 KH", "city": "Ballum", "country": "NL", "phone": "+31696956038"},
+        {"record_id": "a2", "name": "EMMEN BOUW", "street": "Amiralaan 88",
+         "postcode": "8989KH", "city": "Ballum", "country": "NL"},
+        {"record_id": "b", "name": "Emmen Installatietechniek Bouw B.V",
+         "street": "Alistraat 202", "postcode": "8989 KH", "city": "Ballum", "country": "NL",
+         "phone": "0378022519"},
+    ]
+    groups = _clusters(resolve(_table(rows)))
+    assert groups["a"] == groups["a2"] != groups["b"]

@@ -95,6 +95,7 @@ def _evidence(
     n = len(next(iter(levels.values()))) if levels else 0
     agree: dict[str, np.ndarray] = {}
     differ: dict[str, np.ndarray] = {}
+    void: dict[str, np.ndarray] = {}
     for comp in settings.comparisons:
         if comp.evidence:
             lv = levels[comp.name]
@@ -102,6 +103,10 @@ def _evidence(
             miss = lv == comp.last
             agree[comp.evidence] = agree.get(comp.evidence, np.zeros(n, bool)) | hit
             differ[comp.evidence] = differ.get(comp.evidence, np.zeros(n, bool)) | miss
+            if comp.decides_group:
+                void[comp.evidence] = void.get(comp.evidence, np.zeros(n, bool)) | miss
+    for group, voided in void.items():  # another street: a shared postcode is no agreement
+        agree[group] &= ~voided
     n_agree = np.zeros(n, np.int8)
     n_differ = np.zeros(n, np.int8)
     for group, hit in agree.items():

@@ -71,7 +71,9 @@ class Comparison:
     - ``vetoes_name_only``: disagreement here (its last level) keeps a pair from linking on the
       name alone (another city, another phone, another country);
     - ``vouches_name_only``: a pair may link on the name alone only at this comparison's top
-      level (a distinctive name).
+      level (a distinctive name);
+    - ``decides_group``: disagreement here (its last level) voids every agreement of its
+      evidence group (another street is another address, whatever the postcode says).
     """
 
     name: str
@@ -87,6 +89,7 @@ class Comparison:
     scored: bool = True
     vetoes_name_only: bool = False
     vouches_name_only: bool = False
+    decides_group: bool = False
 
     def compare(
         self, feats: Features, i: np.ndarray, j: np.ndarray, evidence: np.ndarray | None = None
@@ -127,7 +130,7 @@ class Comparison:
             "name": self.name, "kind": type(self).__name__, "tf": self.tf,
             "evidence": self.evidence, "certain": self.certain, "required": self.required,
             "scored": self.scored, "vetoes_name_only": self.vetoes_name_only,
-            "vouches_name_only": self.vouches_name_only,
+            "vouches_name_only": self.vouches_name_only, "decides_group": self.decides_group,
             "levels": [
                 {"label": lv.label, "says": lv.says, "prior_m": lv.m, "prior_u": lv.u,
                  "threshold": lv.threshold, "min_evidence": lv.min_evidence}

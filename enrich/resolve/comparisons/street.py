@@ -12,10 +12,13 @@ from enrich.resolve.features import Features
 class StreetMatch(Comparison):
     """Four levels, strongest first: the normalised street keys are equal; the house numbers
     are equal and the street words similar (token-set ratio >= ``similar``); only the house
-    numbers are equal; different. The first two count as agreement beyond the name."""
+    numbers are equal; different. The first two count as agreement beyond the name. A
+    different street (or house number) is a different address: it voids a shared postcode
+    (eight firms to a postcode is common; a building is not)."""
 
     agree_levels = 2
     vetoes_name_only = True
+    decides_group = True
 
     def __init__(self, name: str = "street", *, similar: float = 0.9,
                  evidence: str | None = "address") -> None:
