@@ -1,7 +1,11 @@
 """Benchmark company resolution against Splink on generated records (run by hand, not in CI).
 
     python bench/resolve.py --sizes 100000 1000000 --runs 3 \\
-        --splink-python /tmp/splinkenv/bin/python
+        --generators resolve_data resolve_data_faker --splink-python <venv>/bin/python
+
+Two independent generators: ``resolve_data`` (invented brand words, nearly every name has a
+word of its own) and ``resolve_data_faker`` (Faker's surnames and trade words, shared by many
+firms). Runs alternate leadpipe / Splink on the same file.
 
 Each run is a fresh process, so peak RSS is that run's alone. "seconds" is the resolution
 itself (the records already in memory as an Arrow table; for Splink the SQL cleaning, training,
@@ -28,6 +32,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+PREFIX = {"resolve_data": "companies", "resolve_data_faker": "faker"}  # data file names
 
 
 def child(path: str) -> dict:
@@ -82,6 +87,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--generators", nargs="+", default=["resolve_data"],
+                    choices=sorted(PREFIX))
     ap.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "lp-bench")
     ap.add_argument("--splink-python", help="python of a throwaway venv with splink installed")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -91,33 +98,35 @@ def main() -> None:
         return
     args.data_dir.mkdir(parents=True, exist_ok=True)
     summary = []
-    for size in args.sizes:
-        data = args.data_dir / f"companies_{size}.parquet"
-        if not data.exists():
-            subprocess.run([sys.executable, str(HERE / "resolve_data.py"), str(size),
-                            str(data)], check=True)
-        ours, theirs = [], []
-        for _k in range(args.runs):
-            ours.append(_run([sys.executable, __file__, "--child", str(data)]))
-            print(json.dumps(ours[-1]), flush=True)
-            if args.splink_python:
-                theirs.append(_run([args.splink_python, str(HERE / "resolve_splink.py"),
-                                    str(data)]))
-                print(json.dumps(theirs[-1]), flush=True)
-        for tool, rows in (("leadpipe", ours), ("splink", theirs)):
-            if rows:
-                summary.append({
-                    "tool": tool, "records": size, "runs": len(rows),
-                    **{key: _median(rows, key) for key in (
-                        "seconds", "cpu_seconds", "process_seconds", "peak_rss_mb",
-                        "pair_precision",
-                        "pair_recall", "pair_f1", "bcubed_f1", "load_before")},
-                })
-    print("\n| tool | records | runs | seconds (median) | CPU s | process s | peak RSS MB | "
-          "pair P | pair R | pair F1 | B-cubed F1 | load avg |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for gen in args.generators:
+        for size in args.sizes:
+            data = args.data_dir / f"{PREFIX[gen]}_{size}.parquet"
+            if not data.exists():
+                subprocess.run([sys.executable, str(HERE / f"{gen}.py"), str(size),
+                                str(data)], check=True)
+            ours, theirs = [], []
+            for _k in range(args.runs):
+                ours.append(_run([sys.executable, __file__, "--child", str(data)]))
+                print(json.dumps({"generator": gen, **ours[-1]}), flush=True)
+                if args.splink_python:
+                    theirs.append(_run([args.splink_python, str(HERE / "resolve_splink.py"),
+                                        str(data)]))
+                    print(json.dumps({"generator": gen, **theirs[-1]}), flush=True)
+            for tool, rows in (("leadpipe", ours), ("splink", theirs)):
+                if rows:
+                    summary.append({
+                        "tool": tool, "generator": gen, "records": size, "runs": len(rows),
+                        **{key: _median(rows, key) for key in (
+                            "seconds", "cpu_seconds", "process_seconds", "peak_rss_mb",
+                            "pair_precision",
+                            "pair_recall", "pair_f1", "bcubed_f1", "load_before")},
+                    })
+    print("\n| tool | generator | records | runs | seconds (median) | CPU s | process s | "
+          "peak RSS MB | pair P | pair R | pair F1 | B-cubed F1 | load avg |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in summary:
-        print(f"| {s['tool']} | {s['records']:,} | {s['runs']} | {s['seconds']:.1f} | "
+        print(f"| {s['tool']} | {s['generator']} | {s['records']:,} | {s['runs']} | "
+              f"{s['seconds']:.1f} | "
               f"{s['cpu_seconds']:.1f} | {s['process_seconds']:.1f} | {s['peak_rss_mb']:.0f} | "
               f"{s['pair_precision']:.4f} "
               f"| {s['pair_recall']:.4f} | {s['pair_f1']:.4f} | {s['bcubed_f1']:.4f} | "
