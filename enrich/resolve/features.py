@@ -173,18 +173,30 @@ def name_distinctiveness(nt: nz.NameTokens, name_sorted_codes: np.ndarray) -> np
                                       False))
     generic |= np.asarray(pc.fill_null(pc.match_substring_regex(vocab, r"^[0-9]+$"), False))
     generic |= np.asarray(pc.utf8_length(vocab)) <= 1
-    parent = np.repeat(np.arange(n, dtype=np.int64), np.diff(nt.offsets))
-    owner = name_sorted_codes[parent].astype(np.int64)
-    ok = owner >= 0
-    pair = np.unique(owner[ok] * nv + nt.codes[ok])
-    df = np.bincount(pair % nv, minlength=nv).astype(np.float64)
-    distinct = int(name_sorted_codes.max(initial=-1)) + 1
+    lengths = np.diff(nt.offsets)
+    parent = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    codes = nt.codes
+    # a word repeated inside one name counts once: compare each word with the words before
+    # it in its name (names are short; no sort of millions of words)
+    first = np.ones(len(codes), bool)
+    for d in range(1, int(lengths.max(initial=1))):
+        same = parent[d:] == parent[:-d]
+        if not same.any():
+            break
+        first[d:] &= ~(same & (codes[d:] == codes[:-d]))
+    # each distinct name counts once: its first record stands for it
+    owner = name_sorted_codes.astype(np.int64)
+    distinct = int(owner.max(initial=-1)) + 1
+    head = np.full(distinct + 1, -1, np.int64)
+    rows = np.arange(n, dtype=np.int64)
+    head[owner[::-1]] = rows[::-1]  # the last write wins: the first record of each name
+    stands = (owner >= 0) & (head[owner] == rows)
+    counted = first & stands[parent]
+    df = np.bincount(codes[counted], minlength=nv).astype(np.float64)
     bits = np.log2((distinct + NAME_BITS_PRIOR) / np.maximum(df, 1.0))
     bits[generic] = 0.0
-    # a word repeated inside one name counts once
-    first = np.unique(parent * nv + nt.codes, return_index=True)[1]
-    np.add.at(out, parent[first], bits[nt.codes[first]].astype(np.float32))
-    return out
+    return np.bincount(parent[first], weights=bits[codes[first]], minlength=n).astype(
+        np.float32)
 
 
 def rank_to_code(rank: np.ndarray, ranks: np.ndarray) -> np.ndarray:
