@@ -234,12 +234,14 @@ def load(config: Config, *, progress: Callable[[Path], None] | None = None) -> A
 
 def resolve(config: Config) -> Any:
     from enrich.resolve.stage import run_resolution
+    from sales.privacy.suppression import refresh as refresh_suppression
 
     decisions = config.decisions_path
     con = connect(config.warehouse_path)
     try:
         with recorded_run(con, "resolve") as run:
             summary = run_resolution(con, decisions_path=decisions)
+            refresh_suppression(con, config.data_dir)
             run["items"] = getattr(summary, "companies", 0)
         return summary
     finally:
@@ -279,12 +281,19 @@ def enrich(
 
 def score(config: Config, *, profile: str | None = None) -> Any:
     from sales.export.view import write_snapshot
+    from sales.privacy.lawful_basis import record_lawful_basis
+    from sales.privacy.subscriber import refresh_subscriber_types
+    from sales.privacy.suppression import refresh as refresh_suppression
     from sales.score import run_scoring
 
     chosen = config.profile(profile)
     con = connect(config.warehouse_path)
     try:
         with recorded_run(con, "score") as run:
+            # suppression, subscriber types and the lawful basis as the export will read them
+            refresh_suppression(con, config.data_dir)
+            refresh_subscriber_types(con)
+            record_lawful_basis(con, chosen.name, config.lawful_basis(chosen.name))
             summary = run_scoring(
                 con,
                 chosen,

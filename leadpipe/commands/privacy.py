@@ -1,0 +1,107 @@
+"""CLI commands for data protection: ``suppress``, ``forget``, ``contacts show`` and
+``privacy purge``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from leadpipe import privacy
+from leadpipe.commands._common import ConfigOption, console, fail, get_config
+from warehouse.db import WarehouseBusy
+
+suppress_app = typer.Typer(
+    help="The suppression list: companies and people never exported again (people kept only "
+    "as salted hashes).", no_args_is_help=True)
+
+KindOption = Annotated[str | None, typer.Option(
+    "--kind", help="company, domain, email or phone (default: worked out from the value)")]
+_WORDS = {"company": "company", "domain": "domain", "email": "e-mail address",
+          "phone": "phone number"}
+
+
+def _shown_key(kind: str, key: str) -> str:
+    return key if kind == "company" else f"hash {key[:12]}…"
+
+
+@suppress_app.command("add")
+def suppress_add(
+    value: Annotated[str, typer.Argument(help="A company id or domain, an e-mail or a phone")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (kept with the entry)")],
+    kind: KindOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Never export this company or person again, in any format, at any stage.
+
+    A suppressed person's e-mail, phone and name are blanked under every company; a
+    suppressed company stays suppressed through re-crawls, re-loads and re-resolves.
+
+    \b
+    Examples:
+      leadpipe suppress add c1a2b3c4d5e6f --reason "asked not to be contacted"
+      leadpipe suppress add acme.example --reason "competitor"
+      leadpipe suppress add jane.doe@acme.example -r "objected (Art. 21)"
+      leadpipe suppress add "+44 20 7946 0958" -r "objected by phone"
+    """
+    from sales.privacy.suppression import NotSuppressible
+
+    cfg = get_config(config)
+    try:
+        entry = privacy.suppress_add(cfg, value, reason, kind)
+    except (NotSuppressible, WarehouseBusy, FileNotFoundError) as exc:
+        fail(str(exc))
+    held = "" if entry.kind == "company" else " (kept only as a salted hash)"
+    console.print(f"suppressed {_WORDS[entry.kind]}{held}: {_shown_key(entry.kind, entry.key)}; "
+                  f"companies suppressed by it now: {entry.companies}", highlight=False)
+
+
+@suppress_app.command("list")
+def suppress_list(config: ConfigOption = None) -> None:
+    """List the entries (people and domains show as the start of their hash).
+
+    \b
+    Example:
+      leadpipe suppress list
+    """
+    cfg = get_config(config)
+    try:
+        entries = privacy.suppress_list(cfg)
+    except (WarehouseBusy, FileNotFoundError) as exc:
+        fail(str(exc))
+    table = Table("entry", "kind", "reason", "added", "companies now")
+    for e in entries:
+        table.add_row(_shown_key(e.kind, e.key), _WORDS[e.kind], e.reason or "",
+                      e.created_at.strftime("%Y-%m-%d %H:%M"), str(e.companies))
+    console.print(table)
+    console.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}", highlight=False)
+
+
+@suppress_app.command("remove")
+def suppress_remove(
+    value: Annotated[str, typer.Argument(help="The value as it was added")],
+    kind: KindOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Take an entry off the list (the company or person may be exported again).
+
+    \b
+    Example:
+      leadpipe suppress remove jane.doe@acme.example
+    """
+    from sales.privacy.suppression import NotSuppressible
+
+    cfg = get_config(config)
+    try:
+        entry = privacy.suppress_remove(cfg, value, kind)
+    except (NotSuppressible, WarehouseBusy, FileNotFoundError) as exc:
+        fail(str(exc))
+    if entry is None:
+        fail(f"{value!r} is not on the suppression list")
+    console.print(f"removed {_WORDS[entry.kind]} {_shown_key(entry.kind, entry.key)} from the "
+                  "suppression list", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(suppress_app, name="suppress", rich_help_panel="Data protection")
