@@ -64,3 +64,15 @@ def suppress_list(config: Config) -> list[Any]:
         return list_entries(con, config.data_dir)
     finally:
         con.close()
+
+
+def forget(config: Config, value: str) -> Any:
+    """Erase the person (an e-mail or a phone) from the warehouse, the landing files and the
+    HTTP cache, suppress them, and rewrite the snapshot; return what was found and removed."""
+    from sales.privacy.erasure import forget as erase
+
+    with _writer(config) as con:
+        result = erase(con, config.data_dir, config.landing_dir, config.data_dir / "httpcache",
+                       value)
+        _rewrite_snapshot(con, config)
+        return result

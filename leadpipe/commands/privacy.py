@@ -103,5 +103,44 @@ def suppress_remove(
                   "suppression list", highlight=False)
 
 
+def forget(
+    person: Annotated[str, typer.Argument(help="The person's e-mail address or phone number")],
+    config: ConfigOption = None,
+) -> None:
+    """Erase a person everywhere (warehouse, landing files, HTTP cache) and suppress them.
+
+    Landing files are masked in place, line for line; what was masked is logged in
+    <data_dir>/erasure-log.jsonl, which holds only a salted hash of the person.
+
+    \b
+    Examples:
+      leadpipe forget jane.doe@acme.example
+      leadpipe forget "+44 20 7946 0958"
+    """
+    from sales.privacy.erasure import NotAPerson
+
+    cfg = get_config(config)
+    try:
+        done = privacy.forget(cfg, person)
+    except (NotAPerson, WarehouseBusy, FileNotFoundError) as exc:
+        fail(str(exc))
+    table = Table("where", "found and removed")
+    words = {"contacts": "contacts (deleted)", "source_records": "source records (fields emptied)",
+             "companies": "companies (fields emptied)",
+             "enrichment": "website findings (removed from the lists)",
+             "raw_items": "landed items in the warehouse (masked)",
+             "quarantined_lines": "quarantined lines (masked)"}
+    for name, count in done.warehouse.items():
+        table.add_row(words.get(name, name), str(count))
+    table.add_row(f"landing files ({len(done.landing)} rewritten)",
+                  f"{done.landing_lines} line(s) masked")
+    table.add_row("HTTP cache", f"{len(done.httpcache)} cached page(s) removed")
+    console.print(table)
+    console.print("suppressed: never exported again (kept only as a salted hash); what was "
+                  f"masked is logged in {cfg.data_dir / 'erasure-log.jsonl'}", highlight=False,
+                  soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(suppress_app, name="suppress", rich_help_panel="Data protection")
+    app.command(rich_help_panel="Data protection")(forget)
