@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -76,3 +78,41 @@ def forget(config: Config, value: str) -> Any:
                        value)
         _rewrite_snapshot(con, config)
         return result
+
+
+def contact_notice(config: Config, value: str) -> tuple[list[Any], bool]:
+    """The contacts held for a person (an e-mail or a phone) and whether they are suppressed."""
+    from sales.privacy.notice import held_contacts, is_suppressed
+
+    con = connect(config.warehouse_path, read_only=True)
+    try:
+        return held_contacts(con, value), is_suppressed(con, config.data_dir, value)
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class Purge:
+    months: int | None
+    cutoff: datetime | None
+    contacts: int
+
+
+def purge(config: Config, *, now: datetime | None = None) -> Purge:
+    """Purge contacts not seen for ``[privacy] retention_months``; logged in ``runs``."""
+    from leadpipe.runner import recorded_run
+    from sales.privacy.retention import cutoff, purge_contacts
+
+    months = config.privacy.retention_months
+    if months is None:
+        return Purge(None, None, 0)
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    with _writer(config) as con:
+        with recorded_run(con, "purge") as run:
+            count = purge_contacts(con, months, now)
+            run["items"] = count
+            run["message"] = (f"purged {count} contact(s) not seen since "
+                              f"{cutoff(now, months):%Y-%m-%d} (retention {months} months)")
+        if count:
+            _rewrite_snapshot(con, config)
+    return Purge(months, cutoff(now, months), count)

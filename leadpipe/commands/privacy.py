@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from leadpipe import privacy
@@ -141,6 +142,85 @@ def forget(
                   soft_wrap=True)
 
 
+contacts_app = typer.Typer(help="Contacts held about people: what, from where, since when.",
+                           no_args_is_help=True)
+privacy_app = typer.Typer(help="Retention of personal data.", no_args_is_help=True)
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d") if value else "not recorded"
+
+
+@contacts_app.command("show")
+def contacts_show(
+    person: Annotated[str, typer.Argument(help="The person's e-mail address or phone number")],
+    profile: Annotated[str | None, typer.Option(help="ICP profile whose lawful basis applies")]
+    = None,
+    config: ConfigOption = None,
+) -> None:
+    """What is held about a person and where it came from: the facts an Art. 14 GDPR notice
+    to them needs.
+
+    \b
+    Example:
+      leadpipe contacts show jane.doe@acme.example
+    """
+    from leadpipe.config import ConfigError
+    from sales.privacy.erasure import NotAPerson
+
+    cfg = get_config(config)
+    try:
+        basis = cfg.lawful_basis(profile)
+        held, suppressed = privacy.contact_notice(cfg, person)
+    except (NotAPerson, ConfigError, WarehouseBusy, FileNotFoundError) as exc:
+        fail(str(exc))
+    if not held:
+        console.print(f"No contact data is held for {person}.", highlight=False)
+    for number, c in enumerate(held, 1):
+        company = c.company or "an unnamed organisation"
+        console.print(f"[bold]{number}. {escape(c.name or 'no name')}[/] at {escape(company)}",
+                      highlight=False)
+        console.print(f"   held: {', '.join(c.held())}"
+                      + (f" (job title: {escape(c.role)})" if c.role else ""), highlight=False)
+        console.print(f"   source: {c.source}, page {escape(c.url or 'not recorded')}",
+                      highlight=False, soft_wrap=True)
+        console.print(f"   first seen {_when(c.first_seen_at)}, last seen {_when(c.last_seen_at)}",
+                      highlight=False)
+    months = cfg.privacy.retention_months
+    console.print(f"Lawful basis: {basis}.", highlight=False)
+    console.print("Kept: " + (f"until {months} months after it was last seen on a public page."
+                              if months else "until erased (no retention period configured)."),
+                  highlight=False)
+    console.print("Suppressed: " + ("yes, never exported." if suppressed else "no."),
+                  highlight=False)
+    console.print("The person may object (leadpipe suppress add) or ask for erasure "
+                  "(leadpipe forget).", highlight=False)
+
+
+@privacy_app.command("purge")
+def privacy_purge(config: ConfigOption = None) -> None:
+    """Purge contacts not seen for [privacy] retention_months (the pipeline runs it after
+    scoring); each purge is logged in the runs table.
+
+    \b
+    Example:
+      leadpipe privacy purge
+    """
+    cfg = get_config(config)
+    try:
+        done = privacy.purge(cfg)
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    if done.months is None:
+        console.print("no retention period configured ([privacy] retention_months): nothing "
+                      "purged", highlight=False)
+        return
+    console.print(f"purged {done.contacts} contact(s) not seen since {done.cutoff:%Y-%m-%d} "
+                  f"(retention {done.months} months)", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(suppress_app, name="suppress", rich_help_panel="Data protection")
     app.command(rich_help_panel="Data protection")(forget)
+    app.add_typer(contacts_app, name="contacts", rich_help_panel="Data protection")
+    app.add_typer(privacy_app, name="privacy", rich_help_panel="Data protection")
