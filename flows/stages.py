@@ -175,10 +175,8 @@ def score_flow(profile: str | None = None, config_path: str | None = None) -> di
 @task(name="privacy-purge")
 def purge_task(config_path: str | None = None) -> dict:
     """Purge contacts past the retention period (``[privacy] retention_months``)."""
-    from leadpipe import privacy
-
     with writer_slot():
-        done = privacy.purge(_config(config_path))
+        done = runner.purge(_config(config_path))
     return {"contacts_purged": done.contacts, "retention_months": done.months}
 
 

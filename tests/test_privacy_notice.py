@@ -12,7 +12,7 @@ import pytest
 from privacy_world import JANE_EMAIL, build, land, run_two, write_config
 from typer.testing import CliRunner
 
-from leadpipe import privacy, runner
+from leadpipe import runner
 from leadpipe.cli import app
 from leadpipe.config import load_config
 from sales.privacy.retention import cutoff
@@ -109,7 +109,7 @@ def test_retention_purges_contacts_not_seen_and_logs_it(tmp_path, monkeypatch):
     finally:
         con.close()
     assert 0 < old < total
-    done = privacy.purge(cfg, now=datetime(2026, 3, 5))
+    done = runner.purge(cfg, now=datetime(2026, 3, 5))
     assert (done.contacts, done.cutoff) == (old, datetime(2026, 2, 5))
     con = connect(cfg.warehouse_path, read_only=True)
     try:

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from leadpipe import privacy
+from leadpipe import runner
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
 from warehouse.db import WarehouseBusy
 
@@ -50,7 +50,7 @@ def suppress_add(
 
     cfg = get_config(config)
     try:
-        entry = privacy.suppress_add(cfg, value, reason, kind)
+        entry = runner.suppress_add(cfg, value, reason, kind)
     except (NotSuppressible, WarehouseBusy, FileNotFoundError) as exc:
         fail(str(exc))
     held = "" if entry.kind == "company" else " (kept only as a salted hash)"
@@ -68,7 +68,7 @@ def suppress_list(config: ConfigOption = None) -> None:
     """
     cfg = get_config(config)
     try:
-        entries = privacy.suppress_list(cfg)
+        entries = runner.suppress_list(cfg)
     except (WarehouseBusy, FileNotFoundError) as exc:
         fail(str(exc))
     table = Table("entry", "kind", "reason", "added", "companies now")
@@ -95,7 +95,7 @@ def suppress_remove(
 
     cfg = get_config(config)
     try:
-        entry = privacy.suppress_remove(cfg, value, kind)
+        entry = runner.suppress_remove(cfg, value, kind)
     except (NotSuppressible, WarehouseBusy, FileNotFoundError) as exc:
         fail(str(exc))
     if entry is None:
@@ -122,7 +122,7 @@ def forget(
 
     cfg = get_config(config)
     try:
-        done = privacy.forget(cfg, person)
+        done = runner.forget(cfg, person)
     except (NotAPerson, WarehouseBusy, FileNotFoundError) as exc:
         fail(str(exc))
     table = Table("where", "found and removed")
@@ -171,7 +171,7 @@ def contacts_show(
     cfg = get_config(config)
     try:
         basis = cfg.lawful_basis(profile)
-        held, suppressed = privacy.contact_notice(cfg, person)
+        held, suppressed = runner.contact_notice(cfg, person)
     except (NotAPerson, ConfigError, WarehouseBusy, FileNotFoundError) as exc:
         fail(str(exc))
     if not held:
@@ -208,7 +208,7 @@ def privacy_purge(config: ConfigOption = None) -> None:
     """
     cfg = get_config(config)
     try:
-        done = privacy.purge(cfg)
+        done = runner.purge(cfg)
     except WarehouseBusy as exc:
         fail(str(exc))
     if done.months is None:
