@@ -1,4 +1,5 @@
-"""The whole pipeline as one Prefect flow: crawl → load → resolve → enrich → score → export."""
+"""The whole pipeline as one Prefect flow: crawl → load → resolve → enrich → score → (the
+retention purge) → export."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flows.stages import (
     enrich_flow,
     export_flow,
     load_flow,
+    purge_task,
     resolve_flow,
     score_flow,
 )
@@ -40,6 +42,7 @@ def pipeline_flow(
             fetch_websites=fetch_websites, access=asdict(access), config_path=config_path
         )
     scored = score_flow(profile=profile, config_path=config_path)
+    purged = purge_task(config_path=config_path)
     exported = export_flow(profile=profile, config_path=config_path)
     summary = {
         "crawl": crawled,
@@ -47,6 +50,7 @@ def pipeline_flow(
         "resolve": resolved,
         "enrich": enriched,
         "score": scored,
+        "purge": purged,
         "export": exported,
     }
     create_table_artifact(

@@ -172,6 +172,14 @@ def score_flow(profile: str | None = None, config_path: str | None = None) -> di
     return dict(vars(summary))
 
 
+@task(name="privacy-purge")
+def purge_task(config_path: str | None = None) -> dict:
+    """Purge contacts past the retention period (``[privacy] retention_months``)."""
+    with writer_slot():
+        done = runner.purge(_config(config_path))
+    return {"contacts_purged": done.contacts, "retention_months": done.months}
+
+
 @flow(name="export")
 def export_flow(
     profile: str | None = None,

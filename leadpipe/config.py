@@ -127,6 +127,9 @@ class Profile(_Section):
     # company may be before its fit drops; no home base means distance is not judged.
     home_base: str | None = None
     max_distance_km: float | None = Field(default=None, gt=0)
+    # The lawful basis exports name for this profile's people (Art. 6 GDPR); unset: the
+    # ``[privacy] lawful_basis`` every profile shares.
+    lawful_basis: str | None = Field(default=None, min_length=1)
 
     points: RulePoints
     tiers: TierCutoffs
@@ -148,7 +151,7 @@ class Profile(_Section):
     @property
     def version(self) -> str:
         """A short hash of every value that decides a score: a changed profile, a new version."""
-        body = json.dumps(self.model_dump(exclude={"description"}), sort_keys=True)
+        body = json.dumps(self.model_dump(exclude={"description", "lawful_basis"}), sort_keys=True)
         return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 
 
@@ -220,6 +223,12 @@ class NetworkSection(_Section):
         return entries
 
 
+class PrivacySection(_Section):
+    lawful_basis: str = Field(min_length=1)
+    # Contacts not seen for this many months are purged (None: kept until erased).
+    retention_months: int | None = Field(default=None, ge=1)
+
+
 class ScheduleSection(_Section):
     pipeline_cron: str | None = None
 
@@ -239,6 +248,7 @@ class Settings(_Section):
     schedule: ScheduleSection
     network: NetworkSection
     sales: SalesSection
+    privacy: PrivacySection
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -405,6 +415,14 @@ class Config:
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+    @property
+    def privacy(self) -> PrivacySection:
+        return self.settings.privacy
+
+    def lawful_basis(self, profile: str | None = None) -> str:
+        """The lawful basis of the profile's processing: its own, else ``[privacy]``'s."""
+        return self.profile(profile).lawful_basis or self.privacy.lawful_basis
 
     @property
     def profile_names(self) -> list[str]:

@@ -89,8 +89,9 @@ def test_hubspot_and_salesforce_headers_are_the_documented_names(config, tmp_pat
     contacts_header, contacts = _table(hub.files[1])
     assert companies_header == HUBSPOT_COMPANIES
     assert contacts_header == HUBSPOT_CONTACTS
-    # Companies without a domain (c-named) are left out: HubSpot could not de-duplicate them.
-    assert len(companies) == 7 and "Harbour Energy Services" not in {r["Name"] for r in companies}
+    # Companies without a domain (c-named) are left out: HubSpot could not de-duplicate them;
+    # the suppressed company (c-suppress) is in no file.
+    assert len(companies) == 6 and "Harbour Energy Services" not in {r["Name"] for r in companies}
     assert contacts == [{"Email": "j.schaefer@evil-machines.de", "First Name": "Jürgen",
                          "Last Name": "'@Schäfer", "Job Title": "Einkauf",
                          "Phone Number": "'+44 20 7946 0000",
@@ -100,7 +101,7 @@ def test_hubspot_and_salesforce_headers_are_the_documented_names(config, tmp_pat
     header, leads = _table(sf.path)
     assert header == SALESFORCE_LEADS
     by_id = {r["Leadpipe Company ID"]: r for r in leads}
-    assert set(by_id) == {"c-fit", "c-client", "c-named", "c-suppress", "c-poor", "c-council",
+    assert set(by_id) == {"c-fit", "c-client", "c-named", "c-poor", "c-council",
                           "c-evil", "c-nosize"}
     assert by_id["c-fit"]["Last Name"] == "[not provided]"
     assert (by_id["c-evil"]["First Name"], by_id["c-evil"]["Email Opt Out"],
@@ -152,11 +153,11 @@ def test_filters_narrow_the_rows_and_a_bad_date_is_one_clear_line(config, tmp_pa
     gb = runner.export(config, output=tmp_path / "gb.csv", funnel_stages=EVERYONE,
                        filters={"country": ["GB"], "industry": ["manufacturing"]})
     assert {r["company_id"] for r in _table(gb.path)[1]} == {
-        "c-fit", "c-suppress", "c-poor", "c-nosize"}
+        "c-fit", "c-poor", "c-nosize"}  # c-suppress is suppressed: never exported
     since = runner.export(config, output=tmp_path / "since.csv", funnel_stages=EVERYONE,
                           since=FETCHED.replace(day=5))
     assert {r["company_id"] for r in _table(since.path)[1]} == {
-        "c-fit", "c-client", "c-named", "c-suppress", "c-poor", "c-council", "c-nosize"}
+        "c-fit", "c-client", "c-named", "c-poor", "c-council", "c-nosize"}
     tier_c = runner.export(config, output=tmp_path / "c.csv", funnel_stages=EVERYONE,
                            filters={"tier": ["C"]})
     assert [(r["company_id"], r["tier"]) for r in _table(tier_c.path)[1]] == [("c-council", "C")]

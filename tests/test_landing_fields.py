@@ -79,7 +79,7 @@ def test_page_objects_read_each_field_as_its_declared_type():
 
 @pytest.mark.parametrize(("table", "schema", "extra"), [
     ("source_records", load._ORG_SCHEMA, {"first_seen_at", "last_seen_at"}),
-    ("contacts", load._CONTACT_SCHEMA, {"last_seen_at"}),
+    ("contacts", load._CONTACT_SCHEMA, {"first_seen_at", "last_seen_at"}),
     ("tenders", load._TENDER_SCHEMA, {"first_seen_at", "last_seen_at"}),
     ("awards", load._AWARD_SCHEMA, {"last_seen_at"}),
     ("raw_items", load._RAW_SCHEMA, set()),

@@ -55,7 +55,7 @@ def test_robinson_and_hughes_is_a_client_and_never_exported(tmp_path, monkeypatc
         con.close()
     assert stage == "client" and "against: already a client" in reasons
     after = runner.export(config, funnel_stages=("prospect", "suspect"))
-    assert after.rows == 6  # everyone but the client (seven companies)
+    assert after.rows == 5  # everyone but the client and the suppressed company (seven)
     assert "c-fit" not in after.path.read_text(encoding="utf-8")  # never exported as new
 
 

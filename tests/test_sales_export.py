@@ -60,17 +60,18 @@ def test_generic_export_columns_order_and_default_file(config):
         "best_contact_phone": "", "sources": "demo_directory",
         "source_urls": "http://directory.test/c-fit", "profile": "default",
         "distance_km": "", "distance": "", "owner": "",  # no home base, nobody assigned
-        "priority": "A-1-none", "tier": "A", "solvency_band": "1", "timing": "none"}
+        "priority": "A-1-none", "tier": "A", "solvency_band": "1", "timing": "none",
+        "lawful_basis": "legitimate interests", "subscriber_type": "not known"}
 
 
 def test_every_stage_best_first(config):
     result = runner.export(config, funnel_stages=("prospect", "suspect", "client"))
     assert result.path.name == "prospect-suspect-clients-default.csv"
-    # prospects first, then priority (A-1 before A-2 before A-X), then fit x solvency
+    # prospects first, then priority (A-1 before A-2 before A-X), then fit x solvency; the
+    # suppressed company is in no export, not even as a suspect
     assert [(r["company_id"], r["stage"]) for r in _rows(result.path)] == [
         ("c-fit", "prospect"), ("c-nosize", "prospect"), ("c-council", "prospect"),
-        ("c-client", "client"), ("c-suppress", "suspect"), ("c-named", "client"),
-        ("c-poor", "suspect")]
+        ("c-client", "client"), ("c-named", "client"), ("c-poor", "suspect")]
 
 
 def _hold_writer(warehouse: Path) -> subprocess.Popen:
@@ -100,7 +101,7 @@ def test_export_reads_the_snapshot_while_another_process_writes(config, tmp_path
         cli = CliRunner().invoke(app, ["export", "-o", str(tmp_path / "cli.csv")])
     finally:
         holder.communicate("done\n", timeout=30)
-    assert (held.from_snapshot, held.rows) == (True, 7)
+    assert (held.from_snapshot, held.rows) == (True, 6)
     assert _rows(held.path) == _rows(direct.path)
     assert held.path.read_bytes() == direct.path.read_bytes()
     assert cli.exit_code == 0, cli.output

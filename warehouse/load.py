@@ -426,7 +426,8 @@ def load_file(
         if orgs:
             _upsert_orgs(con)
         if contacts:
-            _upsert_latest(con, "contacts", "staged_contacts", "contact_id", _CONTACT_SCHEMA, False)
+            _upsert_latest(con, "contacts", "staged_contacts", "contact_id", _CONTACT_SCHEMA,
+                           True)
         if tenders:
             _upsert_latest(con, "tenders", "staged_tenders", "tender_key", _TENDER_SCHEMA, True)
         if awards:

@@ -28,7 +28,13 @@ from enrich.normalise.domains import (
     registrable_domain,
     registrable_domains_array,
 )
-from enrich.normalise.emails import ROLE_MAILBOXES, is_role_mailbox, prefer_role_mailbox
+from enrich.normalise.emails import (
+    ROLE_MAILBOXES,
+    email_key,
+    email_keys_array,
+    is_role_mailbox,
+    prefer_role_mailbox,
+)
 from enrich.normalise.identifiers import (
     eforms_company_id,
     identifier_keys_array,
@@ -50,7 +56,7 @@ from enrich.normalise.names import (
     normalise_name,
     normalise_names_array,
 )
-from enrich.normalise.phones import normalise_phone, phone_keys_array
+from enrich.normalise.phones import normalise_phone, phone_key, phone_keys_array
 from enrich.normalise.text import (
     _join_lists,
     fold_array,
@@ -63,12 +69,12 @@ __all__ = [
     "ABBREVIATIONS", "FREE_MAIL", "FREE_MAIL_BRANDS", "GENERIC_WORDS", "LEGAL_CANONICAL",
     "PLATFORM_BRANDS",
     "ROLE_MAILBOXES", "STREET_WORDS", "NameTokens", "NormalisedName", "canonical_legal_form",
-    "country_code", "eforms_company_id", "fold_array", "hosts_array", "identifier_keys_array",
-    "is_natural_person_id",
+    "country_code", "eforms_company_id", "email_key", "email_keys_array", "fold_array",
+    "hosts_array", "identifier_keys_array", "is_natural_person_id",
     "is_natural_person_name", "is_role_mailbox", "join_skip_nulls", "key_clean", "legal_terms",
     "name_tokens_array", "normalise_identifier", "normalise_name", "normalise_names_array",
     "normalise_phone", "normalise_postcode", "normalise_scheme", "org_identifier",
-    "phone_keys_array", "postcodes_array", "prefer_role_mailbox", "registrable_domain",
+    "phone_key", "phone_keys_array", "postcodes_array", "prefer_role_mailbox", "registrable_domain",
     "registrable_domains_array", "strip_accents", "street_key", "street_keys_array",
     "tokenize_array", "_join_lists",
 ]

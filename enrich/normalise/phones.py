@@ -33,3 +33,8 @@ def phone_keys_array(phones: pa.Array, digits: int = 8) -> pa.Array:
     n = pc.utf8_length(d)
     tail = pc.utf8_slice_codeunits(d, -digits)
     return pc.if_else(pc.greater_equal(n, 7), tail, pa.scalar(None, pa.string()))
+
+
+def phone_key(raw: str | None) -> str | None:
+    """``phone_keys_array`` of one value: the last 8 digits, None when too short."""
+    return phone_keys_array(pa.array([raw], pa.string()))[0].as_py()

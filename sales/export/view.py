@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from sales.export.filters import filter_sql
+from sales.privacy.view import export_view_sql
 from warehouse.db import WarehouseBusy, connect
 
 CONTACT_ROLE_RANK = (
@@ -261,7 +262,8 @@ def open_scored_rows(warehouse: Path, snapshot: Path) -> Iterator[ScoredRows]:
     """
     try:
         con = connect(warehouse, read_only=True)
-        rows = ScoredRows(con, SCORED_COMPANIES_SQL, False, PROVENANCE_SQL)
+        rows = ScoredRows(con, export_view_sql(con, SCORED_COMPANIES_SQL), False,
+                          PROVENANCE_SQL)
     except WarehouseBusy:
         if not Path(snapshot).exists():
             raise
@@ -284,7 +286,8 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
     readers while a writer runs."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    for sql, target in ((SCORED_COMPANIES_SQL, path),
+    scored = export_view_sql(con, SCORED_COMPANIES_SQL)
+    for sql, target in ((scored, path),
                         (PROVENANCE_SQL, provenance_snapshot_path(path))):
         tmp = target.with_name(target.name + ".tmp")
         con.execute(f"COPY ({sql}) TO {_quoted(tmp)} (FORMAT parquet)")

@@ -14,6 +14,7 @@ from pathlib import Path
 from sales.export import Written, export_format
 from sales.export.files import FileStyle, write_csv
 from sales.export.view import ScoredRows, Selection
+from sales.privacy.view import PRIVACY_COLUMNS
 
 COLUMNS = [
     "name",
@@ -44,6 +45,7 @@ COLUMNS = [
     "scored_at",
     "sources",
     "source_urls",
+    *PRIVACY_COLUMNS,
 ]
 TEXT_COLUMNS = ("company_id", "phone", "best_contact_phone")
 

@@ -1,0 +1,328 @@
+"""Erasure: one person (an e-mail or a phone) removed everywhere leadpipe keeps data, and then
+suppressed so the next crawl cannot bring them back into an export.
+
+- The warehouse: their contact rows deleted; the e-mail or phone fields that are theirs
+  emptied in source records, companies and website findings; the raw landed items and the
+  quarantined lines masked (the raw items re-keyed to the masked content, as if the masked
+  file had been loaded).
+- The landing files: each file that mentions them rewritten in place, atomically (a new file
+  beside it, renamed over it), one line for one line; the warehouse then records the masked
+  file's hash, so the loader sees it as loaded and skips it.
+- The HTTP cache (Scrapy's filesystem layout): every cached response that mentions them is
+  removed, so the page is fetched afresh, or not at all.
+What was masked is appended to ``<data_dir>/erasure-log.jsonl``, holding only the salted hash
+of the person, file names, line numbers and counts.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from enrich.normalise import email_key, phone_key
+from sales.privacy.keys import (
+    comparable_key,
+    guess_kind,
+    read_salt,
+    register_key_functions,
+    salted_hash,
+)
+from sales.privacy.suppression import add_entry
+from spiders.landing import item_hash, iter_landing_files
+
+ERASURE_LOG = "erasure-log.jsonl"
+MASK = "[erased]"
+_PHONE_TEXT = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
+
+
+class NotAPerson(ValueError):
+    """Neither an e-mail address nor a phone number."""
+
+
+@dataclass
+class Person:
+    """Whom to erase: the kind and the comparable key (never written anywhere)."""
+
+    kind: str
+    key: str
+
+    def is_value(self, value: Any) -> bool:
+        """Is this whole value theirs (an address or a number in any spelling)?"""
+        if not isinstance(value, str):
+            return False
+        return (email_key(value) if self.kind == "email" else phone_key(value)) == self.key
+
+    def mentioned(self, text: str) -> bool:
+        if self.kind == "email":
+            return self.key in html.unescape(text).lower()
+        return any(phone_key(m) == self.key for m in _PHONE_TEXT.findall(text))
+
+    def mask_text(self, text: str) -> str:
+        if self.kind == "email":
+            return re.sub(re.escape(self.key), MASK, text, flags=re.IGNORECASE)
+        return _PHONE_TEXT.sub(lambda m: MASK if phone_key(m.group()) == self.key
+                               else m.group(), text)
+
+
+def person_of(value: str) -> Person:
+    kind = guess_kind(value)
+    if kind not in ("email", "phone"):
+        raise NotAPerson(f"{value!r} is neither an e-mail address nor a phone number")
+    key = comparable_key(kind, value)
+    if key is None:
+        raise NotAPerson(f"{value!r} is too short to be a phone number")
+    return Person(kind, key)
+
+
+@dataclass
+class Erasure:
+    """What ``forget`` found and removed."""
+
+    warehouse: dict[str, int] = field(default_factory=dict)
+    landing: list[dict[str, Any]] = field(default_factory=list)
+    httpcache: list[str] = field(default_factory=list)
+
+    @property
+    def landing_lines(self) -> int:
+        return sum(len(f["lines"]) for f in self.landing)
+
+
+# --- one landing item ------------------------------------------------------------------------
+
+
+def _is_theirs(person: Person, entry: Any) -> bool:
+    return isinstance(entry, dict) and any(
+        person.is_value(entry.get(k)) for k in ("email", "phone"))
+
+
+def _mask_value(person: Person, value: Any) -> tuple[Any, bool]:
+    """(masked value, whether to drop it)."""
+    if isinstance(value, str):
+        if person.is_value(value):
+            return None, True
+        masked = person.mask_text(value) if person.mentioned(value) else value
+        return masked, False
+    if isinstance(value, list):
+        kept = [v for v in value if not _is_theirs(person, v)]
+        out = []
+        for v in kept:
+            masked, drop = _mask_value(person, v)
+            if not drop:
+                out.append(masked)
+        return out, False
+    if isinstance(value, dict):
+        out_dict = {}
+        for k, v in value.items():
+            masked, drop = _mask_value(person, v)
+            if not drop:
+                out_dict[k] = masked
+        return out_dict, False
+    return value, False
+
+
+def mask_item(person: Person, item: dict[str, Any]) -> dict[str, Any]:
+    """The item without the person: a contact entry of theirs dropped whole (name and role
+    too), a field holding their address or number left out, a mention in text masked. A
+    contact item of theirs keeps only the organisation it belongs to."""
+    fields = item.get("fields") or {}
+    if item.get("kind") == "contact" and _is_theirs(person, fields):
+        fields = {k: v for k, v in fields.items() if k == "organisation_native_id"}
+    masked, _ = _mask_value(person, fields)
+    out = dict(item)
+    out["fields"] = {k: v for k, v in masked.items() if v not in (None, "", [], {})}
+    return out
+
+
+def _mask_line(person: Person, line: str) -> str:
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return person.mask_text(line)
+    if not isinstance(item, dict):
+        return person.mask_text(line)
+    return json.dumps(mask_item(person, item), ensure_ascii=False, default=str)
+
+
+# --- landing files ---------------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def erase_landing(person: Person, landing_dir: Path) -> list[dict[str, Any]]:
+    """Rewrite each landing file that mentions the person; one record per file changed."""
+    changed = []
+    for path in iter_landing_files(landing_dir):
+        raw = path.read_bytes()
+        lines = raw.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+        masked_at = []
+        out = []
+        for number, line in enumerate(lines, 1):
+            body = line.rstrip("\r\n")
+            if body.strip() and person.mentioned(body):
+                new = _mask_line(person, body)
+                if new != body:
+                    masked_at.append(number)
+                    line = new + line[len(body):]
+            out.append(line)
+        if not masked_at:
+            continue
+        tmp = path.with_name(path.name + ".erasing")
+        tmp.write_bytes("".join(out).encode("utf-8", errors="surrogateescape"))
+        os.replace(tmp, path)
+        changed.append({"file": path.relative_to(landing_dir).as_posix(), "lines": masked_at,
+                        "sha256_before": hashlib.sha256(raw).hexdigest(),
+                        "sha256_after": _sha256(path)})
+    return changed
+
+
+# --- the HTTP cache --------------------------------------------------------------------------
+
+
+def _read_cached(path: Path) -> str:
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", errors="replace")
+
+
+def erase_httpcache(person: Person, cache_dir: Path) -> list[str]:
+    """Remove every cached response (Scrapy's ``FilesystemCacheStorage`` layout: one folder
+    per request holding ``response_body``, ``response_headers``, ``meta``...) that mentions
+    the person; return the folders removed, relative to the cache."""
+    removed = []
+    if not cache_dir.exists():
+        return removed
+    for body in sorted(cache_dir.rglob("response_body")):
+        entry = body.parent
+        texts = [body] + [entry / n for n in ("response_headers", "meta", "request_body")]
+        if any(p.exists() and person.mentioned(_read_cached(p)) for p in texts):
+            shutil.rmtree(entry)
+            removed.append(entry.relative_to(cache_dir).as_posix())
+    return removed
+
+
+# --- the warehouse ---------------------------------------------------------------------------
+
+
+def _key_sql(person: Person, column: str) -> str:
+    return f"leadpipe_{person.kind}_key({column}) = $key"
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> int:
+    return con.execute(sql, params).fetchall()[0][0]
+
+
+def _mask_rows(
+    con: duckdb.DuckDBPyConnection, person: Person, table: str, key: str, column: str,
+    mask: Callable[[str], str],
+) -> int:
+    """Mask ``column`` (text) of the rows that mention the person; return how many."""
+    rows = con.execute(f"SELECT {key}, CAST({column} AS VARCHAR) FROM {table} "
+                       f"WHERE {column} IS NOT NULL").fetchall()
+    hits = [(k, v) for k, v in rows if person.mentioned(v)]
+    for k, v in hits:
+        con.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", [mask(v), k])
+    return len(hits)
+
+
+def erase_warehouse(con: duckdb.DuckDBPyConnection, person: Person) -> dict[str, int]:
+    register_key_functions(con)
+    p = {"key": person.key}
+    done: dict[str, int] = {}
+    theirs = _key_sql(person, person.kind)
+    done["contacts"] = _count(con, f"SELECT count(*) FROM contacts WHERE {theirs}", p)
+    con.execute(f"DELETE FROM contacts WHERE {theirs}", p)
+    column = person.kind
+    for table in ("source_records", "companies"):
+        n = _count(con, f"SELECT count(*) FROM {table} WHERE {_key_sql(person, column)}", p)
+        con.execute(f"UPDATE {table} SET {column} = NULL WHERE {_key_sql(person, column)}", p)
+        key = "record_id" if table == "source_records" else "company_id"
+        n += _mask_rows(con, person, table, key, "description", person.mask_text)
+        done[table] = n
+    found = f"website_{column}s"
+    done["enrichment"] = _count(
+        con, f"SELECT count(*) FROM enrichment WHERE len(list_filter({found}, "
+        f"lambda x: leadpipe_{person.kind}_key(x) = $key)) > 0", p)
+    con.execute(f"UPDATE enrichment SET {found} = list_filter({found}, "
+                f"lambda x: coalesce(leadpipe_{person.kind}_key(x) != $key, true)) "
+                f"WHERE len(list_filter({found}, "
+                f"lambda x: leadpipe_{person.kind}_key(x) = $key)) > 0", p)
+    done["raw_items"] = _erase_raw_items(con, person)
+    done["quarantined_lines"] = _mask_rows(
+        con, person, "quarantined_lines", "path || ':' || line", "content",
+        lambda text: _mask_line(person, text))
+    return done
+
+
+def _erase_raw_items(con: duckdb.DuckDBPyConnection, person: Person) -> int:
+    """Replace each raw item that mentions the person by its masked twin, keyed by the masked
+    content's hash (two items that differ only by the person become one)."""
+    rows = con.execute("SELECT run_id, item_hash, CAST(payload AS VARCHAR) FROM raw_items"
+                       ).fetchall()
+    hits = 0
+    for run_id, old_hash, payload in rows:
+        if not person.mentioned(payload):
+            continue
+        item = mask_item(person, json.loads(payload))
+        hits += 1
+        con.execute("CREATE OR REPLACE TEMP TABLE erasing AS SELECT * FROM raw_items "
+                    "WHERE run_id = ? AND item_hash = ?", [run_id, old_hash])
+        con.execute("DELETE FROM raw_items WHERE run_id = ? AND item_hash = ?",
+                    [run_id, old_hash])
+        con.execute("INSERT INTO raw_items SELECT * REPLACE (? AS item_hash, "
+                    "CAST(? AS JSON) AS payload) FROM erasing ON CONFLICT DO NOTHING",
+                    [item_hash(item), json.dumps(item, ensure_ascii=False, default=str)])
+    con.execute("DROP TABLE IF EXISTS erasing")
+    return hits
+
+
+# --- all of it ------------------------------------------------------------------------------
+
+
+def forget(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, landing_dir: Path, cache_dir: Path,
+    value: str,
+) -> Erasure:
+    """Erase the person ``value`` names everywhere, suppress them and log what was masked."""
+    person = person_of(value)
+    result = Erasure()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        result.warehouse = erase_warehouse(con, person)
+        result.landing = erase_landing(person, landing_dir)
+        for changed in result.landing:
+            con.execute("UPDATE landing_files SET sha256 = ? WHERE path = ? AND sha256 = ?",
+                        [changed["sha256_after"], changed["file"], changed["sha256_before"]])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    result.httpcache = erase_httpcache(person, cache_dir)
+    add_entry(con, data_dir, value, "erased on request", person.kind)
+    salt = read_salt(data_dir)
+    assert salt is not None  # made by add_entry
+    record = {
+        "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "kind": person.kind,
+        "person_hash": salted_hash(salt, person.key),
+        "warehouse": result.warehouse,
+        "landing": result.landing,
+        "httpcache": result.httpcache,
+    }
+    with (Path(data_dir) / ERASURE_LOG).open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, sort_keys=True) + "\n")
+    return result

@@ -1,0 +1,85 @@
+"""The one hook every export reads through: suppressed companies left out, a suppressed
+person's data blanked under any company, and the data-protection columns added.
+
+``export_view_sql(con, base_sql)`` wraps the scored-company view (``sales.export.view``):
+- a company suppressed (``sales.privacy.suppression``) is left out, whatever its stage;
+- the company's e-mail or phone, or the best contact (name, role, e-mail, phone), is blanked
+  when its e-mail or phone hashes to a suppressed person;
+- ``lawful_basis`` (the profile's, as recorded when it was scored) and ``subscriber_type``
+  (``sales.privacy.subscriber``) are added as the last columns.
+The score stage's snapshot is written through it too, so exports read from the snapshot are
+filtered the same way (and a change to the list rewrites the snapshot).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from sales.privacy.keys import MissingSalt, hash_sql, read_salt, register_key_functions
+from sales.privacy.subscriber import NOT_KNOWN
+from sales.privacy.suppression import suppressed_company_ids_sql
+
+# (e-mail column, phone column, the columns blanked when either is a suppressed person's)
+PERSON_COLUMNS = (
+    ("best_contact_email", "best_contact_phone",
+     ("best_contact_name", "best_contact_role", "best_contact_email", "best_contact_phone")),
+    ("email", None, ("email",)),
+    (None, "phone", ("phone",)),
+)
+PRIVACY_COLUMNS = ("lawful_basis", "subscriber_type")
+
+
+def data_dir_of(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The folder of the warehouse file ``con`` has open (the data directory)."""
+    row = con.execute("SELECT path FROM duckdb_databases() "
+                      "WHERE database_name = current_database()").fetchone()
+    return Path(row[0]).parent if row and row[0] else None
+
+
+def person_hit_sql(salt: str, email_col: str | None, phone_col: str | None) -> str | None:
+    """SQL that is true when the row's e-mail or phone column is a suppressed person's."""
+    hits = []
+    if email_col:
+        hits.append(f"{hash_sql(salt, f'leadpipe_email_key({email_col})')} IN "
+                    "(SELECT key FROM suppression_entries WHERE kind = 'email')")
+    if phone_col:
+        hits.append(f"{hash_sql(salt, f'leadpipe_phone_key({phone_col})')} IN "
+                    "(SELECT key FROM suppression_entries WHERE kind = 'phone')")
+    return " OR ".join(hits) or None
+
+
+def export_view_sql(con: duckdb.DuckDBPyConnection, base_sql: str) -> str:
+    """``base_sql`` (one row per scored company) as every export may see it."""
+    data_dir = data_dir_of(con)
+    salt = read_salt(data_dir) if data_dir else None
+    people = con.execute("SELECT count(*) FROM suppression_entries "
+                         "WHERE kind IN ('email', 'phone', 'domain')").fetchall()[0][0]
+    if people and salt is None:
+        raise MissingSalt(f"the suppression list holds hashed entries but the salt file "
+                          f"({data_dir}/suppression-salt) is missing: restore it from a backup")
+    columns = con.sql(f"SELECT * FROM ({base_sql}) AS b LIMIT 0").columns
+    replaced: dict[str, str] = {}
+    if people and salt is not None:
+        register_key_functions(con)
+        for email_col, phone_col, blanked in PERSON_COLUMNS:
+            hit = person_hit_sql(salt, f"b.{email_col}" if email_col in columns else None,
+                                 f"b.{phone_col}" if phone_col in columns else None)
+            for col in blanked:
+                if hit and col in columns:
+                    replaced[col] = f"CASE WHEN {hit} THEN NULL ELSE b.{col} END AS {col}"
+    select = "b.*" + (f" REPLACE ({', '.join(replaced.values())})" if replaced else "")
+    added = ""
+    joins = ""
+    if "lawful_basis" not in columns:
+        added += ", lb.lawful_basis AS lawful_basis"
+        joins += " LEFT JOIN profile_lawful_basis lb ON lb.profile = b.profile"
+    if "subscriber_type" not in columns:
+        added += f", coalesce(st.subscriber_type, '{NOT_KNOWN}') AS subscriber_type"
+        joins += " LEFT JOIN company_subscriber_types st ON st.company_id = b.company_id"
+    return (
+        f"SELECT {select}{added} FROM ({base_sql}) AS b{joins} "
+        f"WHERE NOT EXISTS (SELECT 1 FROM ({suppressed_company_ids_sql(salt)}) AS sup "
+        "WHERE sup.company_id = b.company_id)"
+    )
