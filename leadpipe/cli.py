@@ -12,9 +12,12 @@ from pathlib import Path
 os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
+from typing import Annotated
+
 import typer
 
 import leadpipe.commands as commands
+from leadpipe.errors import DEBUG_OPTION, SafeGroup
 
 app = typer.Typer(
     name="leadpipe",
@@ -23,7 +26,17 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_show_locals=False,
+    cls=SafeGroup,
 )
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option(
+        f"--{DEBUG_OPTION}", help="Show the full traceback when something fails unexpectedly.",
+    )] = False,
+) -> None:
+    """Options every command shares (give them before the command: leadpipe --debug load)."""
 
 # The help lists panels in the order commands first appear: the everyday ones first.
 FIRST = ("run", "stages", "ops")

@@ -21,6 +21,10 @@ MIGRATIONS_PACKAGE = "warehouse.migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
+# How long a writer waits for another writer to finish before giving up with WarehouseBusy.
+WRITER_WAIT_SECONDS = 30.0
+
+
 class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse for writing."""
 
@@ -80,10 +84,13 @@ def _is_lock_error(exc: Exception) -> bool:
 
 
 def connect(
-    path: str | Path, *, read_only: bool = False, wait_seconds: float = 30.0
+    path: str | Path, *, read_only: bool = False, wait_seconds: float | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse. Writers wait up to ``wait_seconds`` for another writer to finish."""
+    """Open the warehouse. Writers wait up to ``wait_seconds`` (default
+    ``WRITER_WAIT_SECONDS``) for another writer to finish."""
     path = Path(path)
+    if wait_seconds is None:
+        wait_seconds = WRITER_WAIT_SECONDS
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"{path}: no warehouse yet (run `leadpipe load` first)")
