@@ -96,8 +96,8 @@ else:
     out = config.exports_dir / "baseline.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     con.execute(f"COPY (SELECT {', '.join(COLUMNS)} FROM ({SCORED_COMPANIES_SQL}) "
-                f"WHERE profile = 'default' {ORDER_SQL}) TO '{out}' (HEADER)")
-    rows = con.execute(f"SELECT count(*) FROM read_csv('{out}')").fetchone()[0]
+                f"WHERE profile = 'default' {ORDER_SQL}) TO ? (HEADER)", [str(out)])
+    rows = con.execute("SELECT count(*) FROM read_csv(?)", [str(out)]).fetchone()[0]
     con.close()
 wall = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -135,3 +135,18 @@ def test_an_unexpected_failure_is_one_line_with_a_hint_and_debug_shows_it(tmp_pa
     assert result.exit_code == 1 and time.monotonic() - started < 30
     assert not isinstance(result.exception, SystemExit)
     assert "not a valid DuckDB database file" in str(result.exception)
+
+
+def test_no_path_is_written_into_sql_text():
+    """Paths reach DuckDB as parameters: no COPY ... TO '<path>' or read_*('<path>') built from
+    an f-string anywhere in the code that opens files through SQL."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    pattern = re.compile(r"""\bTO\s+'?\{|read_\w+\(\s*'?\{""")
+    offenders = [f"{path.relative_to(root)}:{n}"
+                 for folder in ("warehouse", "sales", "enrich", "leadpipe", "bench")
+                 for path in (root / folder).rglob("*.py")
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if pattern.search(line)]
+    assert offenders == []

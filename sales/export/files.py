@@ -30,10 +30,6 @@ class FileStyle:
     excel: bool = False
 
 
-def _quoted_path(path: Path) -> str:
-    return "'" + Path(path).as_posix().replace("'", "''") + "'"
-
-
 def write_csv(
     table: pa.Table,
     path: Path,
@@ -59,9 +55,10 @@ def write_csv(
     con = duckdb.connect()
     try:
         con.register("export_rows", table)
+        # The path is a parameter, never part of the SQL text (an apostrophe is just a letter).
         con.execute(
-            f"COPY (SELECT {', '.join(selects)} FROM export_rows) TO {_quoted_path(tmp)} "
-            "(HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"')"
+            f"COPY (SELECT {', '.join(selects)} FROM export_rows) TO ? "
+            "(HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"')", [str(tmp)]
         )
     finally:
         con.close()

@@ -204,17 +204,17 @@ class ScoredRows:
         self._select(selection)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        earlier = ""
+        earlier, params = "", []
         if previous is not None and Path(previous).exists():
             earlier = (
-                f" UNION ALL SELECT company_id, fingerprint FROM read_parquet("
-                f"{_quoted(previous)}) WHERE company_id NOT IN "
-                "(SELECT company_id FROM export_selection)"
+                " UNION ALL SELECT company_id, fingerprint FROM read_parquet(?) "
+                "WHERE company_id NOT IN (SELECT company_id FROM export_selection)"
             )
+            params.append(str(previous))
         tmp = path.with_name(path.name + ".tmp")
         self.con.execute(
             f"COPY (SELECT company_id, fingerprint FROM export_selection{earlier}) "
-            f"TO {_quoted(tmp)} (FORMAT parquet)"
+            "TO ? (FORMAT parquet)", [*params, str(tmp)]
         )
         os.replace(tmp, path)
 
@@ -243,10 +243,6 @@ class ScoredRows:
         return self.con.sql(sql).to_arrow_table()
 
 
-def _quoted(path: Path) -> str:
-    return "'" + Path(path).as_posix().replace("'", "''") + "'"
-
-
 def provenance_snapshot_path(snapshot: Path) -> Path:
     """Where the snapshot's field provenance lives, beside the snapshot."""
     snapshot = Path(snapshot)
@@ -269,11 +265,17 @@ def open_scored_rows(warehouse: Path, snapshot: Path) -> Iterator[ScoredRows]:
             raise
         con = duckdb.connect()
         provenance = provenance_snapshot_path(snapshot)
+        # Paths are parameters, never part of the SQL text (an apostrophe is just a letter).
+        con.execute("CREATE TEMP TABLE scored_snapshot AS SELECT * FROM read_parquet(?)",
+                    [str(snapshot)])
+        if provenance.exists():
+            con.execute("CREATE TEMP TABLE snapshot_provenance AS "
+                        "SELECT * FROM read_parquet(?)", [str(provenance)])
         rows = ScoredRows(
             con,
-            f"SELECT * FROM read_parquet({_quoted(snapshot)})",
+            "SELECT * FROM scored_snapshot",
             True,
-            f"SELECT * FROM read_parquet({_quoted(provenance)})" if provenance.exists() else None,
+            "SELECT * FROM snapshot_provenance" if provenance.exists() else None,
         )
     try:
         yield rows
@@ -290,6 +292,6 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
     for sql, target in ((scored, path),
                         (PROVENANCE_SQL, provenance_snapshot_path(path))):
         tmp = target.with_name(target.name + ".tmp")
-        con.execute(f"COPY ({sql}) TO {_quoted(tmp)} (FORMAT parquet)")
+        con.execute(f"COPY ({sql}) TO ? (FORMAT parquet)", [str(tmp)])
         os.replace(tmp, target)
     return path
