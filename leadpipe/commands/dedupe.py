@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from leadpipe.commands._common import console, err_console, fail
+from leadpipe.csvinput import AUTO, FALLBACK_ENCODING, CsvInputError, read_csv_text
 from spiders.landing_fields import compared_fields
 
 # What resolution reads from a record (enrich.resolve.features.INPUT_COLUMNS): the landing
@@ -43,23 +45,22 @@ def parse_map(spec: str, header: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def _read(path: Path):
+def _read(path: Path, encoding: str = AUTO, delimiter: str | None = None):
+    """(header, table of text columns, how it was read) of a CSV; ``CsvInputError`` names
+    the line of a row that does not fit the header."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        header = next(csv.reader(fh), None)
-    if not header:
-        raise ValueError(f"{path}: empty file or no header row")
+    read, _ = read_csv_text(path, encoding=encoding, delimiter=delimiter, ragged="error")
+    header = read.header
     if len(set(header)) != len(header):
-        raise ValueError(f"{path}: duplicate column names in the header")
-    table = pacsv.read_csv(
-        path,
-        convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in header}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False),
-    )
-    return header, table
+        seen = sorted({h for h in header if header.count(h) > 1})
+        raise CsvInputError(f"{path}:1: duplicate column name(s) in the header: "
+                            f"{', '.join(map(repr, seen))}")
+    columns = list(zip(*(r.values for r in read.rows), strict=True)) if read.rows else \
+        [() for _ in header]
+    table = pa.table({name: pa.array(list(col), pa.string())
+                      for name, col in zip(header, columns, strict=True)})
+    return header, table, read
 
 
 def _records(table, mapping: dict[str, list[str]], id_column: str | None,
@@ -111,6 +112,12 @@ def dedupe(
         "--decisions", help="must-link / cannot-link file (YAML or CSV) to obey.")] = None,
     review: Annotated[Path | None, typer.Option(
         "--review", help="Also write the uncertain pairs (review band) to this CSV.")] = None,
+    delimiter: Annotated[str | None, typer.Option(
+        "--delimiter", "-d", help="Field separator (one character, or 'tab'); default: sniffed "
+        "from the first lines. The output uses the same one.")] = None,
+    encoding: Annotated[str, typer.Option(
+        "--encoding", help=f"Character encoding of the input; '{AUTO}' tries UTF-8, then "
+        f"{FALLBACK_ENCODING}, and says which it used. The output is always UTF-8.")] = AUTO,
 ) -> None:
     """Find the duplicate organisations in any CSV (a CRM export, a purchased list).
 
@@ -122,6 +129,7 @@ def dedupe(
       leadpipe dedupe crm.csv --map name=Company,address=Address,phone=Phone,website=Web \\
           --country GB --output crm_deduped.csv
       leadpipe dedupe list.csv --map name=name,street=street,postcode=zip,city=city --id id
+      leadpipe dedupe kunden.csv --map name=Firma,city=Ort --delimiter ";" --encoding cp1252
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -134,7 +142,7 @@ def dedupe(
     if not input_csv.is_file():
         fail(f"{input_csv}: no such file")
     try:
-        header, table = _read(input_csv)
+        header, table, read = _read(input_csv, encoding, delimiter)
         mapping = parse_map(map_, header)
         if id_column and id_column not in header:
             raise ValueError(f"--id {id_column!r}: no such column")
@@ -145,6 +153,9 @@ def dedupe(
         dec = load_decisions(decisions)
     except (ValueError, DecisionsError, pa.ArrowInvalid) as exc:
         fail(str(exc))
+    if read.note:
+        err_console.print(f"[yellow]note:[/] {escape(read.note)}", highlight=False,
+                          soft_wrap=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err_console, transient=True) as progress:
         progress.add_task(f"resolving {records.num_rows:,} records", total=None)
@@ -155,7 +166,8 @@ def dedupe(
     out = out.append_column("match_weight", pc.fill_null(weight, ""))
     out = out.append_column("match_explanation", links.column("explanation"))
     sink = str(output) if output else sys.stdout.buffer
-    pacsv.write_csv(out, sink, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    pacsv.write_csv(out, sink, write_options=pacsv.WriteOptions(
+        quoting_style="needed", delimiter=read.delimiter))
     if review:
         pacsv.write_csv(res.review, str(review))
     n_clusters = len(pc.unique(links.column("company_id")))

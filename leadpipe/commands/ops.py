@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
+from leadpipe.csvinput import CsvInputError, read_csv_text
 
 clients_app = typer.Typer(help="Imported clients: companies already buying, never prospects.",
                           no_args_is_help=True)
@@ -99,16 +100,18 @@ def import_clients(
     if not path.exists():
         fail(f"{path}: file not found")
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            rows = [(reader.line_num, row) for row in reader]
-    except (UnicodeDecodeError, csv.Error) as exc:
-        fail(f"{path}: not a readable UTF-8 CSV: {exc}")
-    if not rows or "name" not in {k.strip().lower() for k in rows[0][1] if k}:
+        read, problems = read_csv_text(path, ragged="skip")
+    except CsvInputError as exc:
+        fail(str(exc))
+    keys = [k.strip().lower() for k in read.header]
+    if "name" not in keys:
         fail(f"{path}: needs a header with at least a 'name' column")
-    records, problems = [], []
-    for line, row in rows:
-        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+    if read.note:
+        console.print(f"[yellow]note:[/] {escape(read.note)}", highlight=False, soft_wrap=True)
+    records = []
+    for r in read.rows:
+        line = r.line
+        row = {k: v.strip() for k, v in zip(keys, r.values, strict=True) if k}
         if not row.get("name"):
             problems.append(f"{path}:{line}: no name; row skipped")
             continue
@@ -120,6 +123,8 @@ def import_clients(
         domain = registrable_domain(row.get("domain") or row.get("website") or "") or None
         key = domain or f"{row['name'].lower()}|{country or ''}"
         records.append((key, row["name"], domain, country))
+    if not records and not problems:
+        fail(f"{path}: no client rows below the header")
     con = connect(cfg.warehouse_path)
     try:
         upsert_clients(con, records)
@@ -128,7 +133,10 @@ def import_clients(
     finally:
         con.close()
     for problem in problems:
-        console.print(f"[yellow]warning:[/] {problem}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(problem)}", highlight=False,
+                      soft_wrap=True)
+    if problems and not records:
+        fail(f"{path}: no row imported ({len(problems)} skipped: see the warnings)")
     matched = [m for m in matches if m.company_ids]
     console.print(f"imported {len(records)} client(s): {len(matched)} match a company found so "
                   f"far; run `leadpipe score` to apply")
