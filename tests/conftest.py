@@ -20,3 +20,16 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+# Property-based fuzzing (tests/test_fuzz.py): a short profile for every test run, a long one
+# for the by-hand reliability run (LEADPIPE_FUZZ=long; see RELIABILITY.md).
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_FUZZ_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large,
+                HealthCheck.function_scoped_fixture]
+settings.register_profile("ci", max_examples=50, deadline=5000, database=None,
+                          suppress_health_check=_FUZZ_CHECKS, print_blob=True)
+settings.register_profile("long", max_examples=2000, deadline=None, database=None,
+                          suppress_health_check=_FUZZ_CHECKS, print_blob=True)
+settings.load_profile(os.environ.get("LEADPIPE_FUZZ", "ci"))
