@@ -219,6 +219,7 @@ def check_item(item: Any) -> dict[str, Any]:
         if value in _EMPTY:
             if spec.required:
                 raise BadLine(f"{spec.name}: empty")
+            out[spec.name] = None  # an empty list or object is no value either
             continue
         if spec.type == "datetime":
             out[spec.name] = _datetime(value, spec.name)

@@ -97,6 +97,26 @@ ORG_FIELDS = [f.name for f in landing_fields.fields_of("organisation")]
 ENVELOPE = [f.name for f in landing_fields.ENVELOPE]
 
 
+def test_an_empty_list_or_object_in_an_optional_envelope_key_loads(tmp_path):
+    """Found by the fuzzing: ``"url": []`` passed the check but failed the file's load, so
+    the file was retried, and refused, on every load after."""
+    landing = tmp_path / "landing"
+    items = [_valid_item("a"), _valid_item("b")]
+    items[0]["url"], items[1]["method"] = [], {}
+    with LandingWriter(landing, "run-1", "fuzz_src") as writer:
+        for item in items:
+            writer.write(item)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        migrate(con)
+        summary = load_landing(con, landing)
+        urls = con.execute("SELECT url FROM source_records ORDER BY native_id").fetchall()
+    finally:
+        con.close()
+    assert (summary.files_failed, summary.items, summary.quarantined) == (0, 2, 0), summary
+    assert urls == [(None,), ("http://example.test/b",)]
+
+
 def _valid_item(native_id: str) -> dict[str, Any]:
     return make_item(kind="organisation", source="fuzz_src", native_id=native_id,
                      url=f"http://example.test/{native_id}", run_id="run-1", method="css",
@@ -152,8 +172,7 @@ def test_a_landing_file_of_anything_loads_or_quarantines_each_line(lines):
         finally:
             con.close()
     assert summary.files_failed == 0, summary.errors
-    non_blank = sum(1 for line in body.splitlines(keepends=True)
-                    for _ in [0] if line.decode("utf-8", "replace").strip())
+    non_blank = sum(1 for line in body.split(b"\n") if line.decode("utf-8", "replace").strip())
     assert summary.items + summary.quarantined == non_blank
     assert raw <= summary.items
 
