@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGES = ("crawl", "load", "resolve", "enrich", "score", "export")
 EXPORT_FILE = "export.csv"
 STAGE_TIMEOUT = 600.0
+KILL_ATTEMPTS = 5
 
 # Each table and the key that names one business row (a duplicate is a key seen twice).
 KEYS = {
@@ -187,10 +188,18 @@ def run_trials(stages: Sequence[str], trials: int, *, companies: int = 50, seed:
             until = compared_after(stage)
             for n in range(trials):
                 trial = tmp_path / f"trial-{stage}-{n}"
-                shutil.copytree(before[stage], trial)
-                after = rng.uniform(min(startup, seconds[stage] * 0.9), seconds[stage])
+                # a kill that comes after the stage ended interrupts nothing: try again, from
+                # the same state, with an earlier point (at most KILL_ATTEMPTS times)
+                low, high = min(startup * 0.5, seconds[stage] * 0.5), seconds[stage]
+                for _ in range(KILL_ATTEMPTS):
+                    shutil.rmtree(trial, ignore_errors=True)
+                    shutil.copytree(before[stage], trial)
+                    after = rng.uniform(low, high)
+                    if kill_stage(stage, trial, after):
+                        result.killed_mid_run += 1
+                        break
+                    high = after
                 result.kill_points.append(round(after, 2))
-                result.killed_mid_run += kill_stage(stage, trial, after)
                 for again in STAGES[STAGES.index(stage): STAGES.index(until) + 1]:
                     run_stage(again, trial)
                 # a new crawl is a new sighting (its own fetch time, so its own item hash):
