@@ -85,7 +85,7 @@ def copy_baseline(warehouse: Path, output: Path) -> float:
         con.execute(
             f"COPY (SELECT {', '.join(COLUMNS)} FROM ({SCORED_COMPANIES_SQL}) "
             f"WHERE profile = 'default' AND stage IN ('prospect') {ORDER_SQL}) "
-            f"TO '{output.as_posix()}' (HEADER)")
+            "TO ? (HEADER)", [str(output)])
         return time.perf_counter() - start
     finally:
         con.close()

@@ -106,7 +106,7 @@ def time_duckdb(path: Path, work: Path, n: int) -> tuple[float, int]:
     db = work / f"plain-{n}.duckdb"
     con = duckdb.connect(str(db))
     t0 = time.perf_counter()
-    con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}', header = true)")
+    con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, header = true)", [str(path)])
     seconds = time.perf_counter() - t0
     rows = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
     con.close()

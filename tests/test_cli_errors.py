@@ -104,7 +104,8 @@ def test_an_apostrophe_in_the_export_path_and_the_data_dir(tmp_path, monkeypatch
     assert runner.invoke(app, ["score"]).exit_code == 0  # writes the snapshot under "Jo's"
     result = runner.invoke(app, ["export", "-o", "it's.csv"])
     assert result.exit_code == 0, result.output
-    assert (root / "it's.csv").read_text(encoding="utf-8").startswith("company_id,")
+    written = (root / "it's.csv").read_text(encoding="utf-8").splitlines()
+    assert len(written) > 1 and written[0].startswith("name,")
     # the snapshot path is read with the apostrophe too, while a writer holds the warehouse
     proc = subprocess.Popen([sys.executable, "-c", HOLD_WRITER, "data/warehouse.duckdb"],
                             stdout=subprocess.PIPE, text=True)

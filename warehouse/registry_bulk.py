@@ -163,7 +163,7 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
                {text('RegAddress.PostTown')} AS city, {text('RegAddress.County')} AS region,
                {text('RegAddress.PostCode')} AS postcode,
                {text('RegAddress.Country')} AS country_text, {text('URI')} AS uri
-        FROM read_csv({_quote(str(path))}, header = true, all_varchar = true,
+        FROM read_csv(?, header = true, all_varchar = true,
                       names = [{", ".join(_quote(c) for c in cols)}],
                       delim = ',', quote = '"', escape = '"', strict_mode = false)
     ) s0) s
@@ -209,8 +209,9 @@ def load_bulk(con: duckdb.DuckDBPyConnection, path: Path, *, registry: str = "co
                 f"ON CONFLICT (record_id) DO UPDATE SET {updates}, "
                 "first_seen_at = LEAST(source_records.first_seen_at, excluded.first_seen_at), "
                 "last_seen_at = GREATEST(source_records.last_seen_at, excluded.last_seen_at)")
-            rows = con.execute(f"INSERT INTO source_records BY NAME {select} {conflict}"
-                               ).fetchall()[0][0]
+            # the file's path is the one parameter (read_csv(?)), never part of the SQL text
+            rows = con.execute(f"INSERT INTO source_records BY NAME {select} {conflict}",
+                               [str(path)]).fetchall()[0][0]
             con.execute("INSERT INTO registry_bulk_files VALUES (?, ?, ?, ?, ?, ?, now())",
                         [str(path), registry, SOURCE, digest, rows, as_of])
     except duckdb.Error as exc:
