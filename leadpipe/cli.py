@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 import leadpipe.commands as commands
-from leadpipe.errors import DEBUG_OPTION, SafeGroup
+from leadpipe.commands._errors import DEBUG_OPTION, SafeGroup
 
 app = typer.Typer(
     name="leadpipe",

@@ -15,7 +15,7 @@ from sales_world import build, write_config
 from typer.testing import CliRunner
 
 from leadpipe.cli import app
-from leadpipe.csvinput import CsvInputError, read_csv_text
+from leadpipe.commands._csvinput import CsvInputError, read_csv_text
 
 runner = CliRunner()
 

@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from leadpipe.csvinput import CsvInputError, read_csv_text
+from leadpipe.commands._csvinput import CsvInputError, read_csv_text
 from spiders import landing_fields
 from spiders.definitions import load_definition, sources_dir
 from spiders.landing import LandingWriter, make_item

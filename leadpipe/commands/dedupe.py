@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from leadpipe.commands._common import console, err_console, fail
-from leadpipe.csvinput import AUTO, FALLBACK_ENCODING, CsvInputError, read_csv_text
+from leadpipe.commands._csvinput import AUTO, FALLBACK_ENCODING, CsvInputError, read_csv_text
 from spiders.landing_fields import compared_fields
 
 # What resolution reads from a record (enrich.resolve.features.INPUT_COLUMNS): the landing

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
-from leadpipe.csvinput import CsvInputError, read_csv_text
+from leadpipe.commands._csvinput import CsvInputError, read_csv_text
 
 clients_app = typer.Typer(help="Imported clients: companies already buying, never prospects.",
                           no_args_is_help=True)
