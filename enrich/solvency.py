@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from pydantic import BaseModel, ConfigDict
+
 MODEL_NAME = "solvency-bands-3"
 BAND_X = "X"
 BAND_INSUFFICIENT = "insufficient data"
@@ -47,8 +49,12 @@ EMPLOYEES_LARGE, EMPLOYEES_SMALL = 100, 10
 RECENT_AWARD_DAYS = 365
 
 
-class SolvencyPointsLike(Protocol):
-    """The log-odds points per signal (``leadpipe.config.SolvencyPoints`` satisfies it)."""
+class SolvencyPoints(BaseModel):
+    """The log-odds points per signal, declared once here beside the estimate that applies them;
+    the config's ``[solvency.points]`` is validated against this model (defaults live in
+    ``default_config.toml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     trading_30_years: float
     trading_20_years: float
@@ -76,7 +82,7 @@ class SolvencyModel(Protocol):
 
     bias: float
     min_signals: int
-    points: SolvencyPointsLike
+    points: SolvencyPoints
     band_1_min: float
     band_2_min: float
 

@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from enrich.solvency import SolvencyPoints
+
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
 
 ENV_OVERRIDES = {
@@ -153,30 +155,6 @@ class Profile(_Section):
         """A short hash of every value that decides a score: a changed profile, a new version."""
         body = json.dumps(self.model_dump(exclude={"description", "lawful_basis"}), sort_keys=True)
         return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
-
-
-class SolvencyPoints(_Section):
-    """Log-odds points per solvency signal (``enrich/solvency.py`` says when each applies)."""
-
-    trading_30_years: float
-    trading_20_years: float
-    young_firm: float
-    employees_100: float
-    employees_under_10: float
-    awards_4: float
-    awards_3: float
-    awards_2: float
-    awards_1: float
-    recent_award: float
-    paid_listing: float
-    accreditation: float
-    hiring: float
-    not_hiring: float
-    offices_abroad: float
-    website_unreachable: float
-    accounts_overdue: float
-    accounts_on_time: float
-    charges_outstanding: float
 
 
 class SolvencySection(_Section):

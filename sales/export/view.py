@@ -27,15 +27,19 @@ CONTACT_ROLE_RANK = (
     r"ceo|owner|founder|director|head|manager|sales)"
 )
 
-SCORED_COMPANIES_SQL = f"""
-WITH ranked_contacts AS (
-    SELECT l.company_id, p.name, p.role, p.email, p.phone,
-           row_number() OVER (
+# The one definition of a company's best contact: an e-mail first, then a buying or deciding
+# role, then a phone, then the most recently seen. The view and the provenance query share it.
+BEST_CONTACT_RANK = f"""row_number() OVER (
                PARTITION BY l.company_id
                ORDER BY (p.email IS NOT NULL) DESC,
                         regexp_matches(coalesce(p.role, ''), '{CONTACT_ROLE_RANK}') DESC,
                         (p.phone IS NOT NULL) DESC, p.last_seen_at DESC, p.contact_id
-           ) AS rn
+           )"""
+
+SCORED_COMPANIES_SQL = f"""
+WITH ranked_contacts AS (
+    SELECT l.company_id, p.name, p.role, p.email, p.phone,
+           {BEST_CONTACT_RANK} AS rn
     FROM contacts p JOIN company_links l USING (record_id)
 )
 SELECT c.company_id, c.name, c.domain, s.stage, round(s.fit, 2) AS fit,
@@ -81,12 +85,7 @@ WITH golden AS (
 ),
 best AS (
     SELECT l.company_id, p.source, p.url, p.last_seen_at,
-           row_number() OVER (
-               PARTITION BY l.company_id
-               ORDER BY (p.email IS NOT NULL) DESC,
-                        regexp_matches(coalesce(p.role, ''), '{CONTACT_ROLE_RANK}') DESC,
-                        (p.phone IS NOT NULL) DESC, p.last_seen_at DESC, p.contact_id
-           ) AS rn
+           {BEST_CONTACT_RANK} AS rn
     FROM contacts p JOIN company_links l USING (record_id)
 )
 SELECT g.company_id, g.field, r.source, r.url AS source_url, r.last_seen_at AS fetched_at

@@ -9,6 +9,7 @@ comparison is one class (one file in this package) plus its entry in
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,7 +50,7 @@ class Compared:
     score: np.ndarray | None = None
 
 
-class Comparison:
+class Comparison(ABC):
     """Base of every comparison. Subclasses set the attributes and implement ``compare``.
 
     - ``name``: key of its levels, weights and explanation part;
@@ -91,10 +92,11 @@ class Comparison:
     vouches_name_only: bool = False
     decides_group: bool = False
 
+    @abstractmethod
     def compare(
         self, feats: Features, i: np.ndarray, j: np.ndarray, evidence: np.ndarray | None = None
     ) -> Compared:
-        raise NotImplementedError
+        """Each pair's level for ``(i[k], j[k])``; every comparison class says how."""
 
     @property
     def labels(self) -> list[str]:
