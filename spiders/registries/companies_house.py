@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from enrich.normalise.countries import country_code
 from enrich.normalise.identifiers import clean_id
 from spiders.registries.common import (
     RegistryParseError,
@@ -165,11 +166,12 @@ def sic_codes(values: list[Any]) -> list[dict[str, str]]:
 
 
 def _country(text: Any) -> str | None:
-    """Registered-office countries are nations of the UK, or a country name abroad."""
+    """Registered-office countries are nations of the UK, or a country name abroad (kept as
+    its ISO code, so the record can match what other sources say about the firm)."""
     plain = str(text or "").strip().lower()
     if not plain or plain in _UK_NATIONS:
         return "GB"
-    return None
+    return country_code(text)
 
 
 def _office(address: Mapping[str, Any] | None) -> dict[str, Any]:
