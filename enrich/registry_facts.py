@@ -19,6 +19,30 @@ FACT_COLUMNS = ("registry_status", "lei_status", "insolvency_cases", "accounts_o
                 "charges_outstanding", "url")
 CANDIDATE_TABLES = ("registry_facts", "registry_records", "source_records")
 
+# The headcount band each accounts category implies, by the UK thresholds Companies House
+# applies: a micro-entity has at most 10 employees, a small company at most 50, a medium one
+# more than 50 and at most 250 (total-exemption and abridged accounts are a small company's).
+# The thresholds are met on two of three measures, so this is a band, not a count: the size rule
+# reads it when no source states the headcount. Keys as the registry parsers land them (plain
+# words): (at least, at most, how a salesperson reads it).
+ACCOUNTS_SIZE_BANDS: dict[str, tuple[int, int, str]] = {
+    "micro entity": (0, 10, "micro-entity accounts"),
+    "small": (0, 50, "small-company accounts"),
+    "total exemption small": (0, 50, "small-company accounts"),
+    "total exemption full": (0, 50, "small-company accounts"),
+    "unaudited abridged": (0, 50, "small-company accounts"),
+    "audited abridged": (0, 50, "small-company accounts"),
+    "medium": (51, 250, "medium-sized company accounts"),
+}
+
+
+def accounts_size_band(category: str | None) -> tuple[int, int, str] | None:
+    """The headcount band an accounts category implies (at least, at most, its plain name);
+    None when the category says nothing about size (full, group, dormant, none filed)."""
+    if not category:
+        return None
+    return ACCOUNTS_SIZE_BANDS.get(" ".join(category.replace("-", " ").lower().split()))
+
 
 @dataclass
 class RegistryFacts:

@@ -23,6 +23,7 @@ from enrich import signals
 from enrich import solvency as solvency_mod
 from enrich.registry_facts import RegistryFacts, registry_facts
 from enrich.signals import Column, Provider
+from enrich.signals.headcount import stated_headcount
 from enrich.website import SiteSignals, fetch_site, http_client
 from warehouse.db import transaction
 from warehouse.tenders import WINNING_AWARD_SQL, SupplierHistory, supplier_history
@@ -86,6 +87,7 @@ _FETCH_COLUMNS = [
     ("website_status", pa.string()),
 ]
 _DERIVED_COLUMNS = [
+    ("description_employees", pa.int32()),  # the headcount a source's description states
     ("industry", pa.string()),  # the readable sector (NACE section title)
     ("industry_nace", pa.string()),  # NACE Rev. 2 code, section letter to class
     ("industry_confidence", pa.float64()),
@@ -262,15 +264,18 @@ def run_enrichment(
         site = fetched.get(r["website"]) if r["website"] else None
         web = _website_values(r, site, providers, now)
         wins = history.get(r["company_id"]) or SupplierHistory(key=r["company_id"])
+        described = " ".join(x for x in (r["description"], r["descriptions"]) if x) or None
         guess = industry_mod.classify(
             name=r["name"],
             categories=r["categories"],
-            description=" ".join(x for x in (r["description"], r["descriptions"]) if x) or None,
+            description=described,
             website_text=" ".join(web["website_text_keywords"] or []),
             codes=industry_codes(r["industry_codes_json"]),
             contract_cpv=r["contract_cpv"] or (),
         )
-        employees = web["website_employees"] or r["employees"]  # stated count beats a band
+        described_employees = stated_headcount(described)
+        # a stated count (the website's, else a listing's description) beats a band
+        employees = web["website_employees"] or described_employees or r["employees"]
         reg = registers.get(r["company_id"]) or RegistryFacts(statuses=[])
         estimate = solvency_mod.estimate(
             solvency_mod.SolvencySignals(
@@ -302,6 +307,7 @@ def run_enrichment(
             {
                 "company_id": r["company_id"],
                 **web,
+                "description_employees": described_employees,
                 "industry": guess.industry,
                 "industry_nace": guess.nace,
                 "industry_confidence": guess.confidence,

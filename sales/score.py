@@ -83,13 +83,24 @@ fairs AS (
     FROM source_records s JOIN company_links l USING (record_id)
     WHERE s.role = 'exhibitor'
     GROUP BY l.company_id
+),
+-- The latest accounts category a register shows (a size band when no source states a count).
+accounts AS (
+    SELECT company_id,
+           arg_max(accounts_category, coalesce(accounts_last_made_up_to, DATE '1900-01-01'))
+             AS accounts_category,
+           arg_max(url, coalesce(accounts_last_made_up_to, DATE '1900-01-01')) AS registry_url
+    FROM company_registry_facts
+    WHERE accounts_category IS NOT NULL
+    GROUP BY company_id
 )
 SELECT c.company_id, c.name, c.domain, c.country, c.postcode, c.city, c.categories,
        c.description, c.employees,
        c.website, c.source_urls[1] AS listing_url,
        e.industry, e.industry_confidence, e.industry_reason, {optional}
        e.solvency, e.solvency_band, e.solvency_model, e.solvency_evidence, e.awards_last,
-       e.website_employees, e.website_text_keywords,
+       e.website_employees, e.description_employees, e.website_text_keywords,
+       a.accounts_category, a.registry_url,
        d.cpv, d.open_cpv, d.tenders, d.next_deadline, d.tender_url,
        f.exhibitor_first_seen, f.event_name, f.exhibitor_url,
        -- no source publishes contract end dates yet: the timing rule is ready for them
@@ -99,6 +110,7 @@ FROM companies c
 LEFT JOIN enrichment e USING (company_id)
 LEFT JOIN demand d USING (company_id)
 LEFT JOIN fairs f USING (company_id)
+LEFT JOIN accounts a USING (company_id)
 LEFT JOIN suppressions s USING (company_id)
 """
 

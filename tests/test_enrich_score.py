@@ -168,3 +168,11 @@ def test_missing_signals_are_insufficient_data_and_public_bodies_their_own_band(
     assert active.reasons == ["files its accounts on time"]
 
 
+
+
+def test_a_listing_description_states_a_headcount():
+    from enrich.signals.headcount import stated_headcount
+
+    assert stated_headcount("Founded in 2002, we now have a team of 18 people in Houston.") == 18
+    assert stated_headcount("Founded in 2006, we now have over 10 people in Leeds.") is None
+    assert stated_headcount(None) is None

@@ -214,3 +214,24 @@ def test_demo_registry_records_resolve_to_the_companies_others_found(demo, tmp_p
     statuses = dict(con.execute("""SELECT registry_status, count(*) FROM source_records
                                    WHERE source = 'demo_registry' GROUP BY 1""").fetchall())
     assert statuses["active"] == sum(c.solvent for c in world.companies)
+
+
+def test_demo_registry_codes_and_countries_follow_what_each_firm_does(demo):
+    """Each firm registers a SIC code under its category's NACE code (an energy firm is in
+    section D, not an engineering consultancy), and a registered office abroad keeps its country
+    (a US firm's record says US, so it can join what the other sources found)."""
+    from enrich.industry import under
+    from leadpipe.demo.words import CATEGORY_NACE
+
+    world, _landing, reports = demo
+    by_number = {company_number(c.registry_id): c for c in world.companies}
+    wrong, countries = [], Counter()
+    for item in landed(reports["demo_registry"]):
+        c, fields = by_number[item["native_id"]], item["fields"]
+        nace = next(code["id"] for code in fields["industry_codes"] if code["scheme"] == "NACE2")
+        if not under(nace, CATEGORY_NACE[c.category]):
+            wrong.append((c.category, nace))
+        assert fields.get("country") == c.country, (c.country, fields.get("country"))
+        countries[c.country] += 1
+    assert not wrong, wrong
+    assert len(countries) > 1, countries  # firms registered abroad were checked, too

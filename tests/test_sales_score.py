@@ -266,3 +266,36 @@ def test_the_history_says_why_a_tier_or_stage_changed(scored):
     assert second.changes == 4
     # An unchanged re-run records nothing new.
     assert runner.score(config).changes == 0
+
+
+def test_the_accounts_category_is_a_size_band_when_no_count_is_stated(profile):
+    """Micro-entity accounts (at most 10 employees) are under a target starting at 20; small-
+    company accounts (at most 50) over a band from 10 may be, which costs as much (a suspect
+    until someone confirms the headcount);
+    medium-sized accounts (51 to 250) fit; a stated headcount beats every band."""
+    base = {"name": "Acme Ltd", "industry": "manufacturing",
+            "registry_url": "http://registry.test/company/01234567"}
+
+    def sized(**row):
+        fit = fit_score({**base, **row}, profile)
+        return fit.reasons[-1], qualify.fit_tier(fit.value, profile)
+
+    micro, tier = sized(accounts_category="micro entity")
+    assert (micro.code, tier) == ("size_outside", "D")
+    assert micro.text == ("files micro-entity accounts at the register (at most 10 employees), "
+                          "outside the target of 20 to 5000")
+    assert micro.url == "http://registry.test/company/01234567"
+    small, tier = sized(accounts_category="total exemption full", employees=10)
+    assert (small.code, tier) == ("size_maybe", "D")
+    assert small.text == ("files small-company accounts at the register (at least 10 and at most "
+                          "50 employees): may be under the target of 20 to 5000")
+    medium, tier = sized(accounts_category="medium")
+    assert (medium.code, medium.text, tier) == (
+        "size_in_range", "files medium-sized company accounts at the register (at least 51 and "
+        "at most 250 employees), in the target size", "A")
+    stated, tier = sized(accounts_category="small", description_employees=34,
+                         listing_url="http://directory.test/acme")
+    assert (stated.code, stated.text, stated.url, tier) == (
+        "size_in_range", "34 employees, in the target size", "http://directory.test/acme", "A")
+    full, tier = sized(accounts_category="full")  # says nothing about size
+    assert (full.code, tier) == ("size_unknown", "A")

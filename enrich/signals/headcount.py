@@ -1,4 +1,8 @@
-"""The headcount a site states ("a team of 140 people"); a lower bound ("over 500") is none."""
+"""The headcount a text states ("a team of 140 people"); a lower bound ("over 500") is none.
+
+A company's website is read by the provider below; the enrich stage reads the descriptions that
+directories and exhibitor catalogues print with the same words (``stated_headcount``).
+"""
 
 from __future__ import annotations
 
@@ -16,15 +20,20 @@ EMPLOYEES_RE = re.compile(
 )
 
 
-def employees(site: SiteSignals) -> int | None:
+def stated_headcount(text: str | None) -> int | None:
+    """The largest headcount ``text`` states, ignoring lower bounds; None when it states none."""
     counts = []
-    for bound, match in EMPLOYEES_RE.findall(site.text):
+    for bound, match in EMPLOYEES_RE.findall(text or ""):
         if bound.strip():  # "over 50 people" is a lower bound, not a headcount
             continue
         digits = re.sub(r"[^\d]", "", match)
         if digits and 0 < int(digits) < 10_000_000:
             counts.append(int(digits))
     return max(counts) if counts else None
+
+
+def employees(site: SiteSignals) -> int | None:
+    return stated_headcount(site.text)
 
 
 PROVIDER = Provider(

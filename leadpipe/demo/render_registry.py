@@ -20,18 +20,57 @@ from leadpipe.demo.world import WORLD_TODAY, TrueCompany, World
 
 PAGE_SIZE = 100
 
-# A few UK SIC 2007 codes per demo industry (= NACE Rev. 2 to four digits).
+# UK SIC 2007 codes (= NACE Rev. 2 to four digits) per demo category, each under the category's
+# NACE code in ``words.CATEGORY_NACE``: what a firm registers follows what it really does.
 SIC_CODES: dict[str, tuple[str, ...]] = {
-    "manufacturing": ("28290", "25620", "28990", "22290", "27900"),
-    "logistics": ("49410", "52290", "52103", "53202"),
-    "energy": ("35110", "35140", "35220", "71122"),
-    "construction": ("41201", "43999", "42990", "43210"),
-    "retail": ("47190", "47910", "47599", "46900"),
-    "hospitality": ("55100", "56101", "56102", "56302"),
-    "healthcare": ("86101", "86900", "86230", "87100"),
-    "software": ("62012", "62020", "62090", "63110"),
-    "finance": ("64999", "66190", "64205", "66220"),
-    "public_sector": ("84110",),
+    "Industrial Machinery": ("28290", "28990", "28410"),
+    "Precision Engineering": ("25620",),
+    "Metal Fabrication": ("25110", "25990", "25620"),
+    "Plastics & Composites": ("22290", "22210"),
+    "Automation & Robotics": ("28990", "28290"),
+    "Food Processing Equipment": ("28930",),
+    "Freight & Haulage": ("49410",),
+    "Warehousing & Storage": ("52103",),
+    "Courier & Express": ("53202", "53201"),
+    "Freight Forwarding": ("52290",),
+    "Cold Chain Logistics": ("52103",),
+    "Renewable Energy": ("35110",),
+    "Power Generation": ("35110",),
+    "Gas Supply": ("35220", "35230"),
+    "Energy Storage": ("35110", "35140"),
+    "Electricity Supply": ("35140", "35130"),
+    "Building Contractors": ("41201", "41202"),
+    "Civil Engineering": ("42990", "42110"),
+    "Roofing & Cladding": ("43910",),
+    "Scaffolding": ("43991", "43999"),
+    "Demolition": ("43110",),
+    "Retail": ("47190", "47910"),
+    "Wholesale Distribution": ("46900", "46690"),
+    "Office Supplies": ("47620",),
+    "Garden Centres": ("47760",),
+    "Hotels": ("55100",),
+    "Catering Services": ("56210",),
+    "Restaurants": ("56101", "56102"),
+    "Guest Houses": ("55100",),
+    "Medical Practices": ("86210", "86220"),
+    "Care Homes": ("87100", "87300"),
+    "Clinics": ("86900",),
+    "Dental Practices": ("86230",),
+    "Software Development": ("62012", "62011"),
+    "IT Services": ("62020", "62090"),
+    "Cloud Hosting": ("63110",),
+    "Cyber Security": ("62090", "62020"),
+    "Banking": ("64191",),
+    "Insurance Brokers": ("66220",),
+    "Financial Advisers": ("66190",),
+    "Wealth Management": ("66300",),
+    "Local Government": ("84110",),
+    "Public Agency": ("84110", "84130"),
+    "NHS & Hospitals": ("86101",),
+    "Public Schools": ("85310", "85200"),
+    "Public Transport": ("49311",),
+    "Public Utility": ("35130", "35220"),
+    "Public Water Supply": ("36000",),
 }
 # Insolvent firms: (share, company_status, status detail, insolvency case type, date type).
 _DISTRESS = (
@@ -82,7 +121,7 @@ def _facts(company: TrueCompany) -> dict[str, Any]:
         charges = 1 + int(rng.random() * 4)
     satisfied = int(rng.random() * (charges + 1)) if not distress else 0
     started = WORLD_TODAY - timedelta(days=30 + int(rng.random() * 500))
-    codes = SIC_CODES.get(company.industry, ("82990",))
+    codes = SIC_CODES.get(company.category, ("82990",))
     return {
         "distress": distress, "created": created, "overdue": overdue, "next_due": next_due,
         "category": category, "charges": charges, "satisfied": satisfied, "started": started,

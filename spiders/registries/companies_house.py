@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from enrich.normalise.countries import country_code
 from enrich.normalise.identifiers import clean_id
 from spiders.registries.common import (
     RegistryParseError,
@@ -164,12 +165,14 @@ def sic_codes(values: list[Any]) -> list[dict[str, str]]:
     return with_nace(codes, skip=NOT_AN_INDUSTRY) + [c for c in old if c]
 
 
-def _country(text: Any) -> str | None:
-    """Registered-office countries are nations of the UK, or a country name abroad."""
+def _country(text: Any, *, abroad: bool = False) -> str | None:
+    """Registered-office countries are nations of the UK, or a country name abroad: with
+    ``abroad``, kept as its ISO code (so the record can match what other sources say about the
+    firm); without, none (the bulk file's rows, which the streaming bulk load reads alike)."""
     plain = str(text or "").strip().lower()
     if not plain or plain in _UK_NATIONS:
         return "GB"
-    return None
+    return country_code(text) if abroad else None
 
 
 def _office(address: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -184,7 +187,7 @@ def _office(address: Mapping[str, Any] | None) -> dict[str, Any]:
         "address": address_line(street, address.get("address_line_2"),
                                 address.get("locality"), address.get("region"),
                                 address.get("postal_code")),
-        "country": _country(address.get("country")),
+        "country": _country(address.get("country"), abroad=True),
     }
 
 
