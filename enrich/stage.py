@@ -8,9 +8,12 @@ site keeps last run's values. The website columns come from the providers in
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,12 +24,16 @@ import pyarrow as pa
 from enrich import industry as industry_mod
 from enrich import signals
 from enrich import solvency as solvency_mod
+from enrich.fetch import FetchLimits
 from enrich.registry_facts import RegistryFacts, registry_facts
 from enrich.signals import Column, Provider
 from enrich.signals.headcount import stated_headcount
-from enrich.website import SiteSignals, fetch_site, http_client
+from enrich.website import DEFAULT_LIMITS, TEMPORARY, SiteSignals, fetch_site, http_client
 from warehouse.db import transaction
 from warehouse.tenders import WINNING_AWARD_SQL, SupplierHistory, supplier_history
+
+RETRY_TEMPORARY = timedelta(hours=1)  # a site that failed for now is tried again after this
+BATCH_SITES = 25  # fetched sites written per transaction (a kill loses at most one batch)
 
 
 @dataclass
@@ -36,6 +43,7 @@ class EnrichSummary:
     websites_ok: int = 0
     websites_failed: int = 0
     websites_refused: int = 0  # refused by the outbound-fetch policy (private addresses)
+    websites_temporary: int = 0  # 429, 5xx or timeouts: fetched again after RETRY_TEMPORARY
 
 
 _COMPANY_SQL = """
@@ -165,14 +173,21 @@ def _needs_fetch(row: dict[str, Any], now: datetime, max_age: timedelta) -> bool
         return False
     if row["fetched_website"] != row["website"] or row["website_fetched_at"] is None:
         return True
+    if row["website_status"] == TEMPORARY:  # a 429, 5xx or timeout: try again soon
+        max_age = min(max_age, RETRY_TEMPORARY)
     return row["website_fetched_at"] < (now - max_age).replace(tzinfo=None)
 
 
 def _website_values(
     row: dict[str, Any], site: SiteSignals | None, providers: Sequence[Provider], now: datetime
 ) -> dict[str, Any]:
-    """The website columns of one company: read from a fresh fetch, else last run's kept."""
-    if site is not None:
+    """The website columns of one company: read from a fresh fetch, else last run's kept.
+
+    A fetch that failed for now (``TEMPORARY``) keeps what the last good fetch of the same
+    website read; only the status and the time say it failed."""
+    kept = site is not None and site.status == TEMPORARY and row["fetched_website"] == row[
+        "website"]
+    if site is not None and not kept:
         web = {"website": row["website"], "website_fetched_at": now.replace(tzinfo=None),
                "website_status": site.status}
         for provider in providers:
@@ -186,6 +201,8 @@ def _website_values(
     }
     for column in _signal_columns(providers):
         web[column.name] = row[_PREVIOUS + column.name]
+    if kept:
+        web.update(website_fetched_at=now.replace(tzinfo=None), website_status=TEMPORARY)
     return web
 
 
@@ -196,27 +213,136 @@ def fetch_websites(
     proxy: str | None = None,
     allow_addresses: Sequence[str] = (),
     workers: int = 8,
-    timeout: float = 10.0,
+    limits: FetchLimits = DEFAULT_LIMITS,
     progress: Callable[[], None] | None = None,
+    on_batch: Callable[[dict[str, SiteSignals]], None] | None = None,
+    batch_size: int = BATCH_SITES,
 ) -> dict[str, SiteSignals]:
     """Fetch many sites concurrently (one request at a time per site), never from private
-    address space unless ``allow_addresses`` names it (see ``spiders.netpolicy``)."""
+    address space unless ``allow_addresses`` names it (see ``spiders.netpolicy``), each
+    bounded by ``limits`` (``enrich.fetch``).
+
+    With ``on_batch``, the fetched sites are handed over every ``batch_size`` sites (and at
+    the end) and not kept: the return value then only holds each site's status."""
     out: dict[str, SiteSignals] = {}
     if not websites:
         return out
-    with http_client(user_agent, proxy=proxy, workers=workers, timeout=timeout,
+    batch: dict[str, SiteSignals] = {}
+    with http_client(user_agent, proxy=proxy, workers=workers, limits=limits,
                      allow_addresses=allow_addresses) as client:
 
-        def one(site: str) -> tuple[str, SiteSignals]:
-            signals = fetch_site(client, site, user_agent)
-            if progress:
-                progress()
-            return site, signals
+        def one(site: str) -> SiteSignals:
+            return fetch_site(client, site, user_agent, limits=limits)
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for site, signals in pool.map(one, websites):
-                out[site] = signals
-    return out
+            futures = {pool.submit(one, site): site for site in websites}
+            try:
+                for future in as_completed(futures):
+                    site, signals = futures[future], future.result()
+                    if progress:
+                        progress()
+                    if on_batch is None:
+                        out[site] = signals
+                        continue
+                    out[site] = SiteSignals(status=signals.status)
+                    batch[site] = signals
+                    if len(batch) >= batch_size:
+                        on_batch(batch)
+                        batch = {}
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+            if batch and on_batch is not None:
+                on_batch(batch)
+    return {site: out[site] for site in websites}  # in the order asked
+
+
+WriterOpener = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+
+_SITES_SQL = """
+SELECT c.company_id, c.website, e.website AS fetched_website, e.website_fetched_at,
+       e.website_status{previous}
+FROM companies c LEFT JOIN enrichment e USING (company_id)
+WHERE c.website IS NOT NULL AND c.website <> ''
+"""
+
+
+def _store_sites(
+    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], sites: dict[str, SiteSignals],
+    providers: Sequence[Provider], now: datetime,
+) -> None:
+    """Write the website columns of every company whose website is in ``sites``, in one
+    transaction; companies new to ``enrichment`` get a row (its other columns follow)."""
+    out = []
+    for row in rows:
+        site = sites.get(row["website"])
+        if site is not None:
+            web = _website_values(row, site, providers, now)
+            out.append({"company_id": row["company_id"], **web,
+                        "enriched_at": now.replace(tzinfo=None)})
+    if not out:
+        return
+    columns = [name for name in out[0] if name != "company_id"]
+    schema = enrichment_schema(providers)
+    table = pa.Table.from_pylist(
+        out, schema=pa.schema([schema.field(n) for n in ("company_id", *columns)]))
+    sets = ", ".join(f"{c} = s.{c}" for c in columns if c != "enriched_at")
+    with transaction(con, staged_sites=table):
+        con.execute(f"UPDATE enrichment e SET {sets} FROM staged_sites s "
+                    "WHERE e.company_id = s.company_id")
+        con.execute("INSERT INTO enrichment BY NAME SELECT * FROM staged_sites "
+                    "WHERE company_id NOT IN (SELECT company_id FROM enrichment)")
+
+
+def refresh_websites(
+    open_writer: WriterOpener,
+    *,
+    user_agent: str,
+    proxy: str | None = None,
+    allow_addresses: Sequence[str] = (),
+    max_age_days: float = 30.0,
+    providers: Sequence[Provider] | None = None,
+    limits: FetchLimits = DEFAULT_LIMITS,
+    progress: Callable[[], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SITES,
+) -> EnrichSummary:
+    """Fetch every new or stale website and write what each says, holding the warehouse only
+    to read the list and to write each batch (``open_writer`` opens it, briefly).
+
+    The web is never fetched while the writer lock is held, so load, resolve and score run
+    meanwhile; a kill keeps every batch already written, and the next run fetches only the
+    sites that are still stale."""
+    providers = signals.registered() if providers is None else tuple(providers)
+    now = datetime.now(UTC)
+    previous = "".join(
+        f",\n       e.{c.name} AS {_PREVIOUS}{c.name}" for c in _signal_columns(providers))
+    with open_writer() as con:
+        cursor = con.execute(_SITES_SQL.format(previous=previous))
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    stale = sorted({r["website"] for r in rows
+                    if _needs_fetch(r, now, timedelta(days=max_age_days))})
+    if on_total:
+        on_total(len(stale))
+
+    def store(batch: dict[str, SiteSignals]) -> None:
+        with open_writer() as con:
+            _store_sites(con, rows, batch, providers, now)
+
+    fetched = fetch_websites(stale, user_agent=user_agent, proxy=proxy,
+                             allow_addresses=allow_addresses, limits=limits,
+                             progress=progress, on_batch=store, batch_size=batch_size)
+    statuses = Counter(s.status for s in fetched.values())
+    return EnrichSummary(
+        websites_fetched=len(fetched),
+        websites_ok=statuses["ok"],
+        websites_refused=statuses["refused"],
+        websites_temporary=statuses[TEMPORARY],
+        websites_failed=len(fetched) - statuses["ok"] - statuses["refused"]
+        - statuses[TEMPORARY],
+    )
 
 
 def run_enrichment(
@@ -232,10 +358,19 @@ def run_enrichment(
     on_total: Callable[[int], None] | None = None,
     providers: Sequence[Provider] | None = None,
     solvency_model: solvency_mod.SolvencyModel,
+    limits: FetchLimits = DEFAULT_LIMITS,
 ) -> EnrichSummary:
-    """Enrich every company; ``providers`` defaults to every module in ``enrich/signals/``;
+    """Enrich every company (fetching stale websites first when ``fetch``, holding ``con``
+    meanwhile: the CLI fetches with ``refresh_websites`` outside the writer lock instead);
+    ``providers`` defaults to every module in ``enrich/signals/``;
     ``solvency_model`` is the configured ``[solvency]`` section (weights and cut-offs)."""
     providers = signals.registered() if providers is None else tuple(providers)
+    summary = EnrichSummary()
+    if fetch:
+        summary = refresh_websites(
+            lambda: contextlib.nullcontext(con), user_agent=user_agent, proxy=proxy,
+            allow_addresses=allow_addresses, max_age_days=max_age_days, providers=providers,
+            limits=limits, progress=progress, on_total=on_total)
     now = datetime.now(UTC)
     this_year = this_year or now.year
     cursor = con.execute(company_sql(providers))
@@ -243,26 +378,10 @@ def run_enrichment(
     rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     history = supplier_history(con, per="company")
     registers = registry_facts(con)
-    summary = EnrichSummary(companies=len(rows))
-    stale = [
-        r["website"] for r in rows if fetch and _needs_fetch(r, now, timedelta(days=max_age_days))
-    ]
-    if on_total:
-        on_total(len(stale))
-    fetched = fetch_websites(
-        sorted(set(stale)), user_agent=user_agent, proxy=proxy,
-        allow_addresses=allow_addresses, progress=progress,
-    )
-    summary.websites_fetched = len(fetched)
-    summary.websites_ok = sum(1 for s in fetched.values() if s.status == "ok")
-    summary.websites_refused = sum(1 for s in fetched.values() if s.status == "refused")
-    summary.websites_failed = (
-        summary.websites_fetched - summary.websites_ok - summary.websites_refused
-    )
+    summary.companies = len(rows)
     out = []
     for r in rows:
-        site = fetched.get(r["website"]) if r["website"] else None
-        web = _website_values(r, site, providers, now)
+        web = _website_values(r, None, providers, now)  # as fetched and stored above
         wins = history.get(r["company_id"]) or SupplierHistory(key=r["company_id"])
         described = " ".join(x for x in (r["description"], r["descriptions"]) if x) or None
         guess = industry_mod.classify(

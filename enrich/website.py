@@ -9,15 +9,34 @@ saved HTML. What a site *says* (e-mails, headcount, ...) is read by the provider
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlparse
 
 import httpx
-from bs4 import BeautifulSoup
+import lxml.html
+from lxml import etree
 from protego import Protego
 
+from enrich.fetch import (
+    Deadline,
+    FetchLimits,
+    Page,
+    TransientFailure,
+    get_with_retries,
+    install_deadlines,
+)
 from spiders.netpolicy import FetchRefused, OutboundPolicy
+
+DEFAULT_LIMITS = FetchLimits()
+TEMPORARY = "temporarily unreachable"  # a 429/5xx/timeout: fetched again soon, not in 30 days
+# Visible text read per site, and the longest word kept: the signal regexes never see a
+# 160 KB token or a megabyte of text, so no pattern can take long on what a site sends.
+MAX_TEXT_CHARS = 300_000
+MAX_WORD_CHARS = 100
+# C0 control characters (never text in HTML; a page of NUL bytes is a gzip bomb's payload).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]+")
 
 CONTACT_LINK_RE = re.compile(r"contact|kontakt|imprint|impressum|about", re.I)
 
@@ -31,7 +50,8 @@ class SiteSignals:
     provider, so a new signal needs no change here.
     """
 
-    status: str = "none"  # ok, unreachable, blocked, refused (private address), none
+    # ok, unreachable, temporarily unreachable, blocked, refused (private address), none
+    status: str = "none"
     pages: dict[str, str] = field(default_factory=dict)
     text: str = ""
     links: list[str] = field(default_factory=list)
@@ -44,32 +64,56 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def _visible_text(soup: BeautifulSoup) -> str:
-    for tag in soup(["script", "style", "noscript"]):
-        tag.decompose()
-    return " ".join(soup.get_text(" ").split())
+_VISIBLE_TEXT = etree.XPath(
+    "//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+
+
+def _document(html: str) -> lxml.html.HtmlElement | None:
+    """The parsed page (lxml: a 2 MB page of tags parses in well under a second, where a
+    Python tree builder takes tens of seconds); None for a page with nothing to parse."""
+    html = _CONTROL_CHARS.sub("", html)
+    if not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _visible_text(doc: lxml.html.HtmlElement) -> str:
+    words = " ".join(str(t) for t in _VISIBLE_TEXT(doc)).split()
+    return " ".join(w for w in words if len(w) <= MAX_WORD_CHARS)
+
+
+def _anchors(doc: lxml.html.HtmlElement | None) -> list[lxml.html.HtmlElement]:
+    return [] if doc is None else [a for a in doc.iter("a") if a.get("href") is not None]
 
 
 def read_site(pages: dict[str, str]) -> SiteSignals:
     """A site's pages ({url: html}) parsed for the providers; pure, no I/O."""
     texts, links = [], []
     for html in pages.values():
-        soup = BeautifulSoup(html, "lxml")
-        links.extend(str(a["href"]) for a in soup.find_all("a", href=True))
-        texts.append(_visible_text(soup))
+        doc = _document(html)
+        links.extend(str(a.get("href")).strip() for a in _anchors(doc))
+        if doc is not None:
+            texts.append(_visible_text(doc))
     return SiteSignals(
-        status="ok" if pages else "none", pages=dict(pages), text=" ".join(texts), links=links
+        status="ok" if pages else "none", pages=dict(pages),
+        text=" ".join(texts)[:MAX_TEXT_CHARS], links=links,
     )
 
 
 def contact_links(base_url: str, html: str) -> list[str]:
     """Links on the same host that look like contact / imprint / about pages."""
-    soup = BeautifulSoup(html, "lxml")
     host = urlparse(base_url).netloc
     out = []
-    for a in soup.find_all("a", href=True):
-        url = urljoin(base_url, a["href"])
-        if urlparse(url).netloc == host and CONTACT_LINK_RE.search(a["href"] + " " + a.get_text()):
+    for a in _anchors(_document(html)):
+        href = str(a.get("href")).strip()
+        try:
+            url = urljoin(base_url, href)
+        except ValueError:  # e.g. an invalid IPv6 literal in the link
+            continue
+        if urlparse(url).netloc == host and CONTACT_LINK_RE.search(href + " " + a.text_content()):
             out.append(url.split("#")[0])
     return _unique(out)[:2]
 
@@ -91,56 +135,102 @@ def _home_candidates(website: str) -> list[str]:
 
 
 def http_client(
-    user_agent: str, *, proxy: str | None = None, workers: int = 8, timeout: float = 10.0,
-    allow_addresses: Sequence[str] = (),
+    user_agent: str, *, proxy: str | None = None, workers: int = 8,
+    limits: FetchLimits = DEFAULT_LIMITS, allow_addresses: Sequence[str] = (),
 ) -> httpx.Client:
-    """The one HTTP client website fetches go through (headers, timeouts, pool, redirects).
+    """The one HTTP client website fetches go through (headers, pool, bounded redirects).
     Nothing is fetched from private address space unless ``allow_addresses`` names it: every
-    request and redirect goes through the outbound-fetch policy (``spiders.netpolicy``)."""
-    limits = httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers)
-    return OutboundPolicy(allow_addresses).httpx_client(
+    request and redirect goes through the outbound-fetch policy (``spiders.netpolicy``); every
+    request ends by its deadline (``enrich.fetch``)."""
+    pool = httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers)
+    client = OutboundPolicy(allow_addresses).httpx_client(
         proxy=proxy,
         headers={"User-Agent": user_agent},
-        timeout=timeout,
-        limits=limits,
+        timeout=limits.fetch_seconds,
+        limits=pool,
         follow_redirects=True,
+        max_redirects=limits.max_redirects,
     )
+    return install_deadlines(client)
 
 
-def fetch_site(client: httpx.Client, website: str, user_agent: str) -> SiteSignals:
-    """Fetch the home page and up to two contact pages; obey robots.txt."""
+# Failures that say "this site does not answer here" (try the other scheme, then give up).
+_NOT_HERE = (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol, httpx.InvalidURL)
+# Failures that say "this page cannot be read" (not worth a retry).
+_UNREADABLE = (httpx.HTTPError, httpx.InvalidURL)
+
+
+def fetch_site(
+    client: httpx.Client, website: str, user_agent: str, *,
+    limits: FetchLimits = DEFAULT_LIMITS, sleep: Callable[[float], None] = time.sleep,
+) -> SiteSignals:
+    """Fetch the home page and up to two contact pages; obey robots.txt (and its Crawl-delay).
+
+    Every request is bounded (``enrich.fetch``) and the whole site shares one deadline. A 429,
+    5xx or timeout that outlasts the retries gives ``temporarily unreachable``, as does a
+    robots.txt that answers 5xx (RFC 9309: disallow everything for now).
+    """
+    site = Deadline(limits.site_seconds)
     for home in _home_candidates(website):
         try:
-            robots = client.get(urljoin(home, "/robots.txt"))
+            robots = get_with_retries(client, urljoin(home, "/robots.txt"), limits, site, sleep)
         except FetchRefused:
             return SiteSignals(status="refused")
-        except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol, httpx.InvalidURL):
+        except TransientFailure:
+            return SiteSignals(status=TEMPORARY)
+        except _NOT_HERE:
             continue  # InvalidURL: a host httpx cannot parse (e.g. 0177.0.0.1), not a crash
-        except httpx.HTTPError:
+        except _UNREADABLE:
             return SiteSignals(status="unreachable")
-        return _fetch_from(client, home, robots, user_agent)
+        if robots.status_code >= 500:
+            return SiteSignals(status=TEMPORARY)
+        return _fetch_from(client, home, robots, user_agent, limits, site, sleep)
     return SiteSignals(status="unreachable")
 
 
 def _fetch_from(
-    client: httpx.Client, home: str, robots: httpx.Response, user_agent: str
+    client: httpx.Client, home: str, robots: Page, user_agent: str, limits: FetchLimits,
+    site: Deadline, sleep: Callable[[float], None],
 ) -> SiteSignals:
+    rules = Protego.parse(robots.text) if robots.status_code == 200 else None
+    if rules is not None and not rules.can_fetch(home, user_agent):
+        return SiteSignals(status="blocked")
+    delay = float(rules.crawl_delay(user_agent) or 0) if rules is not None else 0.0
     try:
-        rules = Protego.parse(robots.text) if robots.status_code == 200 else None
-        if rules is not None and not rules.can_fetch(home, user_agent):
-            return SiteSignals(status="blocked")
-        response = client.get(home)
-        if response.status_code >= 400:
-            return SiteSignals(status="unreachable")
-        pages = {str(response.url): response.text}
-        for link in contact_links(str(response.url), response.text):
-            if rules is not None and not rules.can_fetch(link, user_agent):
-                continue
-            extra = client.get(link)
-            if extra.status_code < 400:
-                pages[str(extra.url)] = extra.text
+        if delay:
+            _pause(delay, limits, site, sleep)
+        response = get_with_retries(client, home, limits, site, sleep)
     except FetchRefused:
         return SiteSignals(status="refused")
-    except (httpx.HTTPError, httpx.InvalidURL):
+    except (TransientFailure, _TooSlow):
+        return SiteSignals(status=TEMPORARY)
+    except _UNREADABLE:
         return SiteSignals(status="unreachable")
+    if response.status_code >= 400:
+        return SiteSignals(status="unreachable")
+    pages = {response.url: response.text}
+    for link in contact_links(response.url, response.text):
+        if rules is not None and not rules.can_fetch(link, user_agent):
+            continue
+        try:
+            _pause(delay, limits, site, sleep)
+            extra = get_with_retries(client, link, limits, site, sleep)
+        except (TransientFailure, _TooSlow, *_UNREADABLE):
+            break  # keep what was read; the site's time or patience is used up
+        if extra.status_code < 400:
+            pages[extra.url] = extra.text
     return read_site(pages)
+
+
+class _TooSlow(Exception):
+    """The wait a site asks for does not fit in its deadline."""
+
+
+def _pause(delay: float, limits: FetchLimits, site: Deadline,
+           sleep: Callable[[float], None]) -> None:
+    """Wait a robots.txt Crawl-delay before the next request, when it fits."""
+    if delay <= 0:
+        return
+    if delay > limits.max_wait or delay >= site.remaining():
+        raise _TooSlow(f"Crawl-delay {delay:.0f}s")
+    sleep(delay)

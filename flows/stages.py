@@ -159,8 +159,10 @@ def enrich_flow(
 ) -> dict:
     """Website signals, industry and solvency per company."""
     config = _config(config_path)
-    with _access(config, access, list(config.crawl.sources)) as via, writer_slot():
-        summary = runner.enrich(config, access=via, fetch=fetch_websites)
+    # The writer slot is taken only around each brief write: websites are fetched without it.
+    with _access(config, access, list(config.crawl.sources)) as via:
+        summary = runner.enrich(config, access=via, fetch=fetch_websites,
+                                writer_guard=writer_slot)
     return dict(vars(summary))
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,32 +32,108 @@ from spiders.registry import SOURCES_DIR
 from warehouse.db import WarehouseBusy, connect
 from warehouse.marks import all_high_water_marks, set_high_water_mark
 
+# How long a short write (a batch of fetched sites, a run's end) waits for another writer.
+WRITE_WAIT_SECONDS = 300.0
+
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by someone else
+        return True
+    return True
+
+
+def repair_interrupted_runs(con: Any) -> int:
+    """Mark ``running`` rows whose process is gone as ``interrupted`` (a killed stage never
+    wrote its end); rows of processes alive, or on another host, are left. Returns how many."""
+    host = socket.gethostname()
+    rows = con.execute(
+        "SELECT run_id, pid, host FROM runs WHERE status = 'running' AND stage <> 'crawl'"
+    ).fetchall()
+    dead = [run_id for run_id, pid, where in rows
+            if pid is None or (where == host and not _alive(int(pid)))]
+    for run_id in dead:
+        con.execute(
+            "UPDATE runs SET status='interrupted', finished_at=?, message=? WHERE run_id=?",
+            [_now(), "interrupted: the process ended before the run did", run_id],
+        )
+    return len(dead)
+
+
+def start_run(con: Any, stage: str, run_id: str | None = None) -> str:
+    """Insert a ``running`` row for this process (repairing rows of killed runs first)."""
+    repair_interrupted_runs(con)
+    run_id = run_id or new_run_id(stage)
+    con.execute(
+        "INSERT INTO runs (run_id, stage, started_at, status, pid, host) "
+        "VALUES (?, ?, ?, 'running', ?, ?)",
+        [run_id, stage, _now(), os.getpid(), socket.gethostname()],
+    )
+    return run_id
+
+
+def finish_run(con: Any, info: dict[str, Any], error: BaseException | None = None) -> None:
+    """Close a run's row: ``ok`` with its item count, or ``failed`` with the error."""
+    if error is not None:
+        con.execute(
+            "UPDATE runs SET status='failed', finished_at=?, message=? WHERE run_id=?",
+            [_now(), f"{type(error).__name__}: {error}"[:1000], info["run_id"]],
+        )
+        return
+    con.execute(
+        "UPDATE runs SET status='ok', finished_at=?, items=?, message=? WHERE run_id=?",
+        [_now(), int(info["items"]), info["message"], info["run_id"]],
+    )
+
+
 @contextlib.contextmanager
 def recorded_run(con: Any, stage: str, run_id: str | None = None) -> Iterator[dict[str, Any]]:
     """Record a stage run in ``runs``: running → ok/failed, with its item count."""
-    run_id = run_id or new_run_id(stage)
-    con.execute(
-        "INSERT INTO runs (run_id, stage, started_at, status) VALUES (?, ?, ?, 'running')",
-        [run_id, stage, _now()],
-    )
-    info: dict[str, Any] = {"run_id": run_id, "items": 0, "message": None}
+    info: dict[str, Any] = {"run_id": start_run(con, stage, run_id), "items": 0,
+                            "message": None}
     try:
         yield info
     except BaseException as exc:
-        con.execute(
-            "UPDATE runs SET status='failed', finished_at=?, message=? WHERE run_id=?",
-            [_now(), f"{type(exc).__name__}: {exc}"[:1000], run_id],
-        )
+        finish_run(con, info, exc)
         raise
-    con.execute(
-        "UPDATE runs SET status='ok', finished_at=?, items=?, message=? WHERE run_id=?",
-        [_now(), int(info["items"]), info["message"], run_id],
-    )
+    finish_run(con, info)
+
+
+@contextlib.contextmanager
+def recorded_run_at(
+    path: Path, stage: str,
+    guard: Callable[[], contextlib.AbstractContextManager[Any]] = contextlib.nullcontext,
+) -> Iterator[dict[str, Any]]:
+    """``recorded_run`` for a stage that must not hold the writer lock throughout: the
+    warehouse is opened only to write the row's start and its end (each inside ``guard``)."""
+    with guard():
+        con = connect(path)
+        try:
+            info: dict[str, Any] = {"run_id": start_run(con, stage), "items": 0,
+                                    "message": None}
+        finally:
+            con.close()
+    error: BaseException | None = None
+    try:
+        yield info
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        with guard():
+            con = connect(path, wait_seconds=WRITE_WAIT_SECONDS)
+            try:
+                finish_run(con, info, error)
+            finally:
+                con.close()
 
 
 @dataclass(frozen=True)
@@ -201,7 +279,8 @@ def _record_crawl_reports(con: Any, landing_dir: Path) -> None:
         errors = stats.get(STAT_ERRORS) or []
         ok = stats.get(STAT_FINISH_REASON) == "finished" and not errors
         con.execute(
-            "INSERT INTO runs VALUES (?, 'crawl', ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO runs (run_id, stage, source, started_at, finished_at, status, items,"
+            " message) VALUES (?, 'crawl', ?, ?, ?, ?, ?, ?)",
             [
                 run_key,
                 source,
@@ -255,28 +334,49 @@ def enrich(
     fetch: bool = True,
     progress: Callable[[], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    writer_guard: Callable[[], contextlib.AbstractContextManager[Any]] = contextlib.nullcontext,
 ) -> Any:
-    from enrich.stage import run_enrichment
+    """Fetch stale websites without holding the warehouse (it is opened briefly to read what
+    to fetch and to write each batch), then derive every company's row as the one writer.
+    ``writer_guard`` is entered around each of those brief writes (the flows' writer slot)."""
+    from enrich.stage import refresh_websites, run_enrichment
 
     access = access or configured_access(config)
-    con = connect(config.warehouse_path)
-    try:
-        with recorded_run(con, "enrich") as run:
-            summary = run_enrichment(
-                con,
+    path = config.warehouse_path
+
+    @contextlib.contextmanager
+    def writer() -> Iterator[Any]:
+        with writer_guard():
+            con = connect(path, wait_seconds=WRITE_WAIT_SECONDS)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    with recorded_run_at(path, "enrich", writer_guard) as run:
+        fetched = None
+        if fetch:
+            fetched = refresh_websites(
+                writer,
                 user_agent=config.user_agent,
                 proxy=access.proxy,
                 allow_addresses=access.allow_addresses,
-                fetch=fetch,
                 max_age_days=config.enrich.max_age_days,
-                solvency_model=config.solvency,
                 progress=progress,
                 on_total=on_total,
             )
-            run["items"] = summary.companies
-        return summary
-    finally:
-        con.close()
+        with writer() as con:
+            summary = run_enrichment(
+                con,
+                user_agent=config.user_agent,
+                fetch=False,
+                solvency_model=config.solvency,
+            )
+        if fetched is not None:
+            fetched.companies = summary.companies
+            summary = fetched
+        run["items"] = summary.companies
+    return summary
 
 
 def score(config: Config, *, profile: str | None = None) -> Any:

@@ -8,11 +8,15 @@ released, and a stuck crawl can be killed without touching the caller.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,13 +95,7 @@ def run_crawl(
     ).rstrip(os.pathsep)
     log_file = log_file or (landing_dir / run_id / f"{source}.log")
     with open(log_file, "w", encoding="utf-8") as log:
-        try:
-            proc = subprocess.run(
-                cmd, stdout=log, stderr=subprocess.STDOUT, env=env, timeout=timeout, check=False
-            )
-            returncode = proc.returncode
-        except subprocess.TimeoutExpired:
-            returncode = -9
+        returncode = _run_child(cmd, log, env, timeout)
     stats_path = report_path(landing_dir, run_id, source)
     stats: dict[str, Any] = {}
     if stats_path.exists():
@@ -122,6 +120,87 @@ def run_crawl(
     )
 
 
+PARENT_ENV = "LEADPIPE_CRAWL_PARENT"
+
+
+def _die_with_parent(grace: float = 10.0) -> None:
+    """In the crawl process: end when the process that started it is gone, even if it was
+    killed with kill -9 and could not end us itself. A watchdog thread sees the parent go
+    within a second, asks Scrapy to stop (SIGTERM: it closes the spider and its landing file)
+    and exits outright ``grace`` seconds later if that has not finished."""
+    parent = os.environ.get(PARENT_ENV)
+    if not parent:
+        return
+
+    def watch() -> None:
+        while str(os.getppid()) == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(grace)
+        os._exit(143)
+
+    threading.Thread(target=watch, name="leadpipe-parent-watch", daemon=True).start()
+
+
+def _end_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """SIGTERM the child's process group, then SIGKILL what is left after ``grace`` s."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        if proc.poll() is not None:
+            break
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=wait)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)  # stragglers of the group (e.g. its own children)
+
+
+class _Stopped(BaseException):
+    """This process was asked to stop (SIGTERM/SIGHUP) while a crawl child ran."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by signal {signum}")
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into an exception while a child runs (main thread only: Python
+    delivers signals there), so the ``finally`` that ends the child always runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Stopped(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _run_child(cmd: list[str], log: Any, env: dict[str, str], timeout: float | None) -> int:
+    """Run the crawl process in its own process group, and never leave it behind: a timeout,
+    Ctrl-C, SIGTERM/SIGHUP of this process or (on Linux) its death by kill -9 ends the group."""
+    with _stop_on_signals():
+        env = {**env, PARENT_ENV: str(os.getpid())}
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+        try:
+            return proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _end_group(proc)
+            return -9
+        except _Stopped as stopped:
+            _end_group(proc)
+            raise SystemExit(128 + stopped.signum) from None  # outer clean-ups run too
+        finally:
+            _end_group(proc)
+
+
 def _parse_kv(pairs: list[str], what: str) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -140,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-a", dest="args", action="append", default=[], help="spider argument")
     parser.add_argument("-s", dest="settings", action="append", default=[], help="setting (JSON)")
     ns = parser.parse_args(argv)
+    _die_with_parent()
 
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings

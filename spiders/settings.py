@@ -9,6 +9,11 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 0.0
 DOWNLOAD_TIMEOUT = 30
+# Response size caps, applied by Scrapy to the decompressed body too (HttpCompressionMiddleware
+# stops a gzip bomb as it inflates): a listing or API page is kilobytes, a bulk tender page a
+# few megabytes. Scrapy's own default is 1 GiB, which a hostile page can fill.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 # Retries (spiders/retry.py, the one retry middleware of every spider): at most RETRY_TIMES,
 # waiting Retry-After when the server names it, else backoff base * 2**(retry - 1) times a
 # random 1..1+jitter; every wait capped at LEADPIPE_RETRY_DELAY_MAX seconds.

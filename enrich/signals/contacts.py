@@ -10,14 +10,31 @@ from enrich.normalise.emails import ROLE_MAILBOXES
 from enrich.signals.base import Column, Provider
 from enrich.website import SiteSignals
 
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# An address is read around each "@" (local part at most 64 characters before it, domain at
+# most 253 after it), so finding them is linear in the text: one unanchored pattern over a
+# 160 KB "a.a.a..." token took 34 s of CPU.
+LOCAL_RE = re.compile(r"[A-Za-z0-9._%+-]{1,64}$")
+DOMAIN_RE = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE_RE = re.compile(r"(?:\+|00)?\(?\d[\d\s().\-/]{6,}\d")
 KEEP = 5
 
 
+def addresses_in(text: str) -> list[str]:
+    """E-mail addresses in running text, in order (linear time: see ``LOCAL_RE``)."""
+    out = []
+    at = text.find("@")
+    while at != -1:
+        local = LOCAL_RE.search(text, max(0, at - 64), at)
+        domain = DOMAIN_RE.match(text[at + 1:at + 254])
+        if local and domain:
+            out.append(f"{local.group()}@{domain.group()}")
+        at = text.find("@", at + 1)
+    return out
+
+
 def emails(site: SiteSignals) -> list[str]:
     found = [h[7:].split("?")[0].strip() for h in site.links if h.startswith("mailto:")]
-    found += EMAIL_RE.findall(site.text)
+    found += addresses_in(site.text)
     unique = list(dict.fromkeys(e.lower().rstrip(".") for e in found))
     return sorted(unique, key=lambda e: (0 if e.split("@")[0] in ROLE_MAILBOXES else 1, e))
 

@@ -10,7 +10,7 @@ from enrich.signals.base import Column, Provider
 from enrich.website import SiteSignals
 
 REGISTRY_RE = re.compile(
-    r"(?:company (?:registration )?(?:no|number)\.?|registered in england[^.]*?no\.?|"
+    r"(?:company (?:registration )?(?:no|number)\.?|registered in england[^.]{0,80}?no\.?|"
     r"handelsregister|HRB|registration no\.?)\s*:?\s*([A-Z]{0,3}\s?\d[\d\s]{4,12}\d)",
     re.I,
 )

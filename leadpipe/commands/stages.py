@@ -164,7 +164,8 @@ def enrich(
     console.print(
         f"enriched {summary.companies} companies; websites fetched "
         f"{summary.websites_fetched} (ok {summary.websites_ok}, failed "
-        f"{summary.websites_failed}, refused as private addresses {summary.websites_refused})"
+        f"{summary.websites_failed}, refused as private addresses {summary.websites_refused}, "
+        f"temporarily unreachable {summary.websites_temporary}: tried again within the hour)"
     )
 
 

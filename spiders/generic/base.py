@@ -3,7 +3,7 @@ report turns into a failure, count assertions, and page/method statistics."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -41,6 +41,7 @@ class DefinitionSpider(scrapy.Spider):
         self.start_override = [u.strip() for u in start_url.split(",")] if start_url else None
         self.base_url = base_url.rstrip("/") if base_url else None
         self._checked = False
+        self._listing_pages: dict[str, set[str]] = {}  # start URL -> listing pages requested
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DefinitionSpider:
@@ -67,10 +68,31 @@ class DefinitionSpider(scrapy.Spider):
         for url in self.start_urls_effective():
             yield self.listing_request(url, first=True)
 
-    def listing_request(self, url: str, *, first: bool = False) -> Request:
-        return Request(self.rebase(url), callback=self.parse, errback=self.on_error,
+    def listing_request(self, url: str, *, first: bool = False,
+                        start: str | None = None) -> Request:
+        url = self.rebase(url)
+        return Request(url, callback=self.parse, errback=self.on_error,
                        meta={"leadpipe_page": "listing", "leadpipe_first": first,
-                             "dont_cache": True})
+                             "leadpipe_start": start or url, "dont_cache": True})
+
+    def follow_listing(self, response: Response, urls: Iterable[str]) -> Iterator[Request]:
+        """Requests for the next listing pages, at most ``pagination.max_pages`` distinct
+        pages per start URL whatever the pagination method (next link, numbered page links,
+        a counter): a server that offers endless pages gets no more than that."""
+        start = response.meta.get("leadpipe_start") or response.url
+        seen = self._listing_pages.setdefault(start, {start, response.url})
+        limit = self.spec.pagination.max_pages
+        for url in urls:
+            url = self.rebase(url)
+            if url in seen:
+                continue
+            if len(seen) >= limit:
+                self.crawler.stats.inc_value("leadpipe/pages/max_pages_reached")
+                self.logger.info("%s: max_pages %d reached from %s; %s not followed",
+                                 self.source_id, limit, start, url)
+                return
+            seen.add(url)
+            yield self.listing_request(url, start=start)
 
     # -- items and errors ------------------------------------------------------------------
     def emit(self, records: Iterable[Extracted]) -> Iterable[dict[str, Any]]:

@@ -41,8 +41,7 @@ class HtmlSpider(DefinitionSpider):
             yield Request(self.rebase(link), callback=self.parse_detail,
                           errback=self.on_detail_error, cb_kwargs={"record": record},
                           meta=meta, dont_filter=True)
-        for url in page.next_urls():
-            yield self.listing_request(url)
+        yield from self.follow_listing(response, page.next_urls())
 
     @staticmethod
     def _detail_link(record: Extracted, page_url: str) -> str | None:
@@ -83,8 +82,7 @@ class ApiSpider(DefinitionSpider):
             return
         self.listing_done(response, len(records), "api")
         yield from self.emit(records)
-        for url in page.next_urls():
-            yield self.listing_request(url)
+        yield from self.follow_listing(response, page.next_urls())
 
 
 class ExportSpider(DefinitionSpider):
