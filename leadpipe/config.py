@@ -120,6 +120,9 @@ class Profile(_Section):
     industry_weights: dict[str, float] = {}
     cpv_prefixes: list[str] = []
     countries: list[str] = []
+    # Regions, states or towns to search directories in ("Cairns, QLD", "QLD"); a directory's
+    # definition maps them (and the countries) to its own location terms.
+    regions: list[str] = []
     employees_min: int | None = Field(default=None, ge=0)
     employees_max: int | None = Field(default=None, ge=0)
     keywords: list[str] = []

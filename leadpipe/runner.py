@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from leadpipe.config import Config
+from sales.searches import searches_for
 from spiders.crawl import CrawlReport, run_crawl
+from spiders.definitions import load_definition
 from spiders.landing import (
     STAT_ERRORS,
     STAT_FINISH_REASON,
@@ -27,6 +29,7 @@ from spiders.landing import (
     report_source,
 )
 from spiders.registry import SOURCES_DIR
+from spiders.search import SearchError
 from warehouse.db import WarehouseBusy, connect
 from warehouse.marks import all_high_water_marks, set_high_water_mark
 
@@ -145,6 +148,28 @@ def read_high_water_marks(config: Config) -> dict[str, str]:
     return marks
 
 
+def source_searches(
+    config: Config,
+    sources: Sequence[str],
+    *,
+    params: Mapping[str, Sequence[str]] | None = None,
+    profile: str | None = None,
+) -> dict[str, list[dict[str, str]]]:
+    """The searches each YAML source with a ``search:`` section runs (others: none)."""
+    chosen = config.profile(profile)
+    out: dict[str, list[dict[str, str]]] = {}
+    for source in sources:
+        path = SOURCES_DIR / f"{source}.yaml"
+        if not path.exists():
+            if params:
+                raise SearchError(f"{source} declares no search parameters (a Python source)")
+            continue
+        found = searches_for(load_definition(path), chosen, params)
+        if found:
+            out[source] = found
+    return out
+
+
 def crawl(
     config: Config,
     sources: Sequence[str] | None = None,
@@ -154,16 +179,26 @@ def crawl(
     since: str | None = None,
     until: str | None = None,
     full: bool = False,
+    params: Mapping[str, Sequence[str]] | None = None,
+    profile: str | None = None,
     on_done: Callable[[CrawlReport], None] | None = None,
 ) -> list[CrawlReport]:
-    """Crawl each source in its own subprocess into ``<landing>/<run_id>/``."""
+    """Crawl each source in its own subprocess into ``<landing>/<run_id>/``.
+
+    A directory with search parameters runs one search per combination of ``params``
+    (``{"category": ["plumber"]}``) and, where they say nothing, of ``profile``'s industries
+    and regions (``sales.searches``); raises SearchError before crawling when they do not
+    fit a source."""
     access = access or configured_access(config)
     sources = list(sources or config.crawl.sources)
+    searches = source_searches(config, sources, params=params, profile=profile)
     run_id = run_id or new_run_id("crawl")
     marks = {} if full or since else read_high_water_marks(config)
     reports = []
     for source in sources:
         args: dict[str, str] = {}
+        if searches.get(source):
+            args["search"] = json.dumps(searches[source])
         start = since or marks.get(source)
         if start:
             args["since"] = start
