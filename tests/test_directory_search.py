@@ -193,3 +193,51 @@ def test_search_section_errors_name_file_line_and_key(tmp_path):
     bad.write_text(text.replace("search:\n", "search:\n  sort: name\n"), "utf-8")
     with pytest.raises(DefinitionError, match=r"search\.sort: unknown key"):
         load_definition(bad)
+
+
+GITEX = WEB / "gitex_africa_2026" / "exhibitors_derived_from_listing.json"
+PAGER = "/gitex-africa-2026/Exhibitor/fetchExhibitors"
+
+
+def post_only_definition(tmp_path: Path, request: str) -> Path:
+    """The GITEX definition asking its catalogue's pager by POST (``request`` is its YAML)."""
+    text = (sources_dir() / "gitex_africa_2026.yaml").read_text("utf-8")
+    text = text.replace("/Exhibitor/fetchExhibitors?limit=50&start=0", "/Exhibitor/fetchExhibitors")
+    text = text.replace("pagination:\n", request + "pagination:\n", 1)
+    path = tmp_path / "defs" / "gitex_africa_2026.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("request_yaml", [
+    "request:\n  method: POST\n  form: {limit: '50'}\n",
+    "request:\n  method: post\n  json: {limit: '50'}\n"
+    "  headers: {X-Requested-With: XMLHttpRequest}\n",
+])
+def test_a_catalogue_that_lists_only_on_post_is_crawled_page_by_page(tmp_path, request_yaml):
+    records = json.loads(GITEX.read_bytes())
+    routes = {f"POST {PAGER}?{urlencode([('limit', '50'), ('start', str(start))])}":
+              json.dumps(records[start:start + 50]).encode()
+              for start in range(0, len(records) + 50, 50)}
+    definition = post_only_definition(tmp_path, request_yaml)
+    assert load_definition(definition).request.method == "POST"
+    with Server(routes, "application/json") as srv:
+        report = run_crawl("gitex_africa_2026", run_id="r1", landing_dir=tmp_path / "landing",
+                           spider_args={"base_url": srv.url, "definition_path": str(definition)},
+                           settings=FAST, timeout=120)
+    assert report.ok, report.errors
+    assert report.items == 871
+    assert srv.hits["/robots.txt"] == 1                     # politeness: robots.txt asked first
+    assert srv.hits[PAGER] == 0                             # never a GET of the listing
+    assert sum(srv.hits[k] for k in routes) == 18           # 17 full pages and a short one
+    assert srv.hits[f"POST {PAGER}?limit=50&start=900"] == 0
+
+
+def test_a_form_needs_post_and_only_one_body(tmp_path):
+    with pytest.raises(DefinitionError, match=r"request\.method: a form or JSON body needs "
+                       r"method: POST"):
+        load_definition(post_only_definition(tmp_path, "request:\n  form: {limit: '50'}\n"))
+    with pytest.raises(DefinitionError, match=r"request: give form or json, not both"):
+        load_definition(post_only_definition(
+            tmp_path, "request:\n  method: POST\n  form: {a: '1'}\n  json: {a: 1}\n"))
