@@ -1,4 +1,5 @@
-"""The whole pipeline as one Prefect flow: crawl → load → resolve → enrich → score → export."""
+"""The whole pipeline as one Prefect flow: crawl → load → resolve → enrich → score → export,
+then the alert on new hot signals."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 
 from flows.stages import (
+    alert_flow,
     crawl_flow,
     enrich_flow,
     export_flow,
@@ -41,6 +43,7 @@ def pipeline_flow(
         )
     scored = score_flow(profile=profile, config_path=config_path)
     exported = export_flow(profile=profile, config_path=config_path)
+    alerted = alert_flow(profile=profile, config_path=config_path)
     summary = {
         "crawl": crawled,
         "load": loaded,
@@ -48,6 +51,7 @@ def pipeline_flow(
         "enrich": enriched,
         "score": scored,
         "export": exported,
+        "alert": alerted,
     }
     create_table_artifact(
         [{"stage": k, "result": str(v)[:500]} for k, v in summary.items()], key="pipeline-summary"

@@ -333,6 +333,22 @@ def score(config: Config, *, profile: str | None = None) -> Any:
         con.close()
 
 
+def alert(config: Config, *, profile: str | None = None, now: datetime | None = None) -> Any:
+    """Send the profile's new hot signals once (``[alerts]``); nothing new, nothing sent."""
+    from sales.alerts import run_alerts
+
+    chosen = config.profile(profile)
+    con = connect(config.warehouse_path)
+    try:
+        with recorded_run(con, "alert") as run:
+            summary = run_alerts(con, chosen, config.alerts, now=now)
+            run["items"] = summary.new_signals if summary.sent else 0
+            run["message"] = str(summary)[:1000]
+        return summary
+    finally:
+        con.close()
+
+
 @dataclass
 class ExportResult:
     path: Path

@@ -12,12 +12,23 @@ the definition's defaults whatever is still open.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from enrich.industry import profile_targets
 from enrich.industry.nace import under
-from leadpipe.config import Profile
 from spiders.definitions import SourceDefinition
 from spiders.search import CATEGORY, LOCATION, SearchError, expand
+
+
+class SearchProfile(Protocol):
+    """What a directory search reads from a profile (``leadpipe.config.Profile`` has it)."""
+
+    @property
+    def industries(self) -> Sequence[str]: ...
+    @property
+    def regions(self) -> Sequence[str]: ...
+    @property
+    def countries(self) -> Sequence[str]: ...
 
 
 def parse_params(pairs: Sequence[str]) -> dict[str, list[str]]:
@@ -67,7 +78,7 @@ def locations_for(mapping: Mapping[str, Sequence[str]], regions: Sequence[str],
     return out
 
 
-def searches_for(definition: SourceDefinition, profile: Profile | None,
+def searches_for(definition: SourceDefinition, profile: SearchProfile | None,
                  params: Mapping[str, Sequence[str]] | None = None) -> list[dict[str, str]]:
     """Every search (one value per placeholder) this crawl of ``definition`` runs."""
     spec = definition.search

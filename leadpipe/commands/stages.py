@@ -287,6 +287,30 @@ def _declare_filter_options(command: Callable[..., None]) -> None:
 _declare_filter_options(export)
 
 
+def alert(
+    profile: Annotated[str | None, typer.Option(help="ICP profile (default: config)")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Send the profile's new hot signals once, by e-mail and/or webhook ([alerts] in the
+    config); the pipeline does this after every run. Nothing new: nothing is sent.
+
+    \b
+    Examples:
+      leadpipe alert
+      leadpipe alert --profile default
+    """
+    cfg = get_config(config)
+    try:
+        summary = runner.alert(cfg, profile=profile)
+    except WarehouseBusy as exc:
+        fail(f"{exc}; try again when it finishes")
+    except ConfigError as exc:
+        fail(str(exc))
+    console.print(str(summary))
+    if summary.errors:
+        fail("some alerts were not delivered; they are sent again on the next run")
+
+
 def register(app: typer.Typer) -> None:
-    for command in (crawl, load, resolve, enrich, score, export):
+    for command in (crawl, load, resolve, enrich, score, export, alert):
         app.command(rich_help_panel="Stages")(command)
