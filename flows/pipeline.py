@@ -1,5 +1,5 @@
 """The whole pipeline as one Prefect flow: crawl → load → resolve → enrich → score → (the
-retention purge) → export."""
+retention purge) → export, then the alert on new hot signals."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 
 from flows.stages import (
+    alert_flow,
     crawl_flow,
     enrich_flow,
     export_flow,
@@ -44,6 +45,7 @@ def pipeline_flow(
     scored = score_flow(profile=profile, config_path=config_path)
     purged = purge_task(config_path=config_path)
     exported = export_flow(profile=profile, config_path=config_path)
+    alerted = alert_flow(profile=profile, config_path=config_path)
     summary = {
         "crawl": crawled,
         "load": loaded,
@@ -52,6 +54,7 @@ def pipeline_flow(
         "score": scored,
         "purge": purged,
         "export": exported,
+        "alert": alerted,
     }
     create_table_artifact(
         [{"stage": k, "result": str(v)[:500]} for k, v in summary.items()], key="pipeline-summary"

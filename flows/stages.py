@@ -182,6 +182,15 @@ def purge_task(config_path: str | None = None) -> dict:
     return {"contacts_purged": done.contacts, "retention_months": done.months}
 
 
+@flow(name="alert")
+def alert_flow(profile: str | None = None, config_path: str | None = None) -> dict:
+    """New hot signals of the profile, sent once by e-mail and/or webhook (``[alerts]``)."""
+    with writer_slot():
+        summary = runner.alert(_config(config_path), profile=profile)
+    get_run_logger().info(str(summary))
+    return dict(vars(summary))
+
+
 @flow(name="export")
 def export_flow(
     profile: str | None = None,

@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from enrich.solvency import SolvencyPoints
 
@@ -122,6 +129,9 @@ class Profile(_Section):
     industry_weights: dict[str, float] = {}
     cpv_prefixes: list[str] = []
     countries: list[str] = []
+    # Regions, states or towns to search directories in ("Cairns, QLD", "QLD"); a directory's
+    # definition maps them (and the countries) to its own location terms.
+    regions: list[str] = []
     employees_min: int | None = Field(default=None, ge=0)
     employees_max: int | None = Field(default=None, ge=0)
     keywords: list[str] = []
@@ -207,6 +217,38 @@ class PrivacySection(_Section):
     retention_months: int | None = Field(default=None, ge=1)
 
 
+class AlertsSection(_Section):
+    """Notifications on new hot signals after each pipeline run: by e-mail (SMTP) and/or a
+    webhook (HTTP POST of JSON). Off unless ``enabled``; the password comes from the
+    environment (``LEADPIPE_SMTP_PASSWORD``), never from the file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    enabled: bool = False
+    host: str | None = None
+    port: int = Field(default=25, ge=1, le=65535)
+    from_address: str | None = Field(default=None, alias="from")
+    to: list[str] = []
+    username: str | None = None
+    starttls: bool = False
+    webhook_url: str | None = None
+    timeout_seconds: float = Field(default=30, gt=0)
+
+    @model_validator(mode="after")
+    def _a_channel(self) -> AlertsSection:
+        if self.host and not (self.from_address and self.to):
+            raise ValueError("e-mail alerts need from and to beside host")
+        if self.webhook_url and not self.webhook_url.startswith(("http://", "https://")):
+            raise ValueError(f"webhook_url {self.webhook_url!r} is not an http(s) URL")
+        if self.enabled and not (self.host or self.webhook_url):
+            raise ValueError("alerts are enabled but neither host nor webhook_url is set")
+        return self
+
+    @property
+    def password(self) -> str | None:
+        return os.environ.get("LEADPIPE_SMTP_PASSWORD") or None
+
+
 class ScheduleSection(_Section):
     pipeline_cron: str | None = None
 
@@ -227,6 +269,7 @@ class Settings(_Section):
     network: NetworkSection
     sales: SalesSection
     privacy: PrivacySection
+    alerts: AlertsSection = AlertsSection()
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -378,6 +421,10 @@ class Config:
     @property
     def sales(self) -> SalesSection:
         return self.settings.sales
+
+    @property
+    def alerts(self) -> AlertsSection:
+        return self.settings.alerts
 
     @property
     def managers_path(self) -> Path | None:

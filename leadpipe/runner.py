@@ -11,14 +11,16 @@ import contextlib
 import json
 import os
 import socket
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from leadpipe.config import Config
+from sales.searches import searches_for
 from spiders.crawl import CrawlReport, run_crawl
+from spiders.definitions import load_definition
 from spiders.landing import (
     STAT_ERRORS,
     STAT_FINISH_REASON,
@@ -29,6 +31,7 @@ from spiders.landing import (
     report_source,
 )
 from spiders.registry import SOURCES_DIR
+from spiders.search import SearchError
 from warehouse.db import WarehouseBusy, connect
 from warehouse.marks import all_high_water_marks, set_high_water_mark
 
@@ -223,6 +226,28 @@ def read_high_water_marks(config: Config) -> dict[str, str]:
     return marks
 
 
+def source_searches(
+    config: Config,
+    sources: Sequence[str],
+    *,
+    params: Mapping[str, Sequence[str]] | None = None,
+    profile: str | None = None,
+) -> dict[str, list[dict[str, str]]]:
+    """The searches each YAML source with a ``search:`` section runs (others: none)."""
+    chosen = config.profile(profile)
+    out: dict[str, list[dict[str, str]]] = {}
+    for source in sources:
+        path = SOURCES_DIR / f"{source}.yaml"
+        if not path.exists():
+            if params:
+                raise SearchError(f"{source} declares no search parameters (a Python source)")
+            continue
+        found = searches_for(load_definition(path), chosen, params)
+        if found:
+            out[source] = found
+    return out
+
+
 def crawl(
     config: Config,
     sources: Sequence[str] | None = None,
@@ -232,16 +257,26 @@ def crawl(
     since: str | None = None,
     until: str | None = None,
     full: bool = False,
+    params: Mapping[str, Sequence[str]] | None = None,
+    profile: str | None = None,
     on_done: Callable[[CrawlReport], None] | None = None,
 ) -> list[CrawlReport]:
-    """Crawl each source in its own subprocess into ``<landing>/<run_id>/``."""
+    """Crawl each source in its own subprocess into ``<landing>/<run_id>/``.
+
+    A directory with search parameters runs one search per combination of ``params``
+    (``{"category": ["plumber"]}``) and, where they say nothing, of ``profile``'s industries
+    and regions (``sales.searches``); raises SearchError before crawling when they do not
+    fit a source."""
     access = access or configured_access(config)
     sources = list(sources or config.crawl.sources)
+    searches = source_searches(config, sources, params=params, profile=profile)
     run_id = run_id or new_run_id("crawl")
     marks = {} if full or since else read_high_water_marks(config)
     reports = []
     for source in sources:
         args: dict[str, str] = {}
+        if searches.get(source):
+            args["search"] = json.dumps(searches[source])
         start = since or marks.get(source)
         if start:
             args["since"] = start
@@ -402,6 +437,22 @@ def score(config: Config, *, profile: str | None = None) -> Any:
             )
             write_snapshot(con, config.snapshot_path)
             run["items"] = summary.companies
+        return summary
+    finally:
+        con.close()
+
+
+def alert(config: Config, *, profile: str | None = None, now: datetime | None = None) -> Any:
+    """Send the profile's new hot signals once (``[alerts]``); nothing new, nothing sent."""
+    from sales.alerts import run_alerts
+
+    chosen = config.profile(profile)
+    con = connect(config.warehouse_path)
+    try:
+        with recorded_run(con, "alert") as run:
+            summary = run_alerts(con, chosen, config.alerts, now=now)
+            run["items"] = summary.new_signals if summary.sent else 0
+            run["message"] = str(summary)[:1000]
         return summary
     finally:
         con.close()

@@ -32,6 +32,7 @@ from spiders.pages.spec import (
     Pagination,
 )
 from spiders.pages.values import READS_AS
+from spiders.search import PAGE, SearchSpec, placeholders_in
 
 KINDS = ("html", "api", "export")
 FREQUENCIES = ("hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "once")
@@ -48,8 +49,40 @@ ALT_OPTIONS = frozenset({"re", "type", "join", "split", "absolute", "invert", "d
 TOP_KEYS = frozenset({
     "id", "publisher", "url", "kind", "role", "start_urls", "match", "frequency", "robots",
     "terms", "notes", "count", "pagination", "defaults", "lookups", "listing", "detail",
-    "export", "parser_version", "record_kind", "licence",
+    "export", "parser_version", "record_kind", "licence", "search", "request",
 })
+HTTP_METHODS = ("GET", "POST")
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """How listing pages are asked for: GET (the default) or POST with a form or a JSON body.
+
+    Body texts may hold search placeholders (``{category}``); with POST, ``pagination.param``
+    names the body key the page counter goes in."""
+
+    method: str = "GET"
+    form: dict[str, Any] | None = None
+    json: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def body_texts(self) -> list[str]:
+        out: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, str):
+                out.append(node)
+            elif isinstance(node, dict):
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(self.form)
+        walk(self.json)
+        return out
 
 
 class DefinitionError(ValueError):
@@ -74,6 +107,23 @@ class SourceDefinition:
     stale_after_days: float | None
     extraction: ExtractionSpec
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    search: SearchSpec | None = None
+    request: RequestSpec = field(default_factory=RequestSpec)
+
+    def search_templates(self) -> list[str]:
+        """The listing URL templates a search fills: ``search.url``, else the start URLs."""
+        if self.search is None:
+            return list(self.start_urls)
+        return [self.search.url] if self.search.url else list(self.start_urls)
+
+    def search_names(self) -> list[str]:
+        """The search placeholders of the URL templates and the request body, in order."""
+        names: list[str] = []
+        for text in self.search_templates() + self.request.body_texts:
+            for name in placeholders_in(text):
+                if name not in names:
+                    names.append(name)
+        return names
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -258,6 +308,75 @@ def _page(c: _Checker, raw: Any, where: tuple, kind: str, *, detail: bool = Fals
                     combine=bool(raw.get("combine", False)))
 
 
+def _texts(c: _Checker, value: Any, where: tuple) -> tuple[str, ...]:
+    """One text or a list of texts."""
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for i, item in enumerate(items):
+        text = c.string(item, where + ((i,) if isinstance(value, list) else ()), required=True)
+        out.append(text or "")
+    return tuple(out)
+
+
+def _template(c: _Checker, text: str, where: tuple) -> list[str]:
+    try:
+        return placeholders_in(text)
+    except ValueError as exc:
+        raise c.fail(where, f"broken {{placeholder}} in {text!r}: {exc}") from exc
+
+
+def _text_table(c: _Checker, raw: Any, where: tuple) -> dict[str, tuple[str, ...]]:
+    table = c.mapping(raw, where)
+    return {str(k): _texts(c, v, where + (k,)) for k, v in table.items()}
+
+
+def _request(c: _Checker, raw: Any) -> RequestSpec:
+    where = ("request",)
+    raw = c.mapping(raw, where, frozenset({"method", "form", "json", "headers"}))
+    method = c.choice(str(raw.get("method", "GET")).upper(), where + ("method",), HTTP_METHODS)
+    form = raw.get("form")
+    body = raw.get("json")
+    if form is not None and body is not None:
+        raise c.fail(where, "give form or json, not both")
+    if (form is not None or body is not None) and method != "POST":
+        raise c.fail(where + ("method",), "a form or JSON body needs method: POST")
+    if form is not None:
+        form = {str(k): c.string(v, where + ("form", k), required=True)
+                for k, v in c.mapping(form, where + ("form",)).items()}
+    headers = {str(k): c.string(v, where + ("headers", k), required=True) or ""
+               for k, v in c.mapping(raw.get("headers"), where + ("headers",)).items()}
+    spec = RequestSpec(method=method, form=form, json=body, headers=headers)
+    for text in spec.body_texts:
+        _template(c, text, where)
+    return spec
+
+
+def _search(c: _Checker, raw: Any, starts: list[str], request: RequestSpec) -> SearchSpec | None:
+    if raw is None:
+        return None
+    where = ("search",)
+    raw = c.mapping(raw, where, frozenset({"url", "defaults", "categories", "locations"}))
+    url = c.string(raw.get("url"), where + ("url",))
+    if url is not None and not urlsplit(url).scheme.startswith("http"):
+        raise c.fail(where + ("url",), f"not an http(s) URL: {url!r}")
+    spec = SearchSpec(url=url, defaults=_text_table(c, raw.get("defaults"), where + ("defaults",)),
+                      categories=_text_table(c, raw.get("categories"), where + ("categories",)),
+                      locations=_text_table(c, raw.get("locations"), where + ("locations",)))
+    names: list[str] = []
+    for i, text in enumerate([url] if url else starts):
+        names += _template(c, text, where + ("url",) if url else ("start_urls", i))
+    for text in request.body_texts:
+        names += _template(c, text, ("request",))
+    if not [n for n in names if n != PAGE]:
+        raise c.fail(where, "the search URL (or the start URLs, or the request body) holds no "
+                     "{placeholder} such as {category} or {location}")
+    for name in spec.defaults:
+        if name not in names:
+            raise c.fail(where + ("defaults", name), f"no {{{name}}} placeholder in the search "
+                         f"URL or the request body")
+    return spec
+
+
 def load_definition(path: str | Path) -> SourceDefinition:
     """Read and check one ``<id>.yaml``; raises DefinitionError naming file, line and key."""
     path = Path(path)
@@ -367,7 +486,11 @@ def load_definition(path: str | Path) -> SourceDefinition:
         export=export, lookups=lookups, defaults=dict(defaults), record_kind=record_kind,
         parser_version=str(data.get("parser_version", "1")),
     )
+    request = _request(c, data.get("request"))
+    search = _search(c, data.get("search"), list(starts), request)
     return SourceDefinition(
+        search=search,
+        request=request,
         id=source_id,
         path=path,
         publisher=c.string(data.get("publisher"), ("publisher",), required=True) or "",

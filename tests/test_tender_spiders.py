@@ -341,3 +341,23 @@ def test_a_notice_gone_for_good_does_not_hold_the_mark_back(feeds, tmp_path):
     assert report.stats["leadpipe/high_water_mark"] == TedSearchSpider.notice_key(
         last["date"], last["number"])  # past the 404, nothing left open
     assert feeds.hits[f"/en/notice/{gone}/xml"] == 1  # a 404 is not retried
+
+
+def test_tender_sources_fail_loudly_below_their_expected_count(feeds, tmp_path):
+    """A run from scratch (its default window) holding fewer items than the source's
+    expect_min_items fails naming the source; a run resuming from a mark is not judged."""
+    base = {"base_url": f"{feeds.url}/api/1.0/ocdsReleasePackages", "page_size": "3"}
+    # the fixtures' releases are years old: the default last-7-days window holds none
+    fresh = crawl("uk_find_a_tender", "run-1", tmp_path, base)
+    assert not fresh.ok
+    assert fresh.errors == ["uk_find_a_tender: 0 items, expected at least 1 (expect_min_items "
+                            "of spiders/sources/uk_find_a_tender.py); the API or its format "
+                            "may have changed"]
+    resumed = crawl("uk_find_a_tender", "run-2", tmp_path, {**base, "since": "2010-01-01"})
+    assert resumed.ok, resumed.errors
+    asked = crawl("uk_find_a_tender", "run-3", tmp_path,
+                  {**base, "since": "2010-01-01", "expect_min_items": "1000"})
+    assert not asked.ok
+    assert asked.errors == [f"uk_find_a_tender: {resumed.items} items, expected at least 1000 "
+                            "(expect_min_items of spiders/sources/uk_find_a_tender.py); the API "
+                            "or its format may have changed"]

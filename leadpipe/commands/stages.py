@@ -14,10 +14,14 @@ from rich.table import Table
 
 from leadpipe import runner
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
+from leadpipe.config import ConfigError
 from leadpipe.demo.session import source_access
 from sales.export import DEFAULT_FORMAT, UnknownFormat, format_names
 from sales.export.filters import FILTERS, UnknownFilter
 from sales.score import FUNNEL_STAGES
+from sales.searches import parse_params
+from spiders.definitions import DefinitionError
+from spiders.search import SearchError
 from warehouse.db import WarehouseBusy
 
 
@@ -41,18 +45,36 @@ def crawl(
     ] = None,
     until: Annotated[str | None, typer.Option(help="Stop at this date/cursor")] = None,
     full: Annotated[bool, typer.Option(help="Ignore high-water marks; crawl everything")] = False,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="A directory search value NAME=VALUE (repeatable), e.g. "
+        "category=plumber; unset names come from the profile")] = None,
+    profile: Annotated[str | None, typer.Option(
+        help="Profile whose industries and regions choose a directory's searches")] = None,
     config: ConfigOption = None,
 ) -> None:
     """Crawl sources into a new landing run (one subprocess per source).
+
+    A directory whose definition declares search parameters runs one search per category
+    and location: from --param, else from the profile's industries and regions, else from
+    the definition's defaults.
 
     \b
     Examples:
       leadpipe crawl                       # the config's sources, incrementally
       leadpipe crawl demo_expo --full      # one source, from the start
       leadpipe crawl uk_contracts_finder --since 2026-01-01
+      leadpipe crawl yellowpages_au --param category=plumber --param location="Cairns, QLD"
     """
     cfg = get_config(config)
     chosen = list(sources or cfg.crawl.sources)
+    try:
+        params = parse_params(param or [])
+        searches = runner.source_searches(cfg, chosen, params=params, profile=profile)
+    except (SearchError, ConfigError, DefinitionError) as exc:
+        fail(str(exc))
+    for source, found in searches.items():
+        console.print(f"{source}: {len(found)} search(es): "
+                      + "; ".join(", ".join(s.values()) for s in found))
     table = Table("source", "items", "finished", "landing file", "errors")
     with source_access(cfg, chosen) as access, _progress() as bar:
         task = bar.add_task("crawling", total=len(chosen))
@@ -63,6 +85,8 @@ def crawl(
             since=since,
             until=until,
             full=full,
+            params=params,
+            profile=profile,
             on_done=lambda r: bar.advance(task),
         )
     for r in reports:
@@ -270,6 +294,30 @@ def _declare_filter_options(command: Callable[..., None]) -> None:
 _declare_filter_options(export)
 
 
+def alert(
+    profile: Annotated[str | None, typer.Option(help="ICP profile (default: config)")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Send the profile's new hot signals once, by e-mail and/or webhook ([alerts] in the
+    config); the pipeline does this after every run. Nothing new: nothing is sent.
+
+    \b
+    Examples:
+      leadpipe alert
+      leadpipe alert --profile default
+    """
+    cfg = get_config(config)
+    try:
+        summary = runner.alert(cfg, profile=profile)
+    except WarehouseBusy as exc:
+        fail(f"{exc}; try again when it finishes")
+    except ConfigError as exc:
+        fail(str(exc))
+    console.print(str(summary))
+    if summary.errors:
+        fail("some alerts were not delivered; they are sent again on the next run")
+
+
 def register(app: typer.Typer) -> None:
-    for command in (crawl, load, resolve, enrich, score, export):
+    for command in (crawl, load, resolve, enrich, score, export, alert):
         app.command(rich_help_panel="Stages")(command)

@@ -49,7 +49,8 @@ def new(
     profile: Annotated[str | None, typer.Option(help="ICP profile whose cpv_prefixes count.")]
     = None,
     since: Annotated[str | None, typer.Option(
-        help="ISO date-time; default: the start of the load before the latest one.")] = None,
+        help="ISO date-time; default: since this profile's last pipeline run (else the load "
+        "before the latest one).")] = None,
     cpv: Annotated[list[str] | None, typer.Option(
         help="CPV prefix (repeatable); overrides the profile's.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")]
@@ -67,16 +68,18 @@ def new(
       leadpipe tenders new --profile default --json > open-tenders.jsonl
       leadpipe tenders new --as-of 2026-06-30   # the demo world's today
     """
+    from sales.alerts import since_last_run
     from warehouse.tenders import last_load_started, new_open_tenders
 
     cfg = get_config(config)
-    prefixes = list(cpv) if cpv else list(cfg.profile(profile).cpv_prefixes)
+    chosen = cfg.profile(profile)
+    prefixes = list(cpv) if cpv else list(chosen.cpv_prefixes)
     since_value = _when(since, "--since")
     now = _when(as_of, "--as-of")
     con = _open_read_only(cfg)
     try:
         if since_value is None:
-            since_value = last_load_started(con)
+            since_value = since_last_run(con, chosen.name) or last_load_started(con)
         rows = new_open_tenders(con, prefixes, since_value, now=now)
     finally:
         con.close()

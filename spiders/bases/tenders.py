@@ -26,10 +26,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from spiders.landing import STAT_HIGH_WATER_MARK
+from spiders.landing import STAT_HIGH_WATER_MARK, items_landed
 from spiders.retry import describe_failure
 from spiders.tenders import TenderParseError, landing_items, parse_bytes
 from spiders.tenders.common import iso_datetime
@@ -94,10 +96,20 @@ class TenderSpider(scrapy.Spider):
 
     custom_settings: dict[str, Any] = dict(POLITE_SETTINGS)
     default_days: int | None = None  # without since/cursor: start this many days back
+    # A healthy run that starts from scratch (no since/cursor: the default window or
+    # everything) lands at least this many items; fewer fails the run, as a YAML source's
+    # count.min does. A run resuming from a mark may rightly find nothing new: not checked.
+    expect_min_items: int | None = None
 
     def __init__(self, since: str | None = None, until: str | None = None,
-                 cursor: str | None = None, **kwargs: Any) -> None:
+                 cursor: str | None = None, expect_min_items: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        if expect_min_items is not None:
+            self.expect_min: int | None = int(expect_min_items)
+        else:
+            self.expect_min = None if since or cursor else self.expect_min_items
+        self._checked = False
         if not since and not cursor and self.default_days:
             since = (datetime.now(UTC) - timedelta(days=self.default_days)).strftime(
                 "%Y-%m-%dT%H:%M:%SZ")
@@ -136,6 +148,27 @@ class TenderSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         self.crawler.stats.set_value(STAT_HIGH_WATER_MARK, self.progress.mark() or self.since or "")
+
+    # --- the count assertion ------------------------------------------------------------
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TenderSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.check_counts, signal=signals.spider_idle)
+        return spider
+
+    def check_counts(self, spider: scrapy.Spider | None = None) -> None:
+        """Fewer items than ``expect_min_items``: an error naming the source (once, when the
+        crawl has nothing left to do)."""
+        if self._checked or self.expect_min is None:
+            return
+        self._checked = True
+        items = items_landed(self.crawler.stats.get_stats())
+        if items < self.expect_min:
+            self.leadpipe_errors.append(
+                f"{self.name}: {items} items, expected at least {self.expect_min} "
+                f"(expect_min_items of spiders/sources/{self.name}.py); the API or its format "
+                f"may have changed")
 
     # --- turning documents into items ---------------------------------------------------
 

@@ -27,7 +27,7 @@ class HtmlSpider(DefinitionSpider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
         page = ListingPage(response.url, response.body, self.spec, selector=response.selector)
-        records = page.records()
+        records = self.keep_search(response, page.records())
         self.listing_done(response, len(records), page.method)
         detail = self.spec.detail
         for record in records:
@@ -41,7 +41,7 @@ class HtmlSpider(DefinitionSpider):
             yield Request(self.rebase(link), callback=self.parse_detail,
                           errback=self.on_detail_error, cb_kwargs={"record": record},
                           meta=meta, dont_filter=True)
-        yield from self.follow_listing(response, page.next_urls())
+        yield from self.next_listings(response, page.next_urls(), len(records))
 
     @staticmethod
     def _detail_link(record: Extracted, page_url: str) -> str | None:
@@ -76,13 +76,13 @@ class ApiSpider(DefinitionSpider):
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
         page = ApiPage(response.url, response.body, self.spec)
         try:
-            records = page.records()
+            records = self.keep_search(response, page.records())
         except ValueError as exc:
             self.leadpipe_errors.append(f"{self.source_id}: {response.url} is not JSON: {exc}")
             return
         self.listing_done(response, len(records), "api")
         yield from self.emit(records)
-        yield from self.follow_listing(response, page.next_urls())
+        yield from self.next_listings(response, page.next_urls(), len(records))
 
 
 class ExportSpider(DefinitionSpider):
@@ -91,7 +91,7 @@ class ExportSpider(DefinitionSpider):
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
         page = ExportPage(response.url, response.body, self.spec)
         try:
-            records = page.records()
+            records = self.keep_search(response, page.records())
         except (UnicodeDecodeError, ValueError) as exc:
             self.leadpipe_errors.append(
                 f"{self.source_id}: {response.url} could not be read as "

@@ -296,15 +296,23 @@ def query_param(url: str, param: str) -> str | None:
     return None
 
 
-def param_next_url(url: str, pagination: Pagination, records: int) -> str | None:
-    """Next page by counting up a query parameter; None once a page comes back short."""
+def next_page_number(current: int | None, pagination: Pagination, records: int) -> int | None:
+    """The page counter after ``current`` (None: the first page); None once a page comes back
+    short or the last allowed page was read."""
     if not pagination.param or records == 0:
         return None
     if pagination.page_size is not None and records < pagination.page_size:
         return None
-    current = V.to_int(query_param(url, pagination.param))
     current = pagination.start if current is None else current
     index = (current - pagination.start) // max(pagination.step, 1)
     if index + 1 >= pagination.max_pages:
         return None
-    return with_query_param(url, pagination.param, current + pagination.step)
+    return current + pagination.step
+
+
+def param_next_url(url: str, pagination: Pagination, records: int) -> str | None:
+    """Next page by counting up a query parameter; None once a page comes back short."""
+    if not pagination.param:
+        return None
+    number = next_page_number(V.to_int(query_param(url, pagination.param)), pagination, records)
+    return None if number is None else with_query_param(url, pagination.param, number)

@@ -18,6 +18,9 @@ class UkContractsFinder(DateWindowSpider):
         ISO date-time; only releases published after it (exclusive). Default: 7 days back.
       until
         ISO date-time; the end of the last window. Default: now.
+      expect_min_items
+        Fail the run when fewer items land (default: 1 for a run from scratch, unchecked when
+        resuming from since).
     API documentation
       https://www.contractsfinder.service.gov.uk/apidocumentation/home
     """
@@ -28,4 +31,6 @@ class UkContractsFinder(DateWindowSpider):
     page_size_param, page_size = "limit", 100
     window_days = 7
     default_days = 7
+    # a week of a national platform without one notice: the API or its format changed
+    expect_min_items = 1
     custom_settings = {**POLITE_SETTINGS, "DOWNLOAD_DELAY": 1.0}

@@ -19,6 +19,9 @@ class UkFindATender(LinksNextSpider):
         ISO date-time; only releases updated up to it.
       cursor
         A links.next URL to resume from (overrides since).
+      expect_min_items
+        Fail the run when fewer items land (default: 1 for a run from scratch, unchecked when
+        resuming from since or cursor).
     API documentation
       https://www.find-tender.service.gov.uk/apidocumentation/1.0/GET-ocdsReleasePackages
     """
@@ -28,4 +31,6 @@ class UkFindATender(LinksNextSpider):
     since_param, until_param = "updatedFrom", "updatedTo"
     page_size_param, page_size = "limit", 100
     default_days = 7
+    # a week of a national platform without one notice: the API or its format changed
+    expect_min_items = 1
     custom_settings = {**POLITE_SETTINGS, "DOWNLOAD_DELAY": 1.0}
