@@ -1,10 +1,11 @@
 """The hot signals of a profile, and which of them were already alerted.
 
-Suppressed companies (``suppressions``) are never alerted. A signal is an open tender in the profile's CPV codes (``warehouse.tenders.new_open_tenders``,
+A signal is an open tender in the profile's CPV codes (``warehouse.tenders.new_open_tenders``,
 the one definition of open), a company's tier going up (``score_changes``), or a company's
 contract ending soon (its ``contract_ending`` timing reason). Each has a stable key, so the
 table ``alerted_signals`` (migration 0014) tells a new signal from one already sent.
 ``profile_marks`` keeps, per profile run, the end of the load it saw: "since the last run".
+Suppressed companies (``suppressions``) are never alerted.
 """
 
 from __future__ import annotations
