@@ -114,6 +114,7 @@ def form_schema(schema: dict[str, Any], config: Config) -> dict[str, Any]:
     allowed, filled = choices(config), defaults(config)
     for name, prop in list(schema.get("properties", {}).items()):
         prop = _non_null(prop)
+        prop["title"] = name.replace("_", " ").capitalize()  # "Fetch websites", not a name
         if name in allowed:
             target = prop["items"] if prop.get("type") == "array" else prop
             target["enum"] = allowed[name]

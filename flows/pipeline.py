@@ -59,7 +59,8 @@ def _crawl_on_pool(sources: list[str], params: dict[str, Any]) -> dict[str, str]
 
     started = {
         s: run_deployment(CRAWL_DEPLOYMENT.format(source=s),
-                          parameters={**params, "sources": [s]}, timeout=0)
+                          parameters={**params, "sources": [s]}, timeout=0,
+                          flow_run_name=f"crawl {s}")
         for s in sources
     }
     outcome: dict[str, str] = {}

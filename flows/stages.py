@@ -102,7 +102,15 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-@flow(name="crawl", log_prints=True)
+def _crawl_run_name() -> str:
+    """'crawl demo_expo' in the run list and the pipeline's graph (not a random name)."""
+    from prefect.runtime import flow_run
+
+    sources = (flow_run.parameters or {}).get("sources") or []
+    return "crawl " + (", ".join(sources) if sources else "configured sources")
+
+
+@flow(name="crawl", log_prints=True, flow_run_name=_crawl_run_name)
 def crawl_flow(
     sources: list[str] | None = None,
     since: date | None = None,

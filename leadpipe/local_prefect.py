@@ -130,20 +130,24 @@ def wait_healthy(port: int, pid: int, log: Path, timeout: float = 120) -> None:
     raise PrefectUpError(f"the Prefect server did not answer within {timeout:.0f}s; see {log}")
 
 
-def start_server(port: int, home: Path, logs: Path) -> int:
+def start_server(port: int, home: Path, logs: Path,
+                 extra_env: Mapping[str, str] | None = None) -> int:
+    """Start the server and wait until its API answers; ``extra_env`` adds server settings."""
     log = logs / "prefect-server.log"
     pid = _spawn(prefect_cli() + ["server", "start", "--host", HOST, "--port", str(port)],
-                 prefect_env(port, home), log)
+                 {**prefect_env(port, home), **(extra_env or {})}, log)
     wait_healthy(port, pid, log)
     return pid
 
 
 def start_worker(port: int, home: Path, logs: Path, pool: str, name: str,
-                 limit: int | None = None, cwd: Path | None = None) -> int:
+                 limit: int | None = None, cwd: Path | None = None,
+                 extra_env: Mapping[str, str] | None = None) -> int:
+    """Start a process worker on ``pool``; its flow runs start in ``cwd``."""
     cmd = prefect_cli() + ["worker", "start", "--pool", pool, "--name", name, "--type", "process"]
     if limit:
         cmd += ["--limit", str(limit)]
-    env = prefect_env(port, home)
+    env = {**prefect_env(port, home), **(extra_env or {})}
     env.setdefault("PREFECT_WORKER_QUERY_SECONDS", "2")
     return _spawn(cmd, env, logs / f"prefect-{name}.log", cwd=cwd)
 
