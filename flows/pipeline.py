@@ -83,6 +83,13 @@ def _crawl_here(sources: list[str], params: dict[str, Any]) -> dict[str, str]:
     return {s: message for s in sources}
 
 
+def _crawl_row(config: Any, run_id: str, source: str, run_error: str) -> dict:
+    """A crawl's row from the report it left; its flow run's message only when it left none
+    (the run's message repeats the report's errors, and in a shared run names every source)."""
+    stats = reports.crawl_stats(config.landing_dir, run_id, source)
+    return reports.crawl_row(source, stats, [run_error] if run_error and not stats else ())
+
+
 def _stage_rows(crawl_rows: list[dict], loaded: dict, resolved: dict, enriched: dict,
                 scored: dict, purged: dict, exported: dict) -> list[dict[str, str]]:
     failed = [r["Source"] for r in crawl_rows if r["Result"] != "ok"]
@@ -143,11 +150,7 @@ def pipeline_flow(
         logger.info("crawling %s %s", ", ".join(chosen),
                     "as one flow run per source on the work pool" if on_pool else "here")
         errors = (_crawl_on_pool if on_pool else _crawl_here)(chosen, params)
-        crawl_rows = [
-            reports.crawl_row(s, reports.crawl_stats(config.landing_dir, run_id, s),
-                              [errors[s]] if errors[s] else ())
-            for s in chosen
-        ]
+        crawl_rows = [_crawl_row(config, run_id, s, errors[s]) for s in chosen]
         reports.publish_crawl_table(crawl_rows, run_id)
         loaded = load_flow(config_path=config_path)
         resolved = resolve_flow(config_path=config_path)
