@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from leadpipe import local_prefect as lp
+from flows import local_prefect as lp
 from leadpipe.config import load_config
 
 pytestmark = pytest.mark.prefect
@@ -131,8 +131,8 @@ def test_pipeline_deployment_on_two_workers(console):
 
         mine = [first.id] + [c.id for c in children[first.id]]
         crawls = [c for c in children[first.id] if c.name.startswith("crawl ")]
-        assert sorted(c.name for c in crawls) == [
-            "crawl demo_directory", "crawl demo_expo", "crawl demo_tenders"]
+        assert sorted(c.name for c in crawls) == sorted(
+            f"crawl {s}" for s in console["config"].crawl.sources)
         assert all(c.deployment_id for c in crawls), "crawls did not go through deployments"
         workers = {c.id: _worker_of(client, c.id) for c in crawls}
         overlapping_on_two = [

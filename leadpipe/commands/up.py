@@ -15,7 +15,7 @@ WORKER_NAME = "leadpipe-worker-1"
 
 
 def _state_file(data_dir: Path) -> Path:
-    from leadpipe.local_prefect import STATE_FILE
+    from flows.local_prefect import STATE_FILE
 
     return data_dir / STATE_FILE
 
@@ -33,7 +33,7 @@ def up(
       leadpipe up
       leadpipe up --port 4300
     """
-    from leadpipe import local_prefect as lp
+    from flows import local_prefect as lp
 
     cfg = get_config(config)
     state_path = _state_file(cfg.data_dir)
@@ -80,7 +80,7 @@ def _pool() -> str:
 
 def _register(cfg, config: Path | None, port: int, home: Path) -> list[str]:
     """Register against the new server: this process talks to it from here on."""
-    from leadpipe.local_prefect import prefect_env
+    from flows.local_prefect import prefect_env
 
     os.environ.update({k: v for k, v in prefect_env(port, home, base={}).items()
                        if k != "PREFECT_HOME"})
@@ -102,7 +102,7 @@ def down(config: ConfigOption = None) -> None:
     Example:
       leadpipe down
     """
-    from leadpipe import local_prefect as lp
+    from flows import local_prefect as lp
 
     cfg = get_config(config)
     state_path = _state_file(cfg.data_dir)
