@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.concurrency.sync import concurrency
 
+from flows import reports
 from leadpipe import runner
 from leadpipe.config import Config, load_config
 from leadpipe.demo.session import source_access
@@ -58,7 +59,7 @@ def _access(config: Config, access: dict | None, sources: list[str]):
     return source_access(config, sources)
 
 
-@task(name="crawl-source", retries=0)
+@task(name="crawl-source", task_run_name="crawl {source}", retries=0)
 def crawl_source(
     config_path: str | None,
     source: str,
@@ -68,6 +69,7 @@ def crawl_source(
     until: str | None,
     full: bool,
 ) -> dict:
+    """Crawl one source in its own subprocess; log what it landed and every error by source."""
     config = _config(config_path)
     (report,) = runner.crawl(
         config,
@@ -79,53 +81,83 @@ def crawl_source(
         full=full,
     )
     logger = get_run_logger()
-    logger.info("%s: %d items, %s", source, report.items, report.finish_reason)
+    logger.info("%s: %d items landed (%s)", source, report.items, report.finish_reason)
     for error in report.errors:
-        logger.error("%s: %s", source, error)
-    return {
-        "source": source,
-        "items": report.items,
-        "finish_reason": report.finish_reason,
-        "ok": report.ok,
-        "errors": "; ".join(report.errors),
-        "landing_file": str(report.landing_file or ""),
-    }
+        logger.error("%s: %s", source, error)  # the spiders name the URL in each error
+    return reports.crawl_row(source, report.stats, report.errors)
 
 
-@flow(name="crawl", log_prints=True)
+class CrawlFailed(RuntimeError):
+    """A crawl flow run whose sources did not all finish cleanly; the message names each."""
+
+
+def crawl_failure_message(rows: list[dict]) -> str:
+    failed = [r for r in rows if r["Result"] != "ok"]
+    return "crawl failed for " + ", ".join(
+        f"{r['Source']} ({r['First error'] or 'did not finish'})" for r in failed
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _crawl_run_name() -> str:
+    """'crawl demo_expo' in the run list and the pipeline's graph (not a random name)."""
+    from prefect.runtime import flow_run
+
+    sources = (flow_run.parameters or {}).get("sources") or []
+    return "crawl " + (", ".join(sources) if sources else "configured sources")
+
+
+@flow(name="crawl", log_prints=True, flow_run_name=_crawl_run_name)
 def crawl_flow(
     sources: list[str] | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
     full: bool = False,
     access: dict | None = None,
     config_path: str | None = None,
+    run_id: str | None = None,
 ) -> list[dict]:
-    """Crawl sources (default: the config's) into a new landing run, one subprocess each."""
+    """Crawl sources into a landing run, one subprocess each; fails naming each failed source.
+
+    Args:
+        sources: Sources to crawl (default: the config's).
+        since: Only items published on or after this day (default: where the last crawl ended).
+        until: Only items published up to this day.
+        full: Crawl everything again, ignoring where the last crawl ended.
+        access: Set by the pipeline (the proxy and the local demo server); leave empty.
+        config_path: Project config file (default: the one the deployment was registered with).
+        run_id: Landing run to write into; set by the pipeline so its crawls share one run.
+    """
     from spiders.landing import new_run_id
 
     config = _config(config_path)
     chosen = list(sources or config.crawl.sources)
-    run_id = new_run_id("crawl")
+    run_id = run_id or new_run_id("crawl")
     with _access(config, access, chosen) as via:
         plain = asdict(via)
         futures = [
-            crawl_source.submit(config_path, s, run_id, plain, since, until, full) for s in chosen
+            crawl_source.submit(
+                config_path, s, run_id, plain, _iso(since), _iso(until), full
+            )
+            for s in chosen
         ]
-        results = [f.result() for f in futures]
-    create_table_artifact(results, key="crawl-report", description=f"Crawl run {run_id}")
-    failed = [r for r in results if not r["ok"]]
-    if failed:
-        raise RuntimeError(
-            "crawl failed for "
-            + ", ".join(f"{r['source']} ({r['errors'] or r['finish_reason']})" for r in failed)
-        )
-    return results
+        rows = [f.result() for f in futures]
+    reports.publish_crawl_table(rows, run_id)
+    if any(r["Result"] != "ok" for r in rows):
+        raise CrawlFailed(crawl_failure_message(rows))
+    return rows
 
 
 @flow(name="load")
 def load_flow(config_path: str | None = None) -> dict:
-    """Load new landing files into the warehouse (idempotent)."""
+    """Load new landing files into the warehouse (idempotent: a file loads once).
+
+    Args:
+        config_path: Project config file (default: the one the deployment was registered with).
+    """
     with writer_slot():
         summary = runner.load(_config(config_path))
     logger = get_run_logger()
@@ -147,17 +179,29 @@ def load_flow(config_path: str | None = None) -> dict:
 
 @flow(name="resolve")
 def resolve_flow(config_path: str | None = None) -> dict:
-    """Merge source records into companies with stable ids."""
+    """Merge source records into companies with stable ids; publishes the resolution summary.
+
+    Args:
+        config_path: Project config file (default: the one the deployment was registered with).
+    """
     with writer_slot():
         summary = runner.resolve(_config(config_path))
-    return dict(vars(summary)) if hasattr(summary, "__dict__") else {"summary": str(summary)}
+    reports.publish_resolution(summary)
+    return {k: getattr(summary, k) for k in
+            ("records", "companies", "multi_record_companies", "redirects", "review_pairs")}
 
 
 @flow(name="enrich")
 def enrich_flow(
     fetch_websites: bool = True, access: dict | None = None, config_path: str | None = None
 ) -> dict:
-    """Website signals, industry and solvency per company."""
+    """Website signals, industry and solvency per company.
+
+    Args:
+        fetch_websites: Fetch each company's website (off: use what is already stored).
+        access: Set by the pipeline (the proxy and the local demo server); leave empty.
+        config_path: Project config file (default: the one the deployment was registered with).
+    """
     config = _config(config_path)
     # The writer slot is taken only around each brief write: websites are fetched without it.
     with _access(config, access, list(config.crawl.sources)) as via:
@@ -168,13 +212,21 @@ def enrich_flow(
 
 @flow(name="score")
 def score_flow(profile: str | None = None, config_path: str | None = None) -> dict:
-    """Fit and solvency scores, funnel stage and reasons, for an ICP profile."""
+    """Fit tier, solvency band, timing, priority and reasons per company; publishes the top
+    prospects.
+
+    Args:
+        profile: Ideal customer profile to score against (default: the config's).
+        config_path: Project config file (default: the one the deployment was registered with).
+    """
+    config = _config(config_path)
     with writer_slot():
-        summary = runner.score(_config(config_path), profile=profile)
+        summary = runner.score(config, profile=profile)
+    reports.publish_top_prospects(config, profile)
     return dict(vars(summary))
 
 
-@task(name="privacy-purge")
+@task(name="privacy-purge", task_run_name="purge contacts past retention")
 def purge_task(config_path: str | None = None) -> dict:
     """Purge contacts past the retention period (``[privacy] retention_months``)."""
     with writer_slot():
@@ -203,11 +255,23 @@ def export_flow(
     excel: bool = False,
     provenance: bool = False,
 ) -> dict:
-    """Write the prospects CSV (reads a consistent snapshot; never blocks a writer).
-    ``export_format`` names a registered format (``leadpipe export --help`` lists them);
-    ``filters`` maps a declared filter (industry, country, ...) to the values to keep."""
+    """Write the prospects file (reads a consistent snapshot; never blocks a writer).
+
+    Args:
+        profile: Ideal customer profile whose scores to export (default: the config's).
+        funnel_stages: Funnel stages to include (default: prospects only).
+        output: File to write (default: a dated file in the data folder's exports).
+        config_path: Project config file (default: the one the deployment was registered with).
+        export_format: File layout: generic CSV or a CRM's import format.
+        filters: Keep only these values per filter, e.g. {"country": ["GB", "DE"]}
+            (`leadpipe export --help` lists the filters).
+        changed: Only companies whose score changed since the last run.
+        excel: Also write an Excel workbook beside the file.
+        provenance: Add the source URL behind each value.
+    """
+    config = _config(config_path)
     result = runner.export(
-        _config(config_path),
+        config,
         output=Path(output) if output else None,
         profile=profile,
         funnel_stages=tuple(funnel_stages or ["prospect"]),
@@ -217,13 +281,8 @@ def export_flow(
         excel=excel,
         provenance=provenance,
     )
-    create_markdown_artifact(
-        f"**{result.rows}** companies exported to `{result.path}`"
-        + (
-            " (from the latest snapshot: a writer held the warehouse)"
-            if result.from_snapshot
-            else ""
-        ),
-        key="export",
-    )
-    return {"path": str(result.path), "rows": result.rows, "from_snapshot": result.from_snapshot}
+    base = config.sales.exports_url
+    link = f"{base.rstrip('/')}/{result.path.name}" if base else None
+    reports.publish_export(result.rows, export_format, result.path, result.from_snapshot, link)
+    return {"path": str(result.path), "rows": result.rows, "from_snapshot": result.from_snapshot,
+            "format": export_format}

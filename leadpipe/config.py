@@ -184,6 +184,9 @@ class SolvencySection(_Section):
 
 class SalesSection(_Section):
     managers: str | None = None
+    # Where a file server (or object store) publishes the exports folder: the export artifact
+    # links each file at <exports_url>/<file name>.
+    exports_url: str | None = None
 
 
 class ResolveSection(_Section):

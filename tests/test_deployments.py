@@ -34,12 +34,12 @@ def test_served_deployment_runs_when_triggered(prefect_harness, tmp_path):
         flow_run = None
         while time.monotonic() < deadline:
             try:
-                flow_run = run_deployment("load/leadpipe", timeout=60, poll_interval=1)
+                flow_run = run_deployment("load/load", timeout=60, poll_interval=1)
                 break
             except Exception:  # noqa: BLE001 - not registered yet
                 assert server.poll() is None, server.stdout.read()
                 time.sleep(1)
-        assert flow_run is not None, "deployment load/leadpipe never appeared"
+        assert flow_run is not None, "deployment load/load never appeared"
         assert flow_run.state.is_completed(), flow_run.state
     finally:
         server.terminate()
@@ -48,3 +48,42 @@ def test_served_deployment_runs_when_triggered(prefect_harness, tmp_path):
 
     con = duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True)
     assert con.execute("SELECT name FROM source_records").fetchall() == [("Acme Ltd",)]
+
+
+def test_serve_without_a_server_says_so_and_exits_2(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run([sys.executable, "-m", "leadpipe.cli", "serve"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "PREFECT_API_URL is not set" in lines[0], done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_deployment_forms_offer_the_configured_choices(tmp_path):
+    from flows.deployments import deployments
+    from leadpipe.config import load_config
+    from sales.export import format_names
+
+    config = tmp_path / "leadpipe.toml"
+    config.write_text('[crawl]\nsources = ["demo_expo", "demo_directory"]\n', encoding="utf-8")
+    cfg = load_config(config)
+    deps = {d.name: d for d in deployments(cfg)}
+    assert sorted(deps) == ["crawl-demo_directory", "crawl-demo_expo", "enrich", "export",
+                            "load", "pipeline", "resolve", "score"]
+    assert all(d.description and "leadpipe" in d.tags for d in deps.values())
+    assert deps["crawl-demo_expo"].parameters["sources"] == ["demo_expo"]
+    assert deps["pipeline"].concurrency_limit == 1
+    props = deps["pipeline"]._parameter_openapi_schema.model_dump()["properties"]
+    assert props["sources"]["items"]["enum"] == ["demo_expo", "demo_directory"]
+    assert props["profile"]["enum"] == cfg.profile_names
+    assert props["export_format"]["enum"] == format_names()
+    assert props["fetch_websites"]["title"] == "Fetch websites"
+    for name, prop in props.items():
+        assert "anyOf" not in prop, name  # no "Property is type None" in the form
+        assert prop.get("description"), name
+    crawl = deps["crawl-demo_expo"]._parameter_openapi_schema.model_dump()["properties"]
+    assert crawl["since"] == {**crawl["since"], "type": "string", "format": "date"}
+    export = deps["export"]._parameter_openapi_schema.model_dump()["properties"]
+    assert "funnel_stages" in export and "stages_" not in export

@@ -143,9 +143,9 @@ def _company_truth(clusters, truth) -> dict[str, str]:
 
 def test_every_stage_ran_and_crawls_landed(demo_run):
     result = demo_run["result"]
-    crawled = {r["source"]: r for r in result["crawl"]}
+    crawled = {r["Source"]: r for r in result["crawl"]}
     assert set(crawled) == {"demo_tenders", "demo_expo", "demo_directory", "demo_registry"}
-    assert all(r["ok"] and r["items"] > 0 for r in crawled.values()), crawled
+    assert all(r["Result"] == "ok" and r["Items landed"] > 0 for r in crawled.values()), crawled
     assert result["load"]["new_items"] > 0
     assert result["export"]["rows"] > 0
 

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from leadpipe.commands._common import ConfigOption, console, get_config
+from leadpipe.commands._common import ConfigOption, console, fail, get_config
 
 
 def _summary(csv_path: Path, warehouse: Path) -> None:
@@ -70,15 +70,20 @@ def pipeline(
     from flows.pipeline import pipeline_flow
 
     started = time.monotonic()
-    result = pipeline_flow(
+    state = pipeline_flow(
         sources=sources,
         profile=profile,
         fetch_websites=fetch_websites,
         full=full,
         config_path=str(cfg.source) if config else None,
+        return_state=True,
     )
     console.print(f"pipeline finished in {time.monotonic() - started:.1f}s")
-    _summary(Path(result["export"]["path"]), cfg.warehouse_path)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, dict) and "export" in result:
+        _summary(Path(result["export"]["path"]), cfg.warehouse_path)
+    if not state.is_completed():
+        fail(state.message or f"the pipeline ended {state.name}")
 
 
 def demo(
@@ -106,38 +111,34 @@ def serve(
     cron: Annotated[str | None, typer.Option(help="Schedule for the pipeline (cron)")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Serve every flow as a deployment so ops can trigger and watch them in the Prefect UI.
+    """Serve every deployment from this process so ops can trigger and watch them in the UI.
 
-    Start a server first (`prefect server start`) and set PREFECT_API_URL.
+    Needs a running server: PREFECT_API_URL must be set (`leadpipe up` starts one with a
+    worker and needs no `serve`).
 
     \b
     Examples:
-      leadpipe serve                      # one deployment per flow
+      leadpipe serve                      # one deployment per source crawl and per stage
       leadpipe serve --cron "0 3 * * *"    # plus a nightly pipeline run
     """
+    cfg = get_config(config)
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        fail("PREFECT_API_URL is not set: start a server (`leadpipe up`, or `prefect server "
+             "start`) and export PREFECT_API_URL=http://127.0.0.1:4200/api", code=2)
+    from dataclasses import replace
+
     from prefect import serve as prefect_serve
 
-    from flows.pipeline import pipeline_flow
-    from flows.stages import (
-        crawl_flow,
-        enrich_flow,
-        ensure_writer_limit,
-        export_flow,
-        load_flow,
-        resolve_flow,
-        score_flow,
-    )
+    from flows.deployments import deployment, specs
+    from flows.stages import ensure_writer_limit
 
-    cfg = get_config(config)
-    schedule = cron or cfg.schedule.pipeline_cron
-    params = {"config_path": str(cfg.source.resolve())} if config else {}
     ensure_writer_limit()
-    deployments = [pipeline_flow.to_deployment(name="leadpipe", cron=schedule, parameters=params)]
-    deployments += [
-        f.to_deployment(name="leadpipe", parameters=params)
-        for f in (crawl_flow, load_flow, resolve_flow, enrich_flow, score_flow, export_flow)
-    ]
-    prefect_serve(*deployments)
+    chosen = specs(cfg, str(cfg.source.resolve()) if config else None)
+    if cron:
+        chosen = [replace(s, cron=cron) if s.name == "pipeline" else s for s in chosen]
+    prefect_serve(*(deployment(s, cfg) for s in chosen))
 
 
 def register(app: typer.Typer) -> None:

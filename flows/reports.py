@@ -1,0 +1,168 @@
+"""What ops read in the Prefect UI: run artifacts as tables and markdown with plain labels.
+
+Each function turns a stage's result (or the files a crawl left behind) into rows whose keys
+are the column headings the UI shows, and publishes them; none holds business logic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from spiders.landing import STAT_ERRORS, STAT_FINISH_REASON, items_landed, report_path
+from spiders.netpolicy import REFUSED_STAT
+from spiders.registry import SOURCES_DIR
+
+COUNT_ASSERTION = "count assertion"  # how a spider's count check names itself in its errors
+
+
+def _count_rule(source: str) -> str:
+    """The count assertion a source's definition declares, in words ('' when none)."""
+    path = SOURCES_DIR / f"{source}.yaml"
+    if not path.exists():
+        return ""
+    from spiders.definitions import load_definition
+
+    definition = load_definition(path)
+    low, high = definition.count_min, definition.count_max
+    if low is not None and high is not None:
+        return f"{low} to {high} items"
+    if low is not None:
+        return f"at least {low} items"
+    if high is not None:
+        return f"at most {high} items"
+    return ""
+
+
+def crawl_stats(landing_dir: Path, run_id: str, source: str) -> dict[str, Any]:
+    """The report a crawl of ``source`` left in its landing run ({} when it left none)."""
+    path = report_path(landing_dir, run_id, source)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def crawl_row(source: str, stats: Mapping[str, Any], errors: Sequence[str] = ()) -> dict[str, Any]:
+    """One crawl as a table row: what it fetched, landed, retried and was refused."""
+    errors = list(dict.fromkeys([*(stats.get(STAT_ERRORS) or []), *(e for e in errors if e)]))
+    finish = str(stats.get(STAT_FINISH_REASON) or "no report (the crawl did not finish)")
+    rule = _count_rule(source)
+    if any(COUNT_ASSERTION in e for e in errors):
+        count = f"failed (expected {rule})" if rule else "failed"
+    else:
+        count = f"passed ({rule})" if rule else "none declared"
+    ok = finish == "finished" and not errors
+    return {
+        "Source": source,
+        "Result": "ok" if ok else "failed",
+        "Pages fetched": int(stats.get("response_received_count") or 0),
+        "Items landed": items_landed(stats),
+        "Errors": len(errors),
+        "Retries": int(stats.get("leadpipe/retries") or stats.get("retry/count") or 0),
+        "Robots.txt refusals": int(stats.get("robotstxt/forbidden") or 0),
+        "Refused private addresses": int(stats.get(REFUSED_STAT) or 0),
+        "Count assertion": count,
+        "First error": errors[0] if errors else "",
+    }
+
+
+def publish_crawl_table(rows: Sequence[Mapping[str, Any]], run_id: str) -> None:
+    create_table_artifact(
+        [dict(r) for r in rows],
+        key="crawl-report",
+        description=f"Crawl of {len(rows)} source(s), landing run {run_id}",
+    )
+
+
+def publish_resolution(summary: Any) -> None:
+    """Records in, companies out, how many were merged and how many pairs wait for review."""
+    records = int(getattr(summary, "records", 0))
+    companies = int(getattr(summary, "companies", 0))
+    rows = [
+        {"What": "Source records", "Count": records},
+        {"What": "Companies after merging", "Count": companies},
+        {"What": "Records merged into another", "Count": max(records - companies, 0)},
+        {"What": "Companies with several records",
+         "Count": int(getattr(summary, "multi_record_companies", 0))},
+        {"What": "New redirects (old company ids)", "Count": int(getattr(summary, "redirects", 0))},
+        {"What": "Pairs to review (between the merge and keep-apart thresholds)",
+         "Count": int(getattr(summary, "review_pairs", 0))},
+    ]
+    create_table_artifact(rows, key="resolution-summary", description="Entity resolution")
+
+
+TOP_PROSPECTS = 15
+
+
+def top_prospect_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The best prospects as the sales team would read them: name, priority, owner, reasons.
+
+    Priority when the scores carry one, else fit and solvency; owner only when assigned."""
+    out = []
+    has_owner = any(r.get("owner") for r in rows)
+    for r in rows:
+        row: dict[str, Any] = {"Company": f"{r['name']} ({r['country']})" if r.get("country")
+                               else r["name"]}
+        if r.get("priority"):
+            row["Priority"] = r["priority"]
+        else:
+            row["Fit"] = r.get("fit")
+            row["Solvency"] = r.get("solvency")
+        if has_owner:
+            row["Owner"] = r.get("owner") or "unassigned"
+        row["Why"] = "; ".join(str(r.get("reasons") or "").split("; ")[:3])
+        out.append(row)
+    return out
+
+
+def publish_top_prospects(config: Any, profile: str | None, limit: int = TOP_PROSPECTS) -> int:
+    """Read the best prospects from the scored view and publish them; returns how many."""
+    from sales.export.view import Selection, open_scored_rows
+
+    selection = Selection(profile=config.profile(profile).name, stages=("prospect",))
+    columns = ["name", "country", "priority", "fit", "solvency", "owner", "reasons"]
+    with open_scored_rows(config.warehouse_path, config.snapshot_path) as scored:
+        table = scored.fetch(columns, selection).slice(0, limit)
+    rows = top_prospect_rows(table.to_pylist())
+    if rows:
+        create_table_artifact(rows, key="top-prospects",
+                              description=f"Top {len(rows)} prospects, profile {selection.profile}")
+    else:
+        create_markdown_artifact("No company is a prospect for profile "
+                                 f"**{selection.profile}** yet.", key="top-prospects")
+    return len(rows)
+
+
+def export_markdown(rows: int, export_format: str, path: Path, from_snapshot: bool,
+                    link: str | None) -> str:
+    """The export in words: rows, format, file and, when a file server is set, a link."""
+    lines = [
+        "| What | Value |",
+        "|---|---|",
+        f"| Companies exported | {rows} |",
+        f"| Format | {export_format} |",
+        f"| File | `{path.name}` |",
+        f"| Folder | `{path.parent}` |",
+    ]
+    if link:
+        lines.append(f"| Download | [{path.name}]({link}) |")
+    if from_snapshot:
+        lines.append("| Read from | the latest snapshot (a writer held the warehouse) |")
+    return "\n".join(lines)
+
+
+def publish_export(rows: int, export_format: str, path: Path, from_snapshot: bool,
+                   link: str | None) -> None:
+    create_markdown_artifact(export_markdown(rows, export_format, path, from_snapshot, link),
+                             key="export", description="Prospects export")
+
+
+def publish_pipeline(stage_rows: Sequence[Mapping[str, Any]]) -> None:
+    """One line per stage: its outcome in words (never a Python structure)."""
+    create_table_artifact([dict(r) for r in stage_rows], key="pipeline-summary",
+                          description="What each stage did")
