@@ -70,7 +70,7 @@ def test_deployment_forms_offer_the_configured_choices(tmp_path):
     config.write_text('[crawl]\nsources = ["demo_expo", "demo_directory"]\n', encoding="utf-8")
     cfg = load_config(config)
     deps = {d.name: d for d in deployments(cfg)}
-    assert sorted(deps) == ["crawl-demo_directory", "crawl-demo_expo", "enrich", "export",
+    assert sorted(deps) == ["alert", "crawl-demo_directory", "crawl-demo_expo", "enrich", "export",
                             "load", "pipeline", "resolve", "score"]
     assert all(d.description and "leadpipe" in d.tags for d in deps.values())
     assert deps["crawl-demo_expo"].parameters["sources"] == ["demo_expo"]
