@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from email import message_from_bytes, policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from localhttp import LocalServer, QuietHandler
 from typer.testing import CliRunner
 
 from leadpipe import runner
@@ -33,37 +32,24 @@ class Inbox:
         return "250 OK"
 
 
-class Receiver:
+class Receiver(LocalServer):
     """A webhook receiver: keeps every JSON body POSTed to it."""
 
     def __init__(self) -> None:
         self.bodies: list[dict[str, Any]] = []
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 receiver.bodies.append(json.loads(self.rfile.read(length)))
-                self.send_response(204)
-                self.end_headers()
+                self.reply(204, b"")
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_port}/hook"
-
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return f"{super().url}/hook"
 
 
 @pytest.fixture

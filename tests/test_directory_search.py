@@ -4,14 +4,13 @@ from a profile (or ``--param``), crawled against 127.0.0.1, each item keeping it
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import pytest
+from localhttp import LocalServer, QuietHandler
 from typer.testing import CliRunner
 
 from leadpipe.cli import app
@@ -28,7 +27,7 @@ FAST = {"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "INFO",
         "LEADPIPE_ALLOW_ADDRESSES": ["127.0.0.1"]}
 
 
-class Server:
+class Server(LocalServer):
     """GET and POST on 127.0.0.1: ``routes`` maps path+query (GET) or ``POST path?body``
     (POST, the form or JSON body as sent) to a body; anything else is a 404."""
 
@@ -37,27 +36,20 @@ class Server:
         self.hits: Counter[str] = Counter()
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def _reply(self, key: str) -> None:
                 server.hits[key] += 1
                 body = server.routes.get(key)
                 status = 200 if body is not None else 404
                 body = body if body is not None else b"not found"
-                self.send_response(status)
-                self.send_header("Content-Type", content_type if status == 200
-                                 else "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, body, {"Content-Type": content_type if status == 200
+                                          else "text/plain"})
 
             def do_GET(self) -> None:  # noqa: N802
                 if self.path == "/robots.txt":
                     server.hits[self.path] += 1
                     body = b"User-agent: *\nDisallow: /private/\n"
-                    self.send_response(200)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
+                    self.reply(200, body)
                     return
                 self._reply(self.path)
 
@@ -70,24 +62,7 @@ class Server:
                     body = urlencode(sorted((k, v[0]) for k, v in parse_qs(body).items()))
                 self._reply(f"POST {self.path}?{body}")
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_port}"
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 def yellowpages_variant(tag: str) -> bytes:

@@ -4,13 +4,13 @@ through ``spiders.crawl.run_crawl`` and landed as JSON Lines."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from localhttp import LocalServer, QuietHandler
 
 from leadpipe.config import load_config
 from leadpipe.runner import crawl_settings
@@ -27,8 +27,8 @@ FAST = {"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "INFO", **LOCAL}
 Reply = tuple[int, dict[str, str], bytes]
 
 
-class FixtureServer:
-    """Threaded HTTP server: routes (path + query) → reply, or a callable(hit number)."""
+class FixtureServer(LocalServer):
+    """Routes (path + query) → reply, or a callable(hit number) → reply."""
 
     def __init__(self, routes: dict[str, Reply | Callable[[int], Reply]]) -> None:
         self.routes = dict(routes)
@@ -36,7 +36,7 @@ class FixtureServer:
         self.log: list[tuple[float, str, str]] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802
                 server.hits[self.path] += 1
                 server.log.append((time.monotonic(), self.path,
@@ -47,34 +47,9 @@ class FixtureServer:
                 if callable(route):
                     route = route(server.hits[self.path])
                 status, headers, body = route
-                try:
-                    self.send_response(status)
-                    for key, value in headers.items():
-                        self.send_header(key, value)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                self.reply(status, body, headers)
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_port}"
-
-    def __enter__(self) -> FixtureServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 def ok(body: bytes, content_type: str = "text/html; charset=utf-8") -> Reply:
