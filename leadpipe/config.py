@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from enrich.solvency import SolvencyPoints
+from spiders.landing import landing_root
 
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
 
@@ -36,6 +37,7 @@ ENV_OVERRIDES = {
     # environment variable: (section, key, type)
     "LEADPIPE_DATA_DIR": ("project", "data_dir", str),
     "LEADPIPE_USER_AGENT": ("project", "user_agent", str),
+    "LEADPIPE_LANDING": ("project", "landing", str),
     "LEADPIPE_PROFILE": ("score", "profile", str),
     "LEADPIPE_DEMO_COMPANIES": ("demo", "companies", int),
     "LEADPIPE_DEMO_SEED": ("demo", "seed", int),
@@ -56,6 +58,26 @@ class _Section(BaseModel):
 class ProjectSection(_Section):
     data_dir: str
     user_agent: str = Field(min_length=1)
+    # Where crawls land and the loader reads: empty for <data_dir>/landing, else a folder
+    # or an fsspec URL (file://, s3://, gs://, az://, memory://) shared by every worker.
+    landing: str = ""
+
+    @field_validator("landing")
+    @classmethod
+    def _known_filesystem(cls, value: str) -> str:
+        if "://" not in value:
+            return value
+        import fsspec
+
+        protocol = value.split("://", 1)[0]
+        try:
+            fsspec.get_filesystem_class(protocol)
+        except ValueError:
+            raise ValueError(f"{protocol}:// is not a file system fsspec knows") from None
+        except ImportError as exc:
+            raise ValueError(f"{protocol}:// needs a package that is not installed "
+                             f"({str(exc).splitlines()[0]})") from None
+        return value
 
 
 class CrawlSection(_Section):
@@ -370,7 +392,15 @@ class Config:
 
     @property
     def landing_dir(self) -> Path:
-        return self.data_dir / "landing"
+        """``[project] landing`` (a folder relative to the config file, or an fsspec URL),
+        by default ``<data_dir>/landing``."""
+        value = self.settings.project.landing
+        if not value:
+            return self.data_dir / "landing"
+        if "://" in value:
+            return landing_root(value)
+        path = Path(value)
+        return path if path.is_absolute() else (self.base_dir / path)
 
     @property
     def warehouse_path(self) -> Path:

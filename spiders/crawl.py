@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -24,8 +25,10 @@ from typing import Any
 from spiders.landing import (
     STAT_ERRORS,
     STAT_FINISH_REASON,
+    is_local,
     items_landed,
     landing_path,
+    landing_root,
     report_path,
 )
 from spiders.netpolicy import ALLOW_SETTING
@@ -67,7 +70,7 @@ def run_crawl(
 
     ``allow_addresses`` (addresses or networks) are let through the outbound-fetch policy
     (``spiders.netpolicy``): a proxy on 127.0.0.1 or a test server needs it."""
-    landing_dir = Path(landing_dir)
+    landing_dir = landing_root(landing_dir)
     (landing_dir / run_id).mkdir(parents=True, exist_ok=True)
     cmd = [
         sys.executable,
@@ -93,7 +96,7 @@ def run_crawl(
     env["PYTHONPATH"] = os.pathsep.join(
         [str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH", "")]
     ).rstrip(os.pathsep)
-    log_file = log_file or (landing_dir / run_id / f"{source}.log")
+    log_file = log_file or _local_log_file(landing_dir, run_id, source)
     with open(log_file, "w", encoding="utf-8") as log:
         returncode = _run_child(cmd, log, env, timeout)
     stats_path = report_path(landing_dir, run_id, source)
@@ -118,6 +121,15 @@ def run_crawl(
         stats=stats,
         errors=errors,
     )
+
+
+def _local_log_file(landing_dir: Path, run_id: str, source: str) -> Path:
+    """The crawl's Scrapy log: beside its landing file on a local landing, else in this
+    machine's temporary folder (an object store cannot be appended to while a crawl runs)."""
+    folder = (landing_dir / run_id if is_local(landing_dir)
+              else Path(tempfile.gettempdir()) / "leadpipe-crawl-logs" / run_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{source}.log"
 
 
 PARENT_ENV = "LEADPIPE_CRAWL_PARENT"

@@ -18,6 +18,10 @@ Files: ``<landing>/<run_id>/<source>.jsonl``. A file is written as ``.jsonl.part
 when the crawl closes, so a killed crawl never leaves a file the loader would half-read.
 Files are never rewritten: a new run gets a new directory.
 
+``<landing>`` is a local folder or an fsspec URL (``file://``, ``s3://``, ``gs://``, ``memory://``
+in tests): crawls on many machines write to one shared place and the loader reads it from
+there (``landing_root``).
+
 Each crawl also leaves its report, ``<landing>/<run_id>/<source>.stats.json`` (the Scrapy
 stats); the keys other stages read from it are declared below (``STAT_*``).
 """
@@ -31,6 +35,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from upath import UPath
 
 from spiders import landing_fields
 
@@ -98,8 +104,28 @@ def item_hash(item: Mapping[str, Any]) -> str:
     return hashlib.sha1(blob.encode()).hexdigest()
 
 
+def landing_root(location: str | os.PathLike[str] | UPath) -> Path:
+    """The landing location as a path object: a local ``Path`` for a folder or a ``file://``
+    URL (so publishing stays an atomic local rename with fsync), else an fsspec-backed
+    ``UPath`` (``s3://bucket/landing``, ``memory://...``) with the same path API."""
+    if isinstance(location, UPath) and location.protocol not in ("", "file", "local"):
+        return location
+    text = os.fspath(location) if not isinstance(location, str) else location
+    if "://" not in text:
+        return Path(text)
+    url = UPath(text)
+    if url.protocol in ("file", "local"):
+        return Path(url.path)
+    return url
+
+
+def is_local(root: Path) -> bool:
+    """Whether a landing root is a folder of this machine (not an object store)."""
+    return not isinstance(root, UPath) or root.protocol in ("", "file", "local")
+
+
 def landing_path(landing_dir: Path, run_id: str, source: str) -> Path:
-    return Path(landing_dir) / run_id / f"{source}.jsonl"
+    return landing_root(landing_dir) / run_id / f"{source}.jsonl"
 
 
 class LandingWriter:
@@ -120,9 +146,15 @@ class LandingWriter:
 
     def close(self) -> Path:
         self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        os.replace(self.part, self.final)
+        if is_local(self.final):
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            os.replace(self.part, self.final)
+        else:
+            # An object store publishes an object whole when its upload ends; the rename
+            # makes it visible under the name the loader looks for.
+            self._fh.close()
+            self.part.rename(self.final)
         return self.final
 
     def __enter__(self) -> LandingWriter:
@@ -153,7 +185,7 @@ def items_landed(stats: Mapping[str, Any]) -> int:
 
 
 def report_path(landing_dir: Path, run_id: str, source: str) -> Path:
-    return Path(landing_dir) / run_id / f"{source}{REPORT_SUFFIX}"
+    return landing_root(landing_dir) / run_id / f"{source}{REPORT_SUFFIX}"
 
 
 def report_source(path: Path) -> str:
@@ -163,12 +195,12 @@ def report_source(path: Path) -> str:
 
 def iter_crawl_reports(landing_dir: Path) -> list[Path]:
     """Every crawl report under the landing directory, in path order (oldest run first)."""
-    return sorted(Path(landing_dir).glob(f"*/*{REPORT_SUFFIX}"))
+    return sorted(landing_root(landing_dir).glob(f"*/*{REPORT_SUFFIX}"))
 
 
 def iter_landing_files(landing_dir: Path) -> list[Path]:
     """Published landing files, oldest run first (run ids sort by time)."""
-    root = Path(landing_dir)
+    root = landing_root(landing_dir)
     if not root.exists():
         return []
     return sorted(root.glob("*/*.jsonl"))

@@ -8,7 +8,6 @@ provenance (source, run id, record id) so no spider can forget it.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from scrapy import signals
@@ -21,6 +20,7 @@ from spiders.landing import (
     STAT_ITEMS_INVALID,
     LandingWriter,
     items_stat,
+    landing_root,
     make_item,
     report_path,
 )
@@ -35,7 +35,7 @@ class LandingPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.landing_dir = Path(crawler.settings.get("LANDING_DIR", "data/landing"))
+        self.landing_dir = landing_root(crawler.settings.get("LANDING_DIR", "data/landing"))
         self.run_id = crawler.settings.get("LEADPIPE_RUN_ID", "adhoc")
         self.writer: LandingWriter | None = None
 
@@ -85,7 +85,7 @@ class RunReport:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         settings = self.crawler.settings
-        path = report_path(Path(settings.get("LANDING_DIR", "data/landing")),
+        path = report_path(landing_root(settings.get("LANDING_DIR", "data/landing")),
                            settings.get("LEADPIPE_RUN_ID", "adhoc"), source_id(spider))
         path.parent.mkdir(parents=True, exist_ok=True)
         stats = {k: v for k, v in (self.crawler.stats.get_stats() or {}).items()}

@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from spiders import landing_fields
-from spiders.landing import item_hash, iter_landing_files, record_id
+from spiders.landing import item_hash, iter_landing_files, landing_root, record_id
 from spiders.landing_check import BadLine, check_line
 from warehouse.db import transaction
 
@@ -463,7 +463,7 @@ def load_landing(
     """
     summary = LoadSummary()
     known = dict(con.execute("SELECT path, sha256 FROM landing_files").fetchall())
-    landing_dir = Path(landing_dir)
+    landing_dir = landing_root(landing_dir)
     for path in iter_landing_files(landing_dir):
         key = path.relative_to(landing_dir).as_posix()
         digest = _sha256(path)

@@ -40,7 +40,7 @@ from sales.privacy.keys import (
     salted_hash,
 )
 from sales.privacy.suppression import add_entry
-from spiders.landing import item_hash, iter_landing_files
+from spiders.landing import is_local, item_hash, iter_landing_files, landing_root
 
 ERASURE_LOG = "erasure-log.jsonl"
 MASK = "[erased]"
@@ -165,6 +165,7 @@ def _sha256(path: Path) -> str:
 def erase_landing(person: Person, landing_dir: Path) -> list[dict[str, Any]]:
     """Rewrite each landing file that mentions the person; one record per file changed."""
     changed = []
+    landing_dir = landing_root(landing_dir)
     for path in iter_landing_files(landing_dir):
         raw = path.read_bytes()
         lines = raw.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
@@ -182,7 +183,10 @@ def erase_landing(person: Person, landing_dir: Path) -> list[dict[str, Any]]:
             continue
         tmp = path.with_name(path.name + ".erasing")
         tmp.write_bytes("".join(out).encode("utf-8", errors="surrogateescape"))
-        os.replace(tmp, path)
+        if is_local(path):
+            os.replace(tmp, path)
+        else:
+            tmp.rename(path)  # an object store's rename replaces the object
         changed.append({"file": path.relative_to(landing_dir).as_posix(), "lines": masked_at,
                         "sha256_before": hashlib.sha256(raw).hexdigest(),
                         "sha256_after": _sha256(path)})
