@@ -130,13 +130,25 @@ def wait_healthy(port: int, pid: int, log: Path, timeout: float = 120) -> None:
     raise PrefectUpError(f"the Prefect server did not answer within {timeout:.0f}s; see {log}")
 
 
+# A fresh server answers in ~16 s on an idle machine; on a crowded 2-core machine (load ~10)
+# the same start took over 120 s, so the wait is generous.
+SERVER_START_SECONDS = 300.0
+
+
 def start_server(port: int, home: Path, logs: Path,
-                 extra_env: Mapping[str, str] | None = None) -> int:
-    """Start the server and wait until its API answers; ``extra_env`` adds server settings."""
+                 extra_env: Mapping[str, str] | None = None,
+                 timeout: float = SERVER_START_SECONDS) -> int:
+    """Start the server and wait until its API answers; ``extra_env`` adds server settings.
+    A server that does not answer in time is stopped before the error is raised, so a failed
+    start leaves nothing running."""
     log = logs / "prefect-server.log"
     pid = _spawn(prefect_cli() + ["server", "start", "--host", HOST, "--port", str(port)],
                  {**prefect_env(port, home), **(extra_env or {})}, log)
-    wait_healthy(port, pid, log)
+    try:
+        wait_healthy(port, pid, log, timeout=timeout)
+    except PrefectUpError:
+        stop(pid)
+        raise
     return pid
 
 
