@@ -1,17 +1,20 @@
-"""Company websites: fetch a home page and its contact/imprint pages, parse them once.
+"""Company websites: fetch a home page and its contact, imprint, about and jobs pages, parse
+them once.
 
 Fetching (``fetch_site``, over the client ``http_client`` builds) does the I/O, obeys
-robots.txt and never follows links off the company's own domain; ``read_site`` is pure over
-saved HTML. What a site *says* (e-mails, headcount, ...) is read by the providers in
-``enrich/signals/``.
+robots.txt and never follows links off the company's own domain (which links: see
+``enrich.pages.links``); ``read_site`` is pure over saved HTML. What a site *says* (e-mails,
+headcount, address, ...) is read by the providers in ``enrich/signals/``.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import httpx
@@ -27,6 +30,7 @@ from enrich.fetch import (
     get_with_retries,
     install_deadlines,
 )
+from enrich.pages.links import linked_pages
 from spiders.netpolicy import FetchRefused, OutboundPolicy
 
 DEFAULT_LIMITS = FetchLimits()
@@ -38,16 +42,16 @@ MAX_WORD_CHARS = 100
 # C0 control characters (never text in HTML; a page of NUL bytes is a gzip bomb's payload).
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]+")
 
-CONTACT_LINK_RE = re.compile(r"contact|kontakt|imprint|impressum|about", re.I)
-
 
 @dataclass
 class SiteSignals:
     """A fetched site as the signal providers read it (``enrich/signals/``).
 
     ``status`` says how the fetch went; ``pages`` holds each page's HTML by URL, ``text`` their
-    visible text joined, ``links`` every ``href`` in page order. Parsed once, read by every
-    provider, so a new signal needs no change here.
+    visible text joined, ``links`` every ``href`` in page order, ``fetched_at`` when each page
+    was fetched (UTC), ``kinds`` what each page is (home, contact, imprint, about, jobs) and
+    ``documents`` each parsed page. Parsed once, read by every provider, so a new signal needs
+    no change here; ``memo`` keeps what providers work out once and share.
     """
 
     # ok, unreachable, temporarily unreachable, blocked, refused (private address), none
@@ -55,13 +59,10 @@ class SiteSignals:
     pages: dict[str, str] = field(default_factory=dict)
     text: str = ""
     links: list[str] = field(default_factory=list)
-
-
-def _unique(values: Iterable[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for value in values:
-        seen.setdefault(value, None)
-    return list(seen)
+    fetched_at: dict[str, datetime] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, lxml.html.HtmlElement] = field(default_factory=dict, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 _VISIBLE_TEXT = etree.XPath(
@@ -89,33 +90,34 @@ def _anchors(doc: lxml.html.HtmlElement | None) -> list[lxml.html.HtmlElement]:
     return [] if doc is None else [a for a in doc.iter("a") if a.get("href") is not None]
 
 
-def read_site(pages: dict[str, str]) -> SiteSignals:
-    """A site's pages ({url: html}) parsed for the providers; pure, no I/O."""
-    texts, links = [], []
-    for html in pages.values():
-        doc = _document(html)
+def read_site(
+    pages: dict[str, str], *, fetched_at: dict[str, datetime] | None = None,
+    kinds: dict[str, str] | None = None,
+    documents: dict[str, lxml.html.HtmlElement | None] | None = None,
+) -> SiteSignals:
+    """A site's pages ({url: html}) parsed for the providers; pure, no I/O. The first page is
+    the home page unless ``kinds`` says otherwise; ``documents`` are pages already parsed."""
+    texts, links, docs = [], [], {}
+    for url, html in pages.items():
+        doc = documents[url] if documents and url in documents else _document(html)
         links.extend(str(a.get("href")).strip() for a in _anchors(doc))
         if doc is not None:
             texts.append(_visible_text(doc))
+            docs[url] = doc
+    now = datetime.now(UTC)
     return SiteSignals(
         status="ok" if pages else "none", pages=dict(pages),
         text=" ".join(texts)[:MAX_TEXT_CHARS], links=links,
+        fetched_at={url: (fetched_at or {}).get(url, now) for url in pages},
+        kinds={url: (kinds or {}).get(url, "home" if i == 0 else "page")
+               for i, url in enumerate(pages)},
+        documents=docs,
     )
 
 
 def contact_links(base_url: str, html: str) -> list[str]:
-    """Links on the same host that look like contact / imprint / about pages."""
-    host = urlparse(base_url).netloc
-    out = []
-    for a in _anchors(_document(html)):
-        href = str(a.get("href")).strip()
-        try:
-            url = urljoin(base_url, href)
-        except ValueError:  # e.g. an invalid IPv6 literal in the link
-            continue
-        if urlparse(url).netloc == host and CONTACT_LINK_RE.search(href + " " + a.text_content()):
-            out.append(url.split("#")[0])
-    return _unique(out)[:2]
+    """The contact, imprint, about and jobs pages a home page links to (``enrich.pages.links``)."""
+    return [url for _, url in linked_pages(base_url, _document(html))]
 
 
 def site_url(website: str) -> str:
@@ -209,7 +211,10 @@ def _fetch_from(
     if response.status_code >= 400:
         return SiteSignals(status="unreachable")
     pages = {response.url: response.text}
-    for link in contact_links(response.url, response.text):
+    fetched = {response.url: datetime.now(UTC)}
+    kinds = {response.url: "home"}
+    home_doc = _document(response.text)
+    for kind, link in linked_pages(response.url, home_doc):
         if rules is not None and not rules.can_fetch(link, user_agent):
             continue
         try:
@@ -217,9 +222,12 @@ def _fetch_from(
             extra = get_with_retries(client, link, limits, site, sleep)
         except (TransientFailure, _TooSlow, *_UNREADABLE):
             break  # keep what was read; the site's time or patience is used up
-        if extra.status_code < 400:
+        if extra.status_code < 400 and extra.url not in pages:
             pages[extra.url] = extra.text
-    return read_site(pages)
+            fetched[extra.url] = datetime.now(UTC)
+            kinds[extra.url] = kind
+    return read_site(pages, fetched_at=fetched, kinds=kinds,
+                     documents={response.url: home_doc})
 
 
 class _TooSlow(Exception):
