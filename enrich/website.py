@@ -50,8 +50,9 @@ class SiteSignals:
     ``status`` says how the fetch went; ``pages`` holds each page's HTML by URL, ``text`` their
     visible text joined, ``links`` every ``href`` in page order, ``fetched_at`` when each page
     was fetched (UTC), ``kinds`` what each page is (home, contact, imprint, about, jobs) and
-    ``documents`` each parsed page. Parsed once, read by every provider, so a new signal needs
-    no change here; ``memo`` keeps what providers work out once and share.
+    ``documents`` each parsed page and ``texts`` its visible text. Parsed once, read by every
+    provider, so a new signal needs no change here; ``memo`` keeps what providers work out
+    once and share.
     """
 
     # ok, unreachable, temporarily unreachable, blocked, refused (private address), none
@@ -62,6 +63,7 @@ class SiteSignals:
     fetched_at: dict[str, datetime] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     documents: dict[str, lxml.html.HtmlElement] = field(default_factory=dict, repr=False)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -97,21 +99,22 @@ def read_site(
 ) -> SiteSignals:
     """A site's pages ({url: html}) parsed for the providers; pure, no I/O. The first page is
     the home page unless ``kinds`` says otherwise; ``documents`` are pages already parsed."""
-    texts, links, docs = [], [], {}
+    texts: dict[str, str] = {}
+    links, docs = [], {}
     for url, html in pages.items():
         doc = documents[url] if documents and url in documents else _document(html)
         links.extend(str(a.get("href")).strip() for a in _anchors(doc))
         if doc is not None:
-            texts.append(_visible_text(doc))
+            texts[url] = _visible_text(doc)[:MAX_TEXT_CHARS]
             docs[url] = doc
     now = datetime.now(UTC)
     return SiteSignals(
         status="ok" if pages else "none", pages=dict(pages),
-        text=" ".join(texts)[:MAX_TEXT_CHARS], links=links,
+        text=" ".join(texts.values())[:MAX_TEXT_CHARS], links=links,
         fetched_at={url: (fetched_at or {}).get(url, now) for url in pages},
         kinds={url: (kinds or {}).get(url, "home" if i == 0 else "page")
                for i, url in enumerate(pages)},
-        documents=docs,
+        documents=docs, texts=texts,
     )
 
 

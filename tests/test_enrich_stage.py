@@ -160,13 +160,17 @@ def test_second_run_refetches_only_the_stale_site(con, proxy):
 
     # Both sites now advertise jobs; only Swift Freight's fetch is older than max_age_days.
     _Sites.sites["northbridge-eng.co.uk"]["/"] += "<p>We're hiring: see our vacancies.</p>"
-    _Sites.sites["swift-freight.de"]["/"] += "<p>We're hiring drivers.</p>"
+    _Sites.sites["swift-freight.de"]["/"] = SWIFT.replace(
+        "</body>", '<p><a href="/jobs">Jobs</a></p></body>')
+    _Sites.sites["swift-freight.de"]["/jobs"] = (
+        "<html><body><h1>Jobs</h1><p>2 open positions</p><ul><li>HGV driver (m/w/d)</li>"
+        "<li>Transport planner (m/w/d)</li></ul></body></html>")
     con.execute("UPDATE enrichment SET website_fetched_at = website_fetched_at - INTERVAL 10 DAY "
                 "WHERE website = 'http://swift-freight.de/'")
     second = run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL,
                          allow_addresses=LOCAL, max_age_days=5)
     assert (second.websites_fetched, second.websites_ok) == (1, 1)
-    assert _Sites.requests == {"northbridge-eng.co.uk": 3, "swift-freight.de": 6,
+    assert _Sites.requests == {"northbridge-eng.co.uk": 3, "swift-freight.de": 7,
                                "bella-napoli.it": 2}
     after = _rows(con)
     assert after["Swift Freight GmbH"]["website_growth"] is True  # re-read

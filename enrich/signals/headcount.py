@@ -1,4 +1,5 @@
-"""The headcount a text states ("a team of 140 people"); a lower bound ("over 500") is none.
+"""The headcount a site states: schema.org ``numberOfEmployees``, else its text ("a team of
+140 people"); a lower bound ("over 500") is none.
 
 A company's website is read by the provider below; the enrich stage reads the descriptions that
 directories and exhibitor catalogues print with the same words (``stated_headcount``).
@@ -10,6 +11,7 @@ import re
 
 import pyarrow as pa
 
+from enrich.pages.profile import site_profile
 from enrich.signals.base import Column, Provider
 from enrich.website import SiteSignals
 
@@ -33,7 +35,7 @@ def stated_headcount(text: str | None) -> int | None:
 
 
 def employees(site: SiteSignals) -> int | None:
-    return stated_headcount(site.text)
+    return site_profile(site).employees or stated_headcount(site.text)
 
 
 PROVIDER = Provider(

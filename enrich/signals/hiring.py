@@ -1,19 +1,19 @@
-"""Whether a site advertises jobs (careers, vacancies, "we're hiring"): a growth signal."""
+"""Whether a site shows job openings: a growth signal.
+
+A "Careers" or "Jobs" menu link is on nearly every site and says nothing; a jobs page that
+lists openings, or a schema.org JobPosting, does (``enrich.pages.profile``)."""
 
 from __future__ import annotations
 
-import re
-
 import pyarrow as pa
 
+from enrich.pages.profile import site_profile
 from enrich.signals.base import Column, Provider
 from enrich.website import SiteSignals
 
-GROWTH_RE = re.compile(r"\b(careers|we.?re hiring|join our team|vacancies|jobs)\b", re.I)
-
 
 def hiring(site: SiteSignals) -> bool:
-    return bool(GROWTH_RE.search(site.text))
+    return site_profile(site).hiring
 
 
 PROVIDER = Provider(

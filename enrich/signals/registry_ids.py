@@ -1,24 +1,21 @@
-"""Company registration numbers a site prints (imprint, footer): "Company No. 04567890"."""
+"""Company registration numbers a site prints (imprint, footer): "Company No. 04567890",
+"HRB 12345" (the register's kind kept). The same ids with their schemes, VAT numbers too,
+are in ``website_identifiers`` (``enrich.signals.site_profile``)."""
 
 from __future__ import annotations
 
-import re
-
 import pyarrow as pa
 
+from enrich.pages.profile import site_profile
 from enrich.signals.base import Column, Provider
 from enrich.website import SiteSignals
 
-REGISTRY_RE = re.compile(
-    r"(?:company (?:registration )?(?:no|number)\.?|registered in england[^.]{0,80}?no\.?|"
-    r"handelsregister|HRB|registration no\.?)\s*:?\s*([A-Z]{0,3}\s?\d[\d\s]{4,12}\d)",
-    re.I,
-)
 KEEP = 3
 
 
 def registry_ids(site: SiteSignals) -> list[str]:
-    return list(dict.fromkeys(" ".join(m.split()) for m in REGISTRY_RE.findall(site.text)))
+    ids = site_profile(site).identifiers
+    return list(dict.fromkeys(i.id for i in ids if not i.scheme.endswith("-VAT")))
 
 
 PROVIDER = Provider(

@@ -1,0 +1,131 @@
+"""VAT numbers and company registration ids a site prints (imprint, footer, schema.org vatID).
+
+Each id keeps its scheme and its prefix: ``DE123456789`` is ``DE-VAT:DE123456789``,
+"Amtsgericht Köln, HRB 12345" is ``DE-CR:HRB12345`` (the register's kind is part of the
+number: HRB 12345 and HRA 12345 are different firms), a French VAT number also gives the
+SIREN inside it. Ids go through the project's one identifier normaliser
+(``enrich.normalise.org_identifier``), so they are the landing contract's ``SCHEME:ID`` form
+that resolution compares (``normalise_identifier``) and registry records carry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from enrich.normalise import org_identifier
+
+_SEP = r"[\s.\-]?"
+
+
+@dataclass(frozen=True)
+class PrintedId:
+    """One id found on a page: its scheme (org-id.guide code), the id, and how it was printed."""
+
+    scheme: str
+    id: str
+    printed: str
+
+    @property
+    def key(self) -> str:
+        """The landing contract's 'SCHEME:ID' text."""
+        return f"{self.scheme}:{self.id}"
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _vat(country: str) -> Callable[[re.Match[str]], list[tuple[str, str]]]:
+    return lambda m: [(f"{country}-VAT", m.group(0))]
+
+
+def _fr_vat(m: re.Match[str]) -> list[tuple[str, str]]:
+    return [("FR-VAT", m.group(0)), ("FR-SIREN", _digits(m.group(0))[-9:])]
+
+
+def _dk_vat(m: re.Match[str]) -> list[tuple[str, str]]:
+    return [("DK-VAT", m.group(0)), ("DK-CVR", _digits(m.group(0)))]
+
+
+def _be_vat(m: re.Match[str]) -> list[tuple[str, str]]:
+    return [("BE-VAT", m.group(0)), ("BE-BCE_KBO", _digits(m.group(0)).zfill(10))]
+
+
+def _no_vat(m: re.Match[str]) -> list[tuple[str, str]]:
+    return [("NO-BRC", _digits(m.group(0)))]
+
+
+def _group(scheme: str, fix: Callable[[str], str] = lambda v: v
+           ) -> Callable[[re.Match[str]], list[tuple[str, str]]]:
+    return lambda m: [(scheme, fix(m.group("id")))]
+
+
+def _de_register(m: re.Match[str]) -> list[tuple[str, str]]:
+    return [("DE-CR", f"{m.group('kind').upper()} {m.group('id')}{m.group('suffix') or ''}")]
+
+
+def _siret(m: re.Match[str]) -> list[tuple[str, str]]:
+    digits = _digits(m.group("id"))
+    return [("FR-SIRET", digits), ("FR-SIREN", digits[:9])]
+
+
+def _gb_company(value: str) -> str:
+    value = value.replace(" ", "").upper()
+    return value.zfill(8) if value.isdigit() else value
+
+
+# (pattern, what it gives). VAT numbers carry their country prefix, so they are found
+# unlabelled; registration numbers are bare digits and need their label.
+PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], list[tuple[str, str]]]], ...] = (
+    (re.compile(rf"\bDE{_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}\b"), _vat("DE")),
+    (re.compile(r"\bATU\s?\d{8}\b"), _vat("AT")),
+    (re.compile(r"\bFR\s?[0-9A-HJ-NP-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}\b"), _fr_vat),
+    (re.compile(r"\b(?:GB|XI)\s?\d{3}\s?\d{4}\s?\d{2}(?:\s?\d{3})?\b"),
+     lambda m: [(f"{m.group(0)[:2]}-VAT", m.group(0))]),
+    (re.compile(r"\bNL\s?\d{9}\s?B\s?\d{2}\b"), _vat("NL")),
+    (re.compile(r"\bBE\s?0?[01]?\d{2,3}[.\s]?\d{3}[.\s]?\d{3}\b"), _be_vat),
+    (re.compile(r"\bDK\s?\d{2}\s?\d{2}\s?\d{2}\s?\d{2}\b"), _dk_vat),
+    (re.compile(r"\bIT\s?\d{11}\b"), _vat("IT")),
+    (re.compile(r"\bES\s?[A-Z0-9]\d{7}[A-Z0-9]\b"), _vat("ES")),
+    (re.compile(r"\bNO\s?\d{3}\s?\d{3}\s?\d{3}\s?MVA\b"), _no_vat),
+    (re.compile(r"\b(?P<kind>HRB|HRA|GnR)\s?(?P<id>\d{1,6})(?P<suffix>\s?[A-Z]{1,2}\b)?"
+                r"(?=[^\w]|$)"), _de_register),
+    (re.compile(r"(?i:\b(?:company|registration|registered|reg\.?)\s*(?:no|number|nr)\.?|"
+                r"companies house (?:no\.?|number))\s*:?\s*"
+                r"(?P<id>(?:SC|NI|OC|SO|NC|R0)?\s?\d{6,8})\b"), _group("GB-COH", _gb_company)),
+    (re.compile(r"(?i:\bsiret)\s*(?:n[°o]\.?)?\s*:?\s*(?P<id>\d{3}\s?\d{3}\s?\d{3}\s?\d{5})\b"),
+     _siret),
+    (re.compile(r"(?i:\bsiren|\bRCS\s+[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)\s*(?:n[°o]\.?)?\s*:?\s*"
+                r"(?P<id>\d{3}\s?\d{3}\s?\d{3})\b(?!\s?\d)"), _group("FR-SIREN", _digits)),
+    (re.compile(r"(?i:\borg(?:anisasjons)?\.?\s?(?:nr|nummer)\.?|\bforetaksregisteret)"
+                r"\s*:?\s*(?P<id>\d{3}\s?\d{3}\s?\d{3})\b"), _group("NO-BRC", _digits)),
+    (re.compile(r"(?i:\bCVR(?:-?(?:nr|nummer))?\.?)\s*:?\s*(?P<id>\d{2}\s?\d{2}\s?\d{2}\s?\d{2})"
+                r"\b"), _group("DK-CVR", _digits)),
+    (re.compile(r"(?i:\bKvK(?:-?(?:nummer|nr))?\.?)\s*:?\s*(?P<id>\d{8})\b"),
+     _group("NL-KVK")),
+)
+
+
+def printed_ids(text: str) -> list[PrintedId]:
+    """Every VAT and registration id in ``text``, each once, in the order printed."""
+    found: list[tuple[int, PrintedId]] = []
+    for pattern, read in PATTERNS:
+        for match in pattern.finditer(text):
+            for scheme, raw in read(match):
+                ident = org_identifier(scheme, raw)
+                if ident is not None:
+                    printed = " ".join(match.group(0).split())
+                    found.append((match.start(), PrintedId(ident["scheme"], ident["id"],
+                                                           printed)))
+    found.sort(key=lambda pair: pair[0])
+    out: dict[str, PrintedId] = {}
+    for _, printed in found:
+        out.setdefault(printed.key, printed)
+    return list(out.values())
+
+
+def vat_id(value: str) -> list[PrintedId]:
+    """A schema.org ``vatID``/``taxID`` value: the same patterns, else nothing."""
+    return printed_ids(value)
