@@ -80,6 +80,21 @@ def build(warehouse: Path) -> None:
                 [cid, industry, why, solvency, [e["text"] for e in evidence], band,
                  evidence or None, NOW],
             )
+        # What Northbridge's own website said, each value with its page and fetch time.
+        imprint = "https://northbridge-eng.co.uk/contact"
+        facts = [{"field": f, "value": v, "url": imprint, "fetched_at": NOW} for f, v in (
+            ("address", "12 Mill Lane, Leeds LS1 4AB"),
+            ("leadership", "Jane Doe, Managing Director"),
+            ("identifier", "GB-COH:04567890"), ("identifier", "GB-VAT:GB123456789"))]
+        con.execute(
+            "UPDATE enrichment SET website_address = '12 Mill Lane, Leeds LS1 4AB', "
+            "website_description = 'Precision CNC machining since 1985.', "
+            "website_social = ['https://www.linkedin.com/company/northbridge-eng'], "
+            "website_leadership = [{'name': 'Jane Doe', 'role': 'Managing Director'}], "
+            "website_identifiers = ['GB-COH:04567890', 'GB-VAT:GB123456789'], "
+            "website_language = 'en', website_legal_name = 'Northbridge Precision Engineering "
+            "Limited', website_founded = '1985', website_facts = ? WHERE company_id = 'c-fit'",
+            [facts])
         con.execute("INSERT INTO company_links (record_id, company_id, linked_at) "
                     "VALUES ('r-council', 'c-council', ?)", [NOW])
         for key, status, deadline in (("t-open", "active", OPEN_DEADLINE),

@@ -194,3 +194,9 @@ def test_the_provenance_sidecar_gives_source_url_and_fetch_time(config, tmp_path
                             "fetched_at": "2026-01-04T08:30:00Z"}
     assert evil["best_contact_email"]["source_url"] == "http://expo.test/exhibitors/evil"
     assert evil["city"]["source"] == ""  # the warehouse does not know where the city came from
+    fit = {r["field"]: r for r in rows if r["company_id"] == "c-fit"}
+    for field in ("address", "leadership", "registration_ids"):  # read on the contact page
+        assert (fit[field]["source"], fit[field]["source_url"], fit[field]["fetched_at"]) == (
+            "website", "https://northbridge-eng.co.uk/contact", "2026-01-05T09:00:00Z"), field
+    assert fit["registration_ids"]["value"] == "company number 04567890; VAT GB123456789"
+    assert fit["description"]["source"] == ""  # no fact recorded for it in this world

@@ -61,7 +61,16 @@ def test_generic_export_columns_order_and_default_file(config):
         "source_urls": "http://directory.test/c-fit", "profile": "default",
         "distance_km": "", "distance": "", "owner": "",  # no home base, nobody assigned
         "priority": "A-1-none", "tier": "A", "solvency_band": "1", "timing": "none",
-        "lawful_basis": "legitimate interests", "subscriber_type": "not known"}
+        "lawful_basis": "legitimate interests", "subscriber_type": "not known",
+        # what its own website says, in plain words
+        "address": "12 Mill Lane, Leeds LS1 4AB",
+        "description": "Precision CNC machining since 1985.",
+        "social": "https://www.linkedin.com/company/northbridge-eng",
+        "leadership": "Jane Doe, Managing Director",
+        "registration_ids": "company number 04567890; VAT GB123456789",
+        "language": "en", "legal_name": "Northbridge Precision Engineering Limited",
+        "founded": "1985"}
+    assert others[0]["address"] == others[0]["leadership"] == ""  # the site said nothing
 
 
 def test_every_stage_best_first(config):

@@ -25,12 +25,13 @@ from sales.export.log import (
     previous_fingerprints,
     record,
 )
-from sales.export.view import Selection, open_scored_rows
+from sales.export.view import WEBSITE_COLUMNS, Selection, open_scored_rows
 
 # The values a provenance sidecar traces, in the scored view's names.
 PROVENANCE_FIELDS = (
     "name", "website", "phone", "email", "city", "country", "employees",
     "best_contact_name", "best_contact_role", "best_contact_email", "best_contact_phone",
+    *WEBSITE_COLUMNS,
 )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from enrich.pages.identifiers import SCHEME_LABELS
 from sales.export.filters import filter_sql
 from sales.privacy.view import export_view_sql
 from warehouse.db import WarehouseBusy, connect
@@ -35,6 +36,29 @@ BEST_CONTACT_RANK = f"""row_number() OVER (
                         regexp_matches(coalesce(p.role, ''), '{CONTACT_ROLE_RANK}') DESC,
                         (p.phone IS NOT NULL) DESC, p.last_seen_at DESC, p.contact_id
            )"""
+
+_SCHEME_LABEL_SQL = "CASE " + " ".join(
+    f"WHEN split_part(x, ':', 1) = '{scheme}' THEN '{label}'"
+    for scheme, label in SCHEME_LABELS.items()
+) + " WHEN ends_with(split_part(x, ':', 1), '-VAT') THEN 'VAT' ELSE 'registration' END"
+# What the company's own website says (enrich/signals/site_profile.py), in plain words; the
+# golden record's street and description where the site says nothing.
+WEBSITE_PROFILE_SQL = f"""
+       coalesce(e.website_address, CASE WHEN c.street IS NOT NULL THEN
+                concat_ws(', ', c.street, nullif(trim(concat_ws(' ', c.postcode, c.city)), ''))
+                END) AS address,
+       coalesce(e.website_description, left(c.description, 300)) AS description,
+       nullif(array_to_string(e.website_social, ' '), '') AS social,
+       nullif(array_to_string(list_transform(e.website_leadership,
+                                             lambda x: x.name || ', ' || x.role), '; '), '')
+         AS leadership,
+       nullif(array_to_string(list_transform(e.website_identifiers,
+                lambda x: ({_SCHEME_LABEL_SQL}) || ' ' || split_part(x, ':', 2)), '; '), '')
+         AS registration_ids,
+       e.website_language AS language, e.website_legal_name AS legal_name,
+       coalesce(e.website_founded, CAST(c.founded AS VARCHAR)) AS founded"""
+WEBSITE_COLUMNS = ("address", "description", "social", "leadership", "registration_ids",
+                   "language", "legal_name", "founded")
 
 SCORED_COMPANIES_SQL = f"""
 WITH ranked_contacts AS (
@@ -54,7 +78,7 @@ SELECT c.company_id, c.name, c.domain, s.stage, round(s.fit, 2) AS fit,
        s.profile, strftime(s.scored_at, '%Y-%m-%dT%H:%M:%SZ') AS scored_at,
        s.tier, s.solvency_band, s.timing, s.priority, s.priority_rank,
        d.distance_km, d.distance, o.manager_name AS owner, o.manager_email AS owner_email,
-       c.updated_at AS record_updated_at
+       c.updated_at AS record_updated_at,{WEBSITE_PROFILE_SQL}
 FROM scores s
 JOIN companies c USING (company_id)
 LEFT JOIN enrichment e USING (company_id)
@@ -98,6 +122,16 @@ CROSS JOIN (VALUES ('email'), ('employees')) AS f(field)
 WHERE e.website_fetched_at IS NOT NULL
   AND ((f.field = 'email' AND c.email IS NULL AND len(e.website_emails) > 0)
        OR (f.field = 'employees' AND e.website_employees IS NOT NULL))
+UNION ALL
+-- the website profile: the page each value was read on, and when (enrichment.website_facts)
+SELECT company_id, field, 'website' AS source, min_by(url, fetched_at) AS source_url,
+       min(fetched_at) AS fetched_at
+FROM (SELECT company_id,
+             CASE fact.field WHEN 'identifier' THEN 'registration_ids' ELSE fact.field END
+               AS field, fact.url AS url, fact.fetched_at AS fetched_at
+      FROM (SELECT company_id, unnest(website_facts) AS fact FROM enrichment))
+WHERE field IN {WEBSITE_COLUMNS}
+GROUP BY company_id, field
 UNION ALL
 SELECT b.company_id, f.field, b.source, b.url AS source_url, b.last_seen_at AS fetched_at
 FROM best b CROSS JOIN (VALUES ('best_contact_name'), ('best_contact_role'),

@@ -4,7 +4,9 @@ be reordered, never renamed or dropped).
 
 Ordered for reading: who (name, priority, tier, owner), why (reasons), the three axes and
 their scores, whom to call, how to reach the
-company, what it is; ids, profile and time next; long provenance (sources, URLs) last.
+company, what it is; ids, profile and time next; long provenance (sources, URLs), the
+data-protection columns, then what the company's own website says (address, description,
+social profiles, leadership, registration and VAT ids, language, legal name, founding date).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from sales.export import Written, export_format
 from sales.export.files import FileStyle, write_csv
-from sales.export.view import ScoredRows, Selection
+from sales.export.view import WEBSITE_COLUMNS, ScoredRows, Selection
 from sales.privacy.view import PRIVACY_COLUMNS
 
 COLUMNS = [
@@ -46,6 +48,8 @@ COLUMNS = [
     "sources",
     "source_urls",
     *PRIVACY_COLUMNS,
+    # what the company's own website says (after the older columns, which keep their places)
+    *WEBSITE_COLUMNS,
 ]
 TEXT_COLUMNS = ("company_id", "phone", "best_contact_phone")
 
