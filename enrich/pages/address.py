@@ -15,15 +15,25 @@ POSTCODE = re.compile(
 _CAP = "A-ZÄÖÜÅÆØÉ"
 _LOW = r"\wäöüßåæøé.'’\-"
 _TOWN = r"\wäöüßåæøé'’\-"
+# Street words of the continental "street, number" order (Hauptstraße 5, Kerkstraat 12).
+_SUFFIX = (r"stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|ring|damm|ufer|markt|chaussee|steig|"
+           r"pfad|straat|laan|plein|gracht|kade|singel|vej|gade|veien|vegen|gata|gatan|vei")
+_WORD_STREET = r"(?:Stra(?:ß|ss)e|Str\.|Weg|Allee|Platz|Ring|Gasse|Damm|Straat|Laan)"
 # "Hauptstraße 5, 50667 Köln" (street and number, then postcode and town).
 STREET_FIRST = re.compile(
-    rf"(?P<street>[{_CAP}][{_LOW} ]{{2,40}}?\s\d{{1,4}}\s?[a-z]?)\s*,?\s*"
+    rf"(?P<street>(?:[{_CAP}][{_TOWN}]+\s{_WORD_STREET}|[{_CAP}][{_TOWN}]*(?:{_SUFFIX}))"
+    rf"\s\d{{1,4}}\s?[a-z]?)\s*,?\s*"
     rf"(?P<postcode>(?:[A-Z]{{1,2}}-)?\d{{4,5}}|\d{{4}}\s?[A-Z]{{2}})\s+"
     rf"(?P<city>[{_CAP}][{_TOWN}]+(?:\s[{_CAP}][{_TOWN}]+)?)")
 # "12 Mill Lane, Leeds LS1 4AB" (number first; a UK postcode after the town).
 NUMBER_FIRST = re.compile(
     r"(?P<street>\d{1,4}[a-z]?\s[A-Z][\w'’ ]{2,40}?),\s*(?P<city>[A-Z][\w'’ ]{2,30}?),?\s+"
     r"(?P<postcode>[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b")
+# "12 rue de la Paix, 75002 Paris" (number first, then a French or similar street word).
+NUMBER_FIRST_CONTINENTAL = re.compile(
+    rf"(?P<street>\d{{1,4}}(?:\s?(?:bis|ter))?,?\s(?i:rue|avenue|av\.|boulevard|bd|place|"
+    rf"chemin|allée|impasse|quai|route|via|viale|piazza|calle|avenida)\s[{_TOWN} ]{{2,40}}?)"
+    rf",?\s+(?P<postcode>\d{{4,5}})\s+(?P<city>[{_CAP}][{_TOWN}]+(?:\s[{_CAP}][{_TOWN}]+)?)")
 MAX_CHARS = 300
 
 
@@ -56,12 +66,12 @@ def from_markup(doc: lxml.html.HtmlElement) -> str | None:
 
 def from_text(page_text: str) -> str | None:
     """The first street-and-postcode phrase in running text, as one line."""
-    for pattern in (STREET_FIRST, NUMBER_FIRST):
+    for pattern in (STREET_FIRST, NUMBER_FIRST_CONTINENTAL, NUMBER_FIRST):
         found = pattern.search(page_text)
         if found:
             street, postcode, city = (" ".join(found.group(g).split())
                                       for g in ("street", "postcode", "city"))
-            if pattern is STREET_FIRST:
+            if pattern is not NUMBER_FIRST:
                 return _line([street, f"{postcode} {city}"])
             return _line([street, f"{city} {postcode}"])
     return None

@@ -9,6 +9,7 @@ becomes a ``Fact`` (field, value, source URL, fetch time): the provenance stored
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from enrich.pages import address, language, people, structured
+from enrich.pages.blocks import text_blocks
 from enrich.pages.identifiers import PrintedId, printed_ids
 from enrich.pages.links import site_key
 from enrich.website import SiteSignals
@@ -88,20 +90,24 @@ def _items(site: SiteSignals) -> dict[str, list[dict[str, Any]]]:
 
 def _organisation(site: SiteSignals, items: dict[str, list[dict[str, Any]]]
                   ) -> tuple[dict[str, Any], str] | None:
-    """The site's own organisation item and its page: one whose url is on the site's domain
-    (a directory page lists other firms), else the first organisation."""
+    """The site's own organisation item and its page: the one whose url is the site's home
+    page, else one on the site's domain (a directory lists other firms under its own domain),
+    else the first organisation."""
     home = next(iter(site.pages), "")
     own = site_key(urlsplit(home).hostname or "")
-    first = None
+    best: tuple[int, dict[str, Any], str] | None = None
     for url in _ordered(site, HOME_FIRST):
         for item in items.get(url, []):
             if not structured.is_organisation(item):
                 continue
-            first = first or (item, url)
-            link = structured.text(item.get("url")) or structured.text(item.get("@id")) or ""
-            if link.startswith("http") and site_key(urlsplit(link).hostname or "") == own:
-                return item, url
-    return first
+            link = urlsplit(structured.text(item.get("url")) or structured.text(item.get("@id"))
+                            or "")
+            rank = 2
+            if link.scheme in ("http", "https") and site_key(link.hostname or "") == own:
+                rank = 0 if link.path in ("", "/") else 1
+            if best is None or rank < best[0]:
+                best = (rank, item, url)
+    return (best[1], best[2]) if best else None
 
 
 def _employees(value: Any) -> int | None:
@@ -213,12 +219,14 @@ def read_profile(site: SiteSignals) -> SiteProfile:
 
     # address: the organisation's PostalAddress, any PostalAddress, <address>, then text
     legal_pages = _ordered(site, LEGAL_FIRST)
-    candidates: list[tuple[str | None, str]] = [(address.from_schema(org.get("address")),
-                                                 org_url)] if org else []
-    candidates += [(address.from_schema(item), url) for url in legal_pages
-                   for item in items.get(url, []) if "PostalAddress" in structured.types(item)]
-    candidates += [(address.from_markup(site.documents[url]), url) for url in legal_pages]
-    candidates += [(address.from_text(site.texts.get(url, "")), url) for url in legal_pages]
+    blocks = {url: text_blocks(site.documents[url]) for url in legal_pages}
+    candidates = itertools.chain(  # read lazily: the first address found ends the search
+        ((address.from_schema(org.get("address")), org_url) for _ in [org] if org),
+        ((address.from_schema(item), url) for url in legal_pages
+         for item in items.get(url, []) if "PostalAddress" in structured.types(item)),
+        ((address.from_markup(site.documents[url]), url) for url in legal_pages),
+        ((address.from_text(block), url) for url in legal_pages for block in blocks[url]),
+    )
     for value, url in candidates:
         if value:
             out.address = value
@@ -261,7 +269,7 @@ def read_profile(site: SiteSignals) -> SiteProfile:
     # language and description, from the home page
     home = next(iter(site.documents))
     home_doc = site.documents[home]
-    out.language = language.declared(home_doc) or language.guessed(site.texts.get(home, ""))
+    out.language = language.declared(home_doc) or language.guessed(site.text)
     if out.language:
         fact("language", out.language, home)
     described = [(_meta(home_doc, "description"), home), (_meta(home_doc, "og:description"),
@@ -278,8 +286,9 @@ def read_profile(site: SiteSignals) -> SiteProfile:
     for leader in _leaders_from_schema(org):
         leaders.setdefault(leader.name, (leader, org_url))
     for url in legal_pages:
-        for leader in people.leaders_in(site.texts.get(url, "")):
-            leaders.setdefault(leader.name, (leader, url))
+        for block in blocks[url]:
+            for leader in people.leaders_in(block):
+                leaders.setdefault(leader.name, (leader, url))
     for leader, url in list(leaders.values())[:KEEP_LEADERS]:
         out.leadership.append(leader)
         fact("leadership", f"{leader.name}, {leader.role}", url)
