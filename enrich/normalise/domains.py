@@ -87,6 +87,29 @@ def _registrable_of_hosts(hosts: pa.Array) -> pa.Array:
     return pc.if_else(excluded, null, out)
 
 
+@lru_cache(maxsize=1)
+def _suffix_sets() -> tuple[frozenset[str], frozenset[str]]:
+    plain, wild = _suffixes()
+    return frozenset(plain.to_pylist()), frozenset(wild.to_pylist())
+
+
+@lru_cache(maxsize=65_536)
+def site_domain(host: str) -> str | None:
+    """Whose site a host is: its registrable domain by the same public-suffix rules as
+    :func:`registrable_domain`, platforms and free-mail domains included ('shop.acme.co.uk'
+    and 'www.acme.co.uk' -> 'acme.co.uk'; 'www.facebook.com' -> 'facebook.com'). Pure Python,
+    one host at a time (a fetcher asks for each link; the array form costs a hash build)."""
+    labels = host.lower().rstrip(".").split(".")
+    plain, wild = _suffix_sets()
+    best = 0
+    for k in (1, 2, 3):
+        if len(labels) <= k:
+            break
+        if ".".join(labels[-k:]) in plain or (k >= 2 and ".".join(labels[-k + 1:]) in wild):
+            best = k
+    return ".".join(labels[-best - 1:]) if best else None
+
+
 def registrable_domains_array(values: pa.Array) -> pa.Array:
     """Vectorised :func:`registrable_domain`, worked out once per distinct host."""
     hosts = hosts_array(values)

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from enrich.normalise import registrable_domain
+from enrich.normalise.domains import site_domain
 from enrich.normalise.text import strip_accents
 
 # Words in a link's address or text, per page kind (accents stripped, lower case). Ordered:
@@ -43,7 +43,7 @@ def site_key(host: str) -> str:
     """The part of a host that says whose site it is: the registrable domain (shop.acme.de ->
     acme.de), else the host without ``www.`` (IP literals, names with no public suffix)."""
     host = host.lower().rstrip(".")
-    return registrable_domain(host) or host.removeprefix("www.")
+    return site_domain(host) or host.removeprefix("www.")
 
 
 def page_kind(href: str, text: str) -> str | None:

@@ -1,0 +1,150 @@
+"""Benchmark: website enrichment of 10,000 local company websites (``bench.site_world``) as
+``leadpipe enrich`` runs it (``enrich.stage.refresh_websites``: robots.txt, home page and the
+contact, imprint, about and careers pages it links to, one request at a time per site, every
+signal provider, each batch written to a real DuckDB warehouse), against a bare baseline in
+the same run: the same requests with plain httpx and the same number of threads, nothing
+parsed or stored.
+
+The sites are served from a process of their own (started afresh for every round); its CPU
+time is reported apart, so the enricher's figures are the enricher's. Peak memory is this
+process's maximum resident set (the enricher runs here).
+
+    .venv/bin/python -m bench.enrich_websites [--sites 10000] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.site_world import host
+from enrich.stage import refresh_websites
+from warehouse.db import connect
+
+UA = "leadpipe-bench"
+WORKERS = 8  # the enrich stage's default
+PATHS = ("/robots.txt", "/", "/contact", "/imprint", "/about", "/careers")
+
+
+@contextlib.contextmanager
+def site_server() -> Iterator[tuple[str, dict[str, float]]]:
+    """The generated sites, as a proxy on 127.0.0.1 in its own process; on exit the dict holds
+    the server's CPU seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        port_file = Path(tmp) / "port"
+        proc = subprocess.Popen([sys.executable, "-m", "bench.site_world", str(port_file)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        cost: dict[str, float] = {}
+        try:
+            while not port_file.exists() or not port_file.read_text():
+                time.sleep(0.05)
+            yield f"http://127.0.0.1:{port_file.read_text()}", cost
+        finally:
+            out, _ = proc.communicate(input="", timeout=60)
+            cost["cpu"] = json.loads(out.strip().splitlines()[-1])["cpu_seconds"]
+
+
+def build_warehouse(path: Path, sites: int) -> None:
+    con = connect(path)
+    try:
+        now = datetime.now()
+        con.executemany(
+            "INSERT INTO companies (company_id, name, website, updated_at) VALUES (?, ?, ?, ?)",
+            [(f"c{n:05d}", f"Firm {n:05d} Ltd", f"http://{host(n)}/", now)
+             for n in range(sites)])
+    finally:
+        con.close()
+
+
+def enrich_round(path: Path, proxy: str) -> dict[str, float]:
+    con = connect(path)
+    con.execute("DELETE FROM enrichment")  # every site new: all fetched
+    con.close()
+
+    @contextlib.contextmanager
+    def writer() -> Iterator[Any]:
+        con = connect(path)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    summary = refresh_websites(writer, user_agent=UA, proxy=proxy,
+                               allow_addresses=("127.0.0.1",))
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    con = connect(path)
+    facts, hiring = con.execute(
+        "SELECT sum(len(website_facts)), count(*) FILTER (WHERE website_growth) "
+        "FROM enrichment").fetchone()
+    con.close()
+    return {"sites": summary.websites_fetched, "ok": summary.websites_ok, "wall": wall,
+            "cpu": cpu, "facts": facts, "hiring": hiring}
+
+
+def bare_round(sites: int, proxy: str) -> dict[str, float]:
+    """The same pages fetched with plain httpx, nothing parsed, checked or stored."""
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    with httpx.Client(proxy=proxy, headers={"User-Agent": UA},
+                      limits=httpx.Limits(max_connections=WORKERS * 2,
+                                          max_keepalive_connections=WORKERS)) as client:
+        def one(n: int) -> int:
+            return sum(len(client.get(f"http://{host(n)}{p}").content) for p in PATHS)
+
+        with ThreadPoolExecutor(WORKERS) as pool:
+            list(pool.map(one, range(sites)))
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    return {"sites": sites, "wall": wall, "cpu": cpu}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sites", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    ns = parser.parse_args()
+    print("load average:", Path("/proc/loadavg").read_text().split()[:3])
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        warehouse = Path(tmp) / "warehouse.duckdb"
+        build_warehouse(warehouse, ns.sites)
+        for i in range(ns.rounds):
+            with site_server() as (proxy, bare_cost):
+                bare = bare_round(ns.sites, proxy)
+            with site_server() as (proxy, enrich_cost):
+                got = enrich_round(warehouse, proxy)
+            row = {
+                "enrich_sites_per_s": got["sites"] / got["wall"],
+                "enrich_cpu_ms_per_site": 1000 * got["cpu"] / got["sites"],
+                "enrich_server_cpu_s": enrich_cost["cpu"],
+                "enrich_ok": got["ok"], "facts": got["facts"], "hiring": got["hiring"],
+                "bare_sites_per_s": bare["sites"] / bare["wall"],
+                "bare_cpu_ms_per_site": 1000 * bare["cpu"] / bare["sites"],
+                "bare_server_cpu_s": bare_cost["cpu"],
+                "enrich_wall_s": got["wall"], "bare_wall_s": bare["wall"],
+            }
+            rows.append(row)
+            print(f"round {i + 1}:", json.dumps({k: round(v, 2) for k, v in row.items()}),
+                  flush=True)
+    med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+    print("median:", json.dumps({k: round(v, 2) for k, v in med.items()}))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the enricher process: {peak_mb:.0f} MB")
+    print("load average:", Path("/proc/loadavg").read_text().split()[:3])
+
+
+if __name__ == "__main__":
+    main()
