@@ -5,7 +5,8 @@
   AutoThrottle from going below it.
 - ``PoliteRobotsTxtMiddleware``: Scrapy reads a robots.txt that answers 5xx as allow-all;
   RFC 9309 says a server error means "disallow everything for now", so the site is left
-  alone for the rest of the crawl (stat ``leadpipe/robots_unavailable``).
+  alone for the rest of the crawl (stat ``leadpipe/robots_unavailable``, and an error in the
+  crawl report).
 - ``StaleAwareCachePolicy``: the development HTTP cache never stores listing pages (they must
   be fresh every run) and treats a cached detail page as fresh only for its definition's
   ``detail.stale_after_days``.
@@ -80,8 +81,13 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if 500 <= response.status < 600:
             self.crawler.stats.inc_value("leadpipe/robots_unavailable")
-            logger.warning("%s answered %d: nothing fetched from %s in this crawl",
-                           response.url, response.status, netloc)
+            message = (f"{response.url} answered {response.status}: nothing fetched from "
+                       f"{netloc} in this crawl (try again later)")
+            logger.warning("%s", message)
+            spider = self.crawler.spider
+            errors = getattr(spider, "leadpipe_errors", None)
+            if errors is not None:  # the crawl report lists them
+                errors.append(f"{getattr(spider, 'source_id', None) or spider.name}: {message}")
             response = response.replace(body=b"User-agent: *\nDisallow: /\n")
         await super()._parse_robots(response, netloc, request)
 

@@ -111,6 +111,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
         told = retry_after_seconds(response.headers.get(b"Retry-After"))
         if told is not None and told > self.delay_max:  # never sooner than the server asks
             self.crawler.stats.inc_value("leadpipe/retry_after_too_long")
+            request.meta["leadpipe_asked_wait"] = told
             logger.info("not retrying %s: it asks to wait %.0fs (more than %.0fs)",
                         request.url, told, self.delay_max)
             return response
@@ -136,8 +137,8 @@ def describe_failure(failure: Failure) -> str | None:
     if failure.check(HttpError):  # before IgnoreRequest, which it subclasses
         response = failure.value.response
         what = f"HTTP {response.status}"
-        told = retry_after_seconds(response.headers.get(b"Retry-After"))
-        if told is not None:
+        told = failure.request.meta.get("leadpipe_asked_wait")
+        if told is not None:  # not retried: the server asked for longer than we wait
             what += f", asks to wait {told:.0f}s"
     elif failure.check(IgnoreRequest):
         message = str(failure.value)

@@ -339,6 +339,9 @@ def test_crawl_follows_robots_txt_as_it_was_read_then_as_it_is_now(crawled, serv
 def test_crawl_robots_5xx_disallows_and_crawl_delay_is_applied(crawled, server):
     assert not _items(crawled, "robots5xx.test")
     assert set(server.paths("robots5xx.test")) == {"/robots.txt"}
-    _row("robots5xx.test", "crawl", "nothing else requested (disallow for this crawl)")
+    errors = [e for e in crawled.report.errors if "robots5xx.test/robots.txt answered 503" in e]
+    assert len(errors) == 1, crawled.report.errors
+    _row("robots5xx.test", "crawl", "nothing else requested (disallow for this crawl), "
+                                    "reported")
     assert crawled.report.stats.get("leadpipe/crawl_delay/crawldelay.test") == 1.0
     _row("crawldelay.test", "crawl", "1 s set as the site's download delay")
