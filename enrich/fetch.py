@@ -14,7 +14,8 @@ a 503 burst is taken as the site's final answer. This module bounds every one of
   ``max_bytes`` decompressed bytes; the rest is not read (the page is kept truncated). Only
   ``gzip`` and ``deflate`` are asked for.
 - **Redirects** are bounded by the client (``max_redirects``).
-- **Transient failures** (429, 500, 502, 503, 504, timeouts, a connection dropped mid-body)
+- **Transient failures** (429, 500, 502, 503, 504, timeouts, a connection dropped mid-body,
+  a gzip or deflate body that ends before its stream does)
   are retried ``retries`` times with exponential backoff, waiting what ``Retry-After`` asks
   when it is no more than ``max_wait`` seconds and fits in the site's deadline. When retries
   run out the failure is raised as ``TransientFailure``, so the caller stores "temporarily
@@ -23,6 +24,7 @@ a 503 burst is taken as the site's final answer. This module bounds every one of
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import contextvars
 import email.utils
@@ -179,6 +181,12 @@ class _Decoder:
             raise httpx.DecodingError(f"unsupported content encoding {encoding!r}")
         self._pending = b""
 
+    @property
+    def complete(self) -> bool:
+        """Whether the compressed stream reached its end (a gzip or deflate body cut short
+        decodes without an error, but is not the whole page)."""
+        return self._z is False or (self._z is not None and self._z.eof)
+
     def decode(self, data: bytes, limit: int) -> bytes:
         """Up to ``limit`` decoded bytes from what has been received so far."""
         if self._z is False:
@@ -206,21 +214,34 @@ class Page:
 
     @property
     def text(self) -> str:
+        """The body as text: in the charset the headers name (UTF-8 when they name none, or
+        one Python does not know); when the bytes are not that charset (a Latin-1 page
+        labelled UTF-8 is common), as cp1252, so a name reads "Müller", not "M\ufffdller"."""
         charset = httpx.Response(200, headers=self.headers).charset_encoding or "utf-8"
         try:
-            return self.content.decode(charset, errors="replace")
+            codecs.lookup(charset)
         except LookupError:  # a charset Python does not know
-            return self.content.decode("utf-8", errors="replace")
+            charset = "utf-8"
+        # a page cut at the byte cap may end inside a character: that is not a wrong charset
+        decoder = codecs.getincrementaldecoder(charset)()
+        try:
+            return decoder.decode(self.content, final=not self.truncated)
+        except UnicodeDecodeError:
+            return self.content.decode("cp1252", errors="replace")
 
 
 def _read_capped(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
     encoding = response.headers.get("content-encoding", "").strip().lower()
     decoder = _Decoder(encoding)
     out = bytearray()
+    received = False
     for raw in response.iter_raw(_CHUNK):
+        received = received or bool(raw)
         out += decoder.decode(raw, max_bytes + 1 - len(out))
         if len(out) > max_bytes:
             return bytes(out[:max_bytes]), True
+    if received and not decoder.complete:
+        raise httpx.RemoteProtocolError(f"{encoding} body ends before its stream does")
     return bytes(out), False
 
 

@@ -3,6 +3,10 @@
 - ``RobotsCrawlDelay``: Scrapy parses robots.txt with protego but ignores ``Crawl-delay``;
   this extension sets it as the minimum delay of that domain's download slot and keeps
   AutoThrottle from going below it.
+- ``PoliteRobotsTxtMiddleware``: Scrapy reads a robots.txt that answers 5xx as allow-all;
+  RFC 9309 says a server error means "disallow everything for now", so the site is left
+  alone for the rest of the crawl (stat ``leadpipe/robots_unavailable``, and an error in the
+  crawl report).
 - ``StaleAwareCachePolicy``: the development HTTP cache never stores listing pages (they must
   be fresh every run) and treats a cached detail page as fresh only for its definition's
   ``detail.stale_after_days``.
@@ -16,6 +20,7 @@ from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.extensions.httpcache import DummyPolicy
 from scrapy.http import Response
 
@@ -68,6 +73,23 @@ class RobotsCrawlDelay:
         key = request.meta.get("download_slot")
         if key in self.floors:
             self._floor(key)
+
+
+class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, reading a 5xx answer as ``Disallow: /``."""
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if 500 <= response.status < 600:
+            self.crawler.stats.inc_value("leadpipe/robots_unavailable")
+            message = (f"{response.url} answered {response.status}: nothing fetched from "
+                       f"{netloc} in this crawl (try again later)")
+            logger.warning("%s", message)
+            spider = self.crawler.spider
+            errors = getattr(spider, "leadpipe_errors", None)
+            if errors is not None:  # the crawl report lists them
+                errors.append(f"{getattr(spider, 'source_id', None) or spider.name}: {message}")
+            response = response.replace(body=b"User-agent: *\nDisallow: /\n")
+        await super()._parse_robots(response, netloc, request)
 
 
 class StaleAwareCachePolicy(DummyPolicy):

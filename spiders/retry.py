@@ -10,6 +10,8 @@ meta, ``retry/*`` stats, the give-up log line) and adds the waiting:
 - without it (a 429, a 5xx burst, a network error): exponential backoff with jitter,
   ``LEADPIPE_BACKOFF_BASE * 2**(retry - 1)`` times a random factor in
   ``[1, 1 + LEADPIPE_BACKOFF_JITTER]``, capped the same way;
+- a ``Retry-After`` longer than ``LEADPIPE_RETRY_DELAY_MAX``: no retry (never sooner than the
+  server asks), the failure reported with the wait it asked for;
 - at most ``RETRY_TIMES`` retries of ``RETRY_HTTP_CODES`` and ``RETRY_EXCEPTIONS``, then the
   failure goes on to the spider's errback, which reports it (``describe_failure``).
 
@@ -106,6 +108,13 @@ class PoliteRetryMiddleware(RetryMiddleware):
     ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
+        told = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if told is not None and told > self.delay_max:  # never sooner than the server asks
+            self.crawler.stats.inc_value("leadpipe/retry_after_too_long")
+            request.meta["leadpipe_asked_wait"] = told
+            logger.info("not retrying %s: it asks to wait %.0fs (more than %.0fs)",
+                        request.url, told, self.delay_max)
+            return response
         reason = response_status_message(response.status)
         retry = await self._wait_then(self._retry(request, reason), reason, response)
         return retry or response
@@ -123,11 +132,22 @@ class PoliteRetryMiddleware(RetryMiddleware):
 def describe_failure(failure: Failure) -> str | None:
     """What went wrong with a request, for the run report: ``(HTTP 500) after 2 retries``.
 
-    None for a request refused on purpose (robots.txt, an offsite link): not an error."""
+    None for a request refused on purpose (robots.txt, an offsite link, the outbound-fetch
+    policy): not an error. A gzip bomb and a redirect loop are errors."""
     if failure.check(HttpError):  # before IgnoreRequest, which it subclasses
-        what = f"HTTP {failure.value.response.status}"
+        response = failure.value.response
+        what = f"HTTP {response.status}"
+        told = failure.request.meta.get("leadpipe_asked_wait")
+        if told is not None:  # not retried: the server asked for longer than we wait
+            what += f", asks to wait {told:.0f}s"
     elif failure.check(IgnoreRequest):
-        return None
+        message = str(failure.value)
+        if "DOWNLOAD_MAXSIZE" in message:  # a gzip bomb, stopped while inflating
+            what = "over the download max size once decompressed"
+        elif "max redirections" in message:
+            what = "redirect loop: max redirections reached"
+        else:
+            return None  # refused on purpose: robots.txt, the outbound policy, offsite
     elif any(w in type(failure.value).__name__ for w in ("Timeout", "TimedOut")):
         what = f"timed out: {type(failure.value).__name__}"
     else:

@@ -44,6 +44,13 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.retry.PoliteRetryMiddleware": 550,
     # after HttpProxyMiddleware (750), so it sees the proxy; redirects come back through it
     "spiders.netpolicy.OutboundPolicyMiddleware": 760,
+    # robots.txt answering 5xx disallows the site for this crawl (RFC 9309), not allow-all
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.middlewares.PoliteRobotsTxtMiddleware": 100,
+    # around HttpCompressionMiddleware (590): a gzip body cut short fails (spiders/bodies.py)
+    # before it is inflated; a page not in its declared charset is read as cp1252 after
+    "spiders.bodies.CompleteBodyMiddleware": 595,
+    "spiders.bodies.CharsetFallbackMiddleware": 580,
 }
 EXTENSIONS["spiders.middlewares.RobotsCrawlDelay"] = 510
 
