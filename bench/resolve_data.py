@@ -8,7 +8,7 @@ Traps: look-alike *different* firms in the same postcode (same brand word, diffe
 sometimes the same building), and hub phones (business-centre switchboards) shared by many
 firms.
 
-    python bench/resolve_data.py 100000 /tmp/er100k.parquet
+    python bench/resolve_data.py 100000 /tmp/er100k.parquet [SEED]
 """
 
 from __future__ import annotations
@@ -215,5 +215,6 @@ def generate(n_records: int, seed: int = 7) -> pa.Table:
 if __name__ == "__main__":
     n = int(sys.argv[1])
     path = sys.argv[2]
-    pq.write_table(generate(n), path)
-    print(f"wrote {n:,} records to {path}")
+    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 7  # another seed: another world
+    pq.write_table(generate(n, seed), path)
+    print(f"wrote {n:,} records (seed {seed}) to {path}")

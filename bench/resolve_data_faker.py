@@ -21,7 +21,7 @@ three formats, websites with and without www / https / a path, missing phone (30
 domain or a free-mail box. Each true company gets 1-5 records (same sizes as the first
 generator); the output has the same columns, including ``true_id``.
 
-    python bench/resolve_data_faker.py 1000000 /tmp/er1m_faker.parquet
+    python bench/resolve_data_faker.py 1000000 /tmp/er1m_faker.parquet [SEED]
 """
 
 from __future__ import annotations
@@ -262,5 +262,6 @@ def generate(n_records: int, seed: int = 11) -> pa.Table:
 if __name__ == "__main__":
     n = int(sys.argv[1])
     path = sys.argv[2]
-    pq.write_table(generate(n), path)
-    print(f"wrote {n:,} records to {path}")
+    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 11  # another seed: another world
+    pq.write_table(generate(n, seed), path)
+    print(f"wrote {n:,} records (seed {seed}) to {path}")

@@ -18,6 +18,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from enrich.resolve.arrays import union_sorted
+
 
 def components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Connected-component label (smallest member index) of each of ``n`` nodes."""
@@ -131,7 +133,7 @@ def cluster(
     # components holding a scored pair that may not be linked (e.g. cannot-link) need a check too
     same = comp[i] == comp[j]
     blocked = same & ~link
-    roots = np.union1d(roots, np.unique(comp[i[blocked]]))
+    roots = union_sorted(roots, comp[i[blocked]])
     if len(roots) == 0:
         return comp
     label = comp.copy()

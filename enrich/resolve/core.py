@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from enrich.resolve.arrays import contains_sorted, setdiff_sorted, unique_sorted
 from enrich.resolve.blocking import candidate_pairs
 from enrich.resolve.cluster import cluster
 from enrich.resolve.compare import compare_pairs
@@ -189,7 +190,7 @@ def _missing_pairs(
     if len(roots) == 0:
         z = np.zeros(0, np.int64)
         return z, z
-    member = np.flatnonzero(np.isin(comp, roots))
+    member = np.flatnonzero(contains_sorted(roots, comp))
     member = member[np.argsort(comp[member], kind="stable")]
     cm = comp[member]
     xi, xj = [], []
@@ -202,7 +203,7 @@ def _missing_pairs(
     a = np.concatenate(xi)
     b = np.concatenate(xj)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    code = np.setdiff1d(lo * n + hi, i * n + j)
+    code = setdiff_sorted(lo * n + hi, i * n + j)
     return code // n, code % n
 
 
@@ -261,7 +262,7 @@ def resolve(
     ci, cj = _decision_pairs(rids, decisions.cannot_link)
     if len(mi) or len(ci):
         old = i * n + j
-        code = np.unique(np.concatenate([old, mi * n + mj, ci * n + cj]))
+        code = unique_sorted(np.concatenate([old, mi * n + mj, ci * n + cj]))
         sessions = {k: np.searchsorted(code, old[v]) for k, v in sessions.items()}
         i, j = code // n, code % n
     stats["pairs"] = len(i)
@@ -282,8 +283,8 @@ def resolve(
     del contrib
     if len(mi) or len(ci):
         code = i * n + j
-        must = np.isin(code, mi * n + mj)
-        cannot = np.isin(code, ci * n + cj)
+        must = contains_sorted(unique_sorted(mi * n + mj), code)
+        cannot = contains_sorted(unique_sorted(ci * n + cj), code)
         alone[must | cannot] = False
         weight[must] = np.inf
         linkable[must] = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from enrich.resolve.arrays import intersect_sorted
 from enrich.resolve.comparisons.base import MISSING, Compared, Comparison, Level
 from enrich.resolve.features import Features
 
@@ -49,9 +50,7 @@ class IdentifierMatch(Comparison):
             oa, va = _csr_rows(off, i[both])
             ob, vb = _csr_rows(off, j[both])
             span = int(values.max()) + 1
-            ka = np.unique(oa * span + values[va])
-            kb = np.unique(ob * span + values[vb])
-            common = np.intersect1d(ka, kb, assume_unique=True)
+            common = intersect_sorted(oa * span + values[va], ob * span + values[vb])
             return np.bincount(common // span, minlength=m) > 0
 
         shared = overlap(feats.ident_codes)
