@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from spiders import landing_fields
 from spiders.registries import RegistryParseError
 from spiders.registries import companies_house as ch
 from warehouse.db import transaction
@@ -133,7 +134,7 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
     return f"""
     SELECT 'r' || substr(sha1({_quote(SOURCE)} || chr(31) || s.num), 1, 15) AS record_id,
            {_quote(SOURCE)} AS source, s.num AS native_id, s.name AS name,
-           ['GB-COH:' || s.num] AS identifiers,
+           [{landing_fields.identifier_text_sql(ch.SCHEME, 's.num')}] AS identifiers,
            {status} AS registry_status,
            s.incorporated_on, year(s.incorporated_on)::INTEGER AS founded,
            s.dissolved_on, s.accounts_next_due, s.accounts_last_made_up_to,

@@ -31,6 +31,7 @@ from enrich.normalise.identifiers import (
     normalise_scheme,
 )
 from enrich.normalise.identifiers import org_identifier as normalise_identifier
+from spiders.landing_fields import identifier_text
 from spiders.tenders.common import (
     ParsedDocument,
     clean,
@@ -257,7 +258,7 @@ class _Release:
         if self.party_ids and party.get("id") not in (None, ""):
             native = str(party["id"])  # the publisher keeps party ids stable: they are the key
         elif identifiers:
-            native = f"{identifiers[0]['scheme']}:{identifiers[0]['id']}"
+            native = identifier_text(identifiers[0])
         elif party.get("id") not in (None, ""):
             native = f"{self.publisher}:{party['id']}"
         else:
