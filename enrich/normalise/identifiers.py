@@ -46,6 +46,7 @@ _PERSON_SCHEME_WORDS = re.compile(r"persona natural|c.{1,2}dula")
 _PERSON_NAME = re.compile(
     r"^(фоп|фізична особа|физическое лицо|фізична-особа|spp|sole trader)\b", re.IGNORECASE
 )
+_SCHEME_CODE = re.compile(r"[A-Z]{2}-[A-Z_]{2,12}")  # already an org-id.guide code
 _RFC = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
 
 
@@ -56,7 +57,7 @@ def normalise_scheme(scheme: Any, country: str | None = None) -> str | None:
     text = scheme.strip()
     if not text:
         return None
-    if re.fullmatch(r"[A-Z]{2}-[A-Z_]{2,12}", text):
+    if _SCHEME_CODE.fullmatch(text):
         return text
     plain = strip_accents(text).lower()
     if plain in _SCHEME_EXACT:
