@@ -21,6 +21,7 @@ from spiders.landing_fields import (
     CLASSIFICATION_ENTRY_KEYS,
     CONTACT_ENTRY_KEYS,
     ENVELOPE,
+    IDENTIFIER_ENTRY_KEYS,
     INSOLVENCY_CASE_ENTRY_KEYS,
     KINDS,
     Field,
@@ -170,7 +171,7 @@ def _list(value: Any, key: str, spec: Field) -> list[Any] | None:
             out.append(_text(entry, where, spec))
         elif spec.type == "list[identifier]":
             if isinstance(entry, dict):
-                entry = _object(entry, where, ("scheme", "id"), spec)
+                entry = _object(entry, where, IDENTIFIER_ENTRY_KEYS, spec)
                 if entry.get("id") in _EMPTY:
                     continue  # a scheme without an id identifies nothing
             else:

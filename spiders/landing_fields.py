@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -278,6 +279,9 @@ BY_KIND: dict[str, tuple[Field, ...]] = {
 
 # The keys of the entries inside a list of contacts, classifications or insolvency cases.
 CONTACT_ENTRY_KEYS = ("name", "role", "email", "phone")
+IDENTIFIER_ENTRY_KEYS = ("scheme", "id")
+# The scheme of an identifier whose source named none ('UNKNOWN:12345').
+UNKNOWN_SCHEME = "UNKNOWN"
 CLASSIFICATION_ENTRY_KEYS = ("scheme", "id", "description")
 INSOLVENCY_CASE_ENTRY_KEYS = ("type", "number", "started_on", "ended_on")
 
@@ -360,6 +364,29 @@ def write_doc(path: Path) -> bool:
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text
+
+
+def identifier_text(value: Any) -> str | None:
+    """A landing identifier in its text form 'SCHEME:ID', the one place that form is built.
+
+    ``{scheme, id}`` becomes 'SCHEME:ID' (a missing scheme is ``UNKNOWN_SCHEME``); a text is
+    already in that form and is kept; an identifier without an id identifies nothing (None).
+    The warehouse stores this form; resolution's comparison key
+    (``enrich.normalise.normalise_identifier``) is built from it.
+    """
+    if isinstance(value, dict):
+        scheme, ident = (value.get(k) for k in IDENTIFIER_ENTRY_KEYS)
+        if ident in (None, ""):
+            return None
+        return f"{scheme or UNKNOWN_SCHEME}:{ident}"
+    return str(value) if value not in (None, "") else None
+
+
+def identifier_text_sql(scheme: str, id_sql: str) -> str:
+    """The SQL of :func:`identifier_text` for a fixed ``scheme`` and an id expression."""
+    if not re.fullmatch(r"[A-Z]{2}-[A-Z_]{2,12}", scheme):
+        raise ValueError(f"not an org-id.guide scheme code: {scheme!r}")
+    return f"('{scheme}:' || {id_sql})"
 
 
 if __name__ == "__main__":

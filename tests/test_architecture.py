@@ -8,6 +8,7 @@ functions count; ``if TYPE_CHECKING:`` blocks do not) so they hold without runni
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,3 +189,42 @@ def test_the_readme_room_table_names_real_entry_points():
             target = getattr(importlib.import_module(module), attr)
         assert target is not None, stage
         assert entry.replace(".", "/").startswith(room.rstrip("/").split("/")[0]), (stage, room)
+
+
+# The landing identifier's text form 'SCHEME:ID' is built in one place (the landing contract);
+# the comparison key is built from it in one other (enrich.normalise.identifiers).
+IDENTIFIER_HOMES = {"spiders/landing_fields.py", "enrich/normalise/identifiers.py"}
+_SQL_SCHEME_PREFIX = re.compile(r"'[A-Z]{2}-[A-Z_]{2,12}:'\s*\|\|")
+
+
+def identifier_builders(paths: list[Path]) -> list[str]:
+    """f-strings '{scheme...}:{...}' and SQL 'XX-YYY:' || ... outside the identifier homes."""
+    found = []
+    for path in paths:
+        shown = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+        if shown in IDENTIFIER_HOMES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                parts = node.values
+                for a, sep, b in zip(parts, parts[1:], parts[2:], strict=False):
+                    if (isinstance(a, ast.FormattedValue) and isinstance(b, ast.FormattedValue)
+                            and isinstance(sep, ast.Constant) and sep.value == ":"
+                            and "scheme" in ast.unparse(a.value).lower()):
+                        found.append(f"{shown}:{node.lineno}")
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if _SQL_SCHEME_PREFIX.search(node.value):
+                    found.append(f"{shown}:{node.lineno}")
+    return found
+
+
+def test_one_home_builds_identifier_texts():
+    paths = sorted(p for room in ROOMS for p in (ROOT / room).rglob("*.py"))
+    assert identifier_builders(paths) == []
+
+
+def test_the_identifier_home_check_can_fail(tmp_path):
+    stray = tmp_path / "stray.py"
+    stray.write_text("def key(scheme, ident):\n    return f'{scheme}:{ident}'\n"
+                     "SQL = \"SELECT ['GB-COH:' || num] FROM t\"\n", encoding="utf-8")
+    assert sorted(identifier_builders([stray])) == [f"{stray}:2", f"{stray}:3"]

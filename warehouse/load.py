@@ -97,15 +97,9 @@ def _sha256(path: Path) -> str:
 
 
 def identifier_strings(values: Any) -> list[str] | None:
-    """[{scheme, id}] (or 'SCHEME:ID' strings) → ['SCHEME:ID', ...]."""
-    out = []
-    for value in values or []:
-        if isinstance(value, dict):
-            scheme, ident = value.get("scheme"), value.get("id")
-            if ident:
-                out.append(f"{scheme or 'UNKNOWN'}:{ident}")
-        elif value:
-            out.append(str(value))
+    """[{scheme, id}] (or 'SCHEME:ID' strings) → ['SCHEME:ID', ...], each built by the landing
+    contract's one :func:`spiders.landing_fields.identifier_text`."""
+    out = [text for value in values or [] if (text := landing_fields.identifier_text(value))]
     return out or None
 
 

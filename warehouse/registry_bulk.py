@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from spiders import landing_fields
 from spiders.registries import RegistryParseError
 from spiders.registries import companies_house as ch
 from warehouse.db import transaction
@@ -102,25 +103,49 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
         for pattern, word in ch.BULK_STATUS_PATTERNS) + " END"
     skip = ", ".join(_quote(c) for c in ch.NOT_AN_INDUSTRY)
 
-    # One regular expression per SIC column (code and description), in the inner query.
-    sic_parts = ", ".join(
-        f"regexp_extract({col(name)}, '^\\s*(\\d{{4,5}})\\s*(?:-\\s*(.*))?$', "
-        f"['code', 'text']) AS sic{i}" for i, name in enumerate(ch.SIC_COLUMNS))
-    sic_given, sic_old, sic_nace = [], [], []
+    # Each SIC column ("62020 - Information technology ...") as {code, text}: both empty unless
+    # the whole text is a 4 or 5 digit code, optionally followed by "- description". A full
+    # match (no capture groups) then string functions, in a level of its own over the trimmed
+    # texts: about three times cheaper than capturing both groups with one expression.
+    sic_texts = ", ".join(f"{col(name)} AS sic_text{i}" for i, name in enumerate(ch.SIC_COLUMNS))
+    ws = "(' ' || chr(9) || chr(10) || chr(12) || chr(13))"  # what \\s matches
+
+    def sic_struct(i: int) -> str:
+        raw = f"sic_text{i}"
+        dash = f"strpos({raw}, '-')"
+        return (f"CASE WHEN regexp_full_match({raw}, '\\s*\\d{{4,5}}\\s*(?:-.*)?') THEN "
+                f"{{'code': trim(CASE WHEN {dash} > 0 THEN substr({raw}, 1, {dash} - 1) "
+                f"ELSE {raw} END, {ws}), "
+                f"'text': CASE WHEN {dash} > 0 THEN ltrim(substr({raw}, {dash} + 1), {ws}) "
+                f"ELSE '' END}} "
+                f"ELSE {{'code': '', 'text': ''}} END AS sic{i}")
+
+    sic_parts = ", ".join(sic_struct(i) for i in range(len(ch.SIC_COLUMNS)))
+    # The codes in order: the SIC 2007 codes given, the NACE classes they equal (each once),
+    # the older SIC 2003 codes. Each slot is a one-entry list or an empty one and the lists are
+    # concatenated: plain CASE expressions, no lambda per row.
+    def code(i: int) -> str:
+        return f"s.sic{i}.code"
+
+    def nace_ok(i: int) -> str:
+        return f"(length({code(i)}) = 5 AND {code(i)} NOT IN ({skip}))"
+
+    given, nace, old = [], [], []
     for i in range(len(ch.SIC_COLUMNS)):
-        code, desc = f"s.sic{i}.code", f"nullif(trim(s.sic{i}.text), '')"
-        sic_given.append(f"CASE WHEN length({code}) = 5 THEN {{'scheme': "
-                         f"{_quote(ch.SIC_SCHEME)}, 'id': {code}, 'description': {desc}}} END")
-        sic_old.append(f"CASE WHEN length({code}) = 4 THEN {{'scheme': "
-                       f"{_quote(ch.SIC2003_SCHEME)}, 'id': {code}, 'description': {desc}}} END")
-        sic_nace.append(f"CASE WHEN length({code}) = 5 AND {code} NOT IN ({skip}) THEN "
-                        f"{{'scheme': 'NACE2', 'id': substr({code}, 1, 2) || '.' || "
-                        f"substr({code}, 3, 2), 'description': NULL::VARCHAR}} END")
-    nace_raw = f"[{', '.join(sic_nace)}]".replace("s.sic", "s0.sic")
-    nace = "list_filter(s.nace_raw, lambda x, i: x IS NOT NULL AND " \
-           "list_position(s.nace_raw, x) = i)"
-    codes = (f"list_concat(list_filter([{', '.join(sic_given)}], lambda x: x IS NOT NULL), "
-             f"{nace}, list_filter([{', '.join(sic_old)}], lambda x: x IS NOT NULL))")
+        desc = f"nullif(trim(s.sic{i}.text), '')"
+        given.append(f"CASE WHEN length({code(i)}) = 5 THEN [{{'scheme': "
+                     f"{_quote(ch.SIC_SCHEME)}, 'id': {code(i)}, 'description': {desc}}}] "
+                     f"ELSE [] END")
+        old.append(f"CASE WHEN length({code(i)}) = 4 THEN [{{'scheme': "
+                   f"{_quote(ch.SIC2003_SCHEME)}, 'id': {code(i)}, 'description': {desc}}}] "
+                   f"ELSE [] END")
+        # a NACE class already listed for an earlier code (same four digits) is not repeated
+        earlier = "".join(f" AND NOT ({nace_ok(j)} AND substr({code(j)}, 1, 4) = "
+                          f"substr({code(i)}, 1, 4))" for j in range(i))
+        nace.append(f"CASE WHEN {nace_ok(i)}{earlier} THEN [{{'scheme': 'NACE2', "
+                    f"'id': substr({code(i)}, 1, 2) || '.' || substr({code(i)}, 3, 2), "
+                    f"'description': NULL::VARCHAR}}] ELSE [] END")
+    codes = f"list_concat({', '.join(given + nace + old)})"
 
     street = f"nullif(concat_ws(', ', {text('RegAddress.AddressLine1')}, " \
              f"{text('RegAddress.AddressLine2')}), '')"
@@ -133,7 +158,7 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
     return f"""
     SELECT 'r' || substr(sha1({_quote(SOURCE)} || chr(31) || s.num), 1, 15) AS record_id,
            {_quote(SOURCE)} AS source, s.num AS native_id, s.name AS name,
-           ['GB-COH:' || s.num] AS identifiers,
+           [{landing_fields.identifier_text_sql(ch.SCHEME, 's.num')}] AS identifiers,
            {status} AS registry_status,
            s.incorporated_on, year(s.incorporated_on)::INTEGER AS founded,
            s.dissolved_on, s.accounts_next_due, s.accounts_last_made_up_to,
@@ -150,7 +175,7 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
                 THEN 'GB' END AS country,
            FALSE AS is_natural_person, s.uri AS url, 'export' AS method,
            {seen} AS first_seen_at, {seen} AS last_seen_at, {_quote(run_id)} AS run_id
-    FROM (SELECT *, {nace_raw} AS nace_raw FROM (
+    FROM (SELECT *, {sic_parts} FROM (
         SELECT {number} AS num, {text('CompanyName')} AS name,
                {text('CompanyStatus')} AS status_text,
                {day('IncorporationDate')} AS incorporated_on,
@@ -158,7 +183,7 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
                {day('Accounts.NextDueDate')} AS accounts_next_due,
                {day('Accounts.LastMadeUpDate')} AS accounts_last_made_up_to,
                {text('Accounts.AccountCategory')} AS category,
-               {outstanding} AS outstanding, {part} AS part, {sic_parts},
+               {outstanding} AS outstanding, {part} AS part, {sic_texts},
                {text('CompanyCategory')} AS legal_form, {street} AS street,
                {text('RegAddress.PostTown')} AS city, {text('RegAddress.County')} AS region,
                {text('RegAddress.PostCode')} AS postcode,

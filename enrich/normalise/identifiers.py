@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from enrich.normalise.text import strip_accents
+from spiders.landing_fields import identifier_text
 
 _SPACES = re.compile(r"[\s.]+")
 
@@ -45,6 +46,7 @@ _PERSON_SCHEME_WORDS = re.compile(r"persona natural|c.{1,2}dula")
 _PERSON_NAME = re.compile(
     r"^(фоп|фізична особа|физическое лицо|фізична-особа|spp|sole trader)\b", re.IGNORECASE
 )
+_SCHEME_CODE = re.compile(r"[A-Z]{2}-[A-Z_]{2,12}")  # already an org-id.guide code
 _RFC = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
 
 
@@ -55,7 +57,7 @@ def normalise_scheme(scheme: Any, country: str | None = None) -> str | None:
     text = scheme.strip()
     if not text:
         return None
-    if re.fullmatch(r"[A-Z]{2}-[A-Z_]{2,12}", text):
+    if _SCHEME_CODE.fullmatch(text):
         return text
     plain = strip_accents(text).lower()
     if plain in _SCHEME_EXACT:
@@ -120,17 +122,19 @@ def identifier_keys_array(values: pa.Array) -> tuple[pa.Array, pa.Array]:
 def normalise_identifier(scheme: str | dict[str, Any], id: str | None = None) -> str:  # noqa: A002
     """The comparison key 'SCHEME:ID': ('gb-coh', ' 0123 4567 ') -> 'GB-COH:01234567'.
 
-    Also accepts one 'SCHEME:ID' string or a landing ``{scheme, id}``. Spaces, dots, dashes and
-    slashes are dropped from the id, so '1234567-8' and '12345678' meet. Defined through
-    :func:`identifier_keys_array` (what resolution uses), so the two always agree."""
-    if isinstance(scheme, dict):
-        scheme, id = str(scheme.get("scheme") or ""), str(scheme.get("id") or "")  # noqa: A001
-    elif id is None:
-        scheme, _, id = scheme.partition(":")  # noqa: A001
-    _, key = identifier_keys_array(pa.array([f"{scheme}:{id or ''}"]))
+    Also accepts one 'SCHEME:ID' string or a landing ``{scheme, id}`` (made text by the landing
+    contract's :func:`spiders.landing_fields.identifier_text`, as the warehouse stores it).
+    Spaces, dots, dashes and slashes are dropped from the id, so '1234567-8' and '12345678'
+    meet. Defined through :func:`identifier_keys_array` (what resolution uses), so the two
+    always agree."""
+    value = scheme if isinstance(scheme, dict) else (
+        scheme if id is None else {"scheme": scheme, "id": id})
+    text = identifier_text(value)
+    _, key = identifier_keys_array(pa.array([text]))
     got = key[0].as_py()
     if got is None:  # no id left: the scheme alone, as before
-        return f"{re.sub(_SCHEME_NOISE, '', scheme).upper()}:"
+        named = value.get("scheme") if isinstance(value, dict) else str(value).partition(":")[0]
+        return f"{re.sub(_SCHEME_NOISE, '', str(named or '')).upper()}:"
     return got
 
 

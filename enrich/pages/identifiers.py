@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from enrich.normalise import org_identifier
+from spiders.landing_fields import identifier_text
 
 _SEP = r"[\s.\-]?"
 
@@ -30,7 +31,7 @@ class PrintedId:
     @property
     def key(self) -> str:
         """The landing contract's 'SCHEME:ID' text."""
-        return f"{self.scheme}:{self.id}"
+        return identifier_text({"scheme": self.scheme, "id": self.id})
 
 
 # Each scheme in plain words, for what sales reads ("VAT DE123456789", "register HRB12345").

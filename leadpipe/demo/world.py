@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 from leadpipe.demo import words as W
 from leadpipe.demo.text import ascii_fold, slugify
 from leadpipe.demo.variants import name_variant
+from spiders.landing_fields import identifier_text
 
 WORLD_TODAY = date(2026, 6, 30)
 """The fixed "today" of the demo world: open tenders have deadlines after it."""
@@ -396,7 +397,8 @@ class World:
                 "city": c.city, "postcode": c.postcode, "street": c.street_address,
                 "phone": c.phone, "domain": c.domain, "email": c.email, "industry": c.industry,
                 "employees": c.employees, "founded": c.founded,
-                "registry": f"{c.registry_scheme}:{c.registry_id}", "solvent": c.solvent,
+                "registry": identifier_text({"scheme": c.registry_scheme,
+                                             "id": c.registry_id}), "solvent": c.solvent,
                 "website_state": c.website_state,
                 "records": " ".join(f"{r.source}:{r.native_id}" for r in self.records_of(
                     c.true_id)),

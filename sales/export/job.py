@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sales.export import ExportFormat
+from sales.export.columns import TRACED_COLUMNS
 from sales.export.files import FileStyle, file_sha256, write_csv
 from sales.export.filters import describe
 from sales.export.log import (
@@ -25,14 +26,11 @@ from sales.export.log import (
     previous_fingerprints,
     record,
 )
-from sales.export.view import WEBSITE_COLUMNS, Selection, open_scored_rows
+from sales.export.view import Selection, open_scored_rows
 
-# The values a provenance sidecar traces, in the scored view's names.
-PROVENANCE_FIELDS = (
-    "name", "website", "phone", "email", "city", "country", "employees",
-    "best_contact_name", "best_contact_role", "best_contact_email", "best_contact_phone",
-    *WEBSITE_COLUMNS,
-)
+# The values a provenance sidecar traces, in the scored view's names (declared in
+# ``sales.export.columns``).
+PROVENANCE_FIELDS = TRACED_COLUMNS
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from enrich.pages.identifiers import SCHEME_LABELS
+from sales.export.columns import traced_by
 from sales.export.filters import filter_sql
 from sales.privacy.view import export_view_sql
 from warehouse.db import WarehouseBusy, connect
@@ -57,8 +58,8 @@ WEBSITE_PROFILE_SQL = f"""
          AS registration_ids,
        e.website_language AS language, e.website_legal_name AS legal_name,
        coalesce(e.website_founded, CAST(c.founded AS VARCHAR)) AS founded"""
-WEBSITE_COLUMNS = ("address", "description", "social", "leadership", "registration_ids",
-                   "language", "legal_name", "founded")
+# What the company's own website says, each value traced to the page it was read on.
+WEBSITE_COLUMNS = traced_by("site")
 
 SCORED_COMPANIES_SQL = f"""
 WITH ranked_contacts AS (
@@ -96,16 +97,21 @@ ORDER_SQL = ("ORDER BY (stage = 'prospect') DESC, priority_rank NULLS LAST, fit 
 # fingerprint, so a re-run that changes nothing exports nothing with ``--changed``.
 NOT_FINGERPRINTED = frozenset({"scored_at", "record_updated_at"})
 
+
+def _values(names: Sequence[str]) -> str:
+    """``('a'), ('b')``: a VALUES list of column names (declared names, never user text)."""
+    return ", ".join(f"('{n}')" for n in names)
+
+
 # Where each exported value came from, one row per (company, field): golden-record fields from
 # the source record ``field_sources`` names, website values from the enrichment fetch, the best
-# contact from its contact row. Kept beside the scored view (and its snapshot) so a provenance
-# sidecar can be written from either.
+# contact from its contact row (which columns each traces: ``sales.export.columns``). Kept
+# beside the scored view (and its snapshot) so a provenance sidecar can be written from either.
 PROVENANCE_SQL = f"""
 WITH golden AS (
     SELECT c.company_id, f.field, json_extract_string(c.field_sources, f.field) AS record_id
     FROM companies c
-    CROSS JOIN (VALUES ('name'), ('website'), ('phone'), ('email'), ('city'), ('country'),
-                       ('employees')) AS f(field)
+    CROSS JOIN (VALUES {_values(traced_by('golden'))}) AS f(field)
 ),
 best AS (
     SELECT l.company_id, p.source, p.url, p.last_seen_at,
@@ -118,7 +124,7 @@ UNION ALL
 SELECT e.company_id, f.field, 'website' AS source, e.website AS source_url,
        e.website_fetched_at AS fetched_at
 FROM enrichment e JOIN companies c USING (company_id)
-CROSS JOIN (VALUES ('email'), ('employees')) AS f(field)
+CROSS JOIN (VALUES {_values(traced_by('website'))}) AS f(field)
 WHERE e.website_fetched_at IS NOT NULL
   AND ((f.field = 'email' AND c.email IS NULL AND len(e.website_emails) > 0)
        OR (f.field = 'employees' AND e.website_employees IS NOT NULL))
@@ -130,12 +136,11 @@ FROM (SELECT company_id,
              CASE fact.field WHEN 'identifier' THEN 'registration_ids' ELSE fact.field END
                AS field, fact.url AS url, fact.fetched_at AS fetched_at
       FROM (SELECT company_id, unnest(website_facts) AS fact FROM enrichment))
-WHERE field IN {WEBSITE_COLUMNS}
+WHERE field IN ({', '.join(f"'{n}'" for n in WEBSITE_COLUMNS)})
 GROUP BY company_id, field
 UNION ALL
 SELECT b.company_id, f.field, b.source, b.url AS source_url, b.last_seen_at AS fetched_at
-FROM best b CROSS JOIN (VALUES ('best_contact_name'), ('best_contact_role'),
-                               ('best_contact_email'), ('best_contact_phone')) AS f(field)
+FROM best b CROSS JOIN (VALUES {_values(traced_by('contact'))}) AS f(field)
 WHERE b.rn = 1
 """
 

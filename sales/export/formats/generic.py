@@ -1,6 +1,6 @@
 """The generic CSV: one row per company, UTF-8, a header row, RFC 4180 quoting, lists joined
 with "; ". It imports cleanly into any CRM or spreadsheet; the columns are a contract (they may
-be reordered, never renamed or dropped).
+be reordered, never renamed or dropped), declared in ``sales.export.columns``.
 
 Ordered for reading: who (name, priority, tier, owner), why (reasons), the three axes and
 their scores, whom to call, how to reach the
@@ -14,44 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from sales.export import Written, export_format
+from sales.export.columns import GENERIC_COLUMNS, TEXT_COLUMNS
 from sales.export.files import FileStyle, write_csv
-from sales.export.view import WEBSITE_COLUMNS, ScoredRows, Selection
-from sales.privacy.view import PRIVACY_COLUMNS
+from sales.export.view import ScoredRows, Selection
 
-COLUMNS = [
-    "name",
-    "priority",
-    "tier",
-    "owner",
-    "reasons",
-    "stage",
-    "timing",
-    "solvency_band",
-    "fit",
-    "solvency",
-    "best_contact_name",
-    "best_contact_role",
-    "best_contact_email",
-    "best_contact_phone",
-    "phone",
-    "email",
-    "website",
-    "industry",
-    "employees",
-    "city",
-    "country",
-    "distance",
-    "distance_km",
-    "company_id",
-    "profile",
-    "scored_at",
-    "sources",
-    "source_urls",
-    *PRIVACY_COLUMNS,
-    # what the company's own website says (after the older columns, which keep their places)
-    *WEBSITE_COLUMNS,
-]
-TEXT_COLUMNS = ("company_id", "phone", "best_contact_phone")
+# Declared in ``sales.export.columns`` (the one home of the export columns).
+COLUMNS = list(GENERIC_COLUMNS)
 
 
 @export_format(name="generic", description="one CSV, every column, for any CRM or spreadsheet")

@@ -20,20 +20,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from sales.export import Written, export_format
+from sales.export.columns import labelled, ref, text_headers
 from sales.export.files import FileStyle, write_csv
 from sales.export.view import ScoredRows, Selection
 
-COMPANY_HEADERS = [
-    "Company Domain Name", "Name", "Website URL", "Phone Number", "City", "Country/Region",
-    "Industry", "Number of Employees", "Description", "Company owner",
-]
-CONTACT_HEADERS = [
-    "Email", "First Name", "Last Name", "Job Title", "Phone Number", "Company Domain Name",
-]
+# HubSpot's header -> the declared export column it shows (``sales.export.columns``).
+COMPANY_COLUMNS = {
+    "Company Domain Name": "domain", "Name": "name", "Website URL": "website",
+    "Phone Number": "phone", "City": "city", "Country/Region": "country",
+    "Industry": "industry", "Number of Employees": "employees", "Description": "reasons",
+}
+CONTACT_COLUMNS = {
+    "Job Title": "best_contact_role", "Phone Number": "best_contact_phone",
+    "Company Domain Name": "domain",
+}
+COMPANY_HEADERS = [*COMPANY_COLUMNS, "Company owner"]
+CONTACT_HEADERS = ["Email", "First Name", "Last Name", *CONTACT_COLUMNS]
 
 
 def _owner(rows: ScoredRows) -> str:
-    return "owner" if "owner" in rows.columns else "NULL::VARCHAR"
+    return labelled("owner", "Company owner") if "owner" in rows.columns else \
+        'NULL::VARCHAR AS "Company owner"'
 
 
 def contacts_path(output: Path) -> Path:
@@ -45,29 +52,24 @@ def contacts_path(output: Path) -> Path:
 def write_hubspot(
     rows: ScoredRows, selection: Selection, output: Path, style: FileStyle
 ) -> Written:
+    name = f"trim({ref('best_contact_name')})"
     companies = rows.fetch(
-        [
-            'domain AS "Company Domain Name"', 'name AS "Name"', 'website AS "Website URL"',
-            'phone AS "Phone Number"', 'city AS "City"', 'country AS "Country/Region"',
-            'industry AS "Industry"', 'employees AS "Number of Employees"',
-            'reasons AS "Description"', f'{_owner(rows)} AS "Company owner"',
-        ],
+        [*(labelled(c, h) for h, c in COMPANY_COLUMNS.items()), _owner(rows)],
         selection,
-        where="domain IS NOT NULL",
+        where=f"{ref('domain')} IS NOT NULL",
     )
     contacts = rows.fetch(
         [
-            'best_contact_email AS "Email"',
-            "CASE WHEN contains(trim(best_contact_name), ' ') THEN "
-            "regexp_extract(trim(best_contact_name), '^(.*)\\s+\\S+$', 1) END AS \"First Name\"",
-            "regexp_extract(trim(best_contact_name), '(\\S+)$', 1) AS \"Last Name\"",
-            'best_contact_role AS "Job Title"', 'best_contact_phone AS "Phone Number"',
-            'domain AS "Company Domain Name"',
+            labelled("best_contact_email", "Email"),
+            f"CASE WHEN contains({name}, ' ') THEN "
+            f"regexp_extract({name}, '^(.*)\\s+\\S+$', 1) END AS \"First Name\"",
+            f"regexp_extract({name}, '(\\S+)$', 1) AS \"Last Name\"",
+            *(labelled(c, h) for h, c in CONTACT_COLUMNS.items()),
         ],
         selection,
-        where="domain IS NOT NULL AND best_contact_email IS NOT NULL",
+        where=f"{ref('domain')} IS NOT NULL AND {ref('best_contact_email')} IS NOT NULL",
     )
-    text = ("Phone Number",)
+    text = text_headers(COMPANY_COLUMNS) + text_headers(CONTACT_COLUMNS)
     count = write_csv(companies, output, style, text_columns=text)
     people = contacts_path(output)
     write_csv(contacts, people, style, text_columns=text)

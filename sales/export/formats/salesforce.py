@@ -21,16 +21,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from sales.export import Written, export_format
+from sales.export.columns import labelled, ref, text_headers
 from sales.export.files import FileStyle, write_csv
 from sales.export.view import ScoredRows, Selection
 
 EXTERNAL_ID = "Leadpipe Company ID"
 LEAD_SOURCE = "leadpipe"
 NO_LAST_NAME = "[not provided]"
+# Lead headers that show one declared export column as it is (``sales.export.columns``).
+LEAD_COLUMNS = {
+    "Website": "website", "City": "city", "Country": "country", "Industry": "industry",
+    "No. of Employees": "employees", "Description": "reasons",
+}
 HEADERS = [
-    EXTERNAL_ID, "Company", "First Name", "Last Name", "Title", "Email", "Phone", "Website",
-    "City", "Country", "Industry", "No. of Employees", "Description", "Lead Source",
-    "Email Opt Out", "Record Owner",
+    EXTERNAL_ID, "Company", "First Name", "Last Name", "Title", "Email", "Phone",
+    *LEAD_COLUMNS, "Lead Source", "Email Opt Out", "Record Owner",
 ]
 
 
@@ -38,23 +43,25 @@ HEADERS = [
 def write_salesforce(
     rows: ScoredRows, selection: Selection, output: Path, style: FileStyle
 ) -> Written:
-    owner = "owner" if "owner" in rows.columns else "NULL::VARCHAR"
-    name = "trim(best_contact_name)"
+    owner = labelled("owner", "Record Owner") if "owner" in rows.columns else \
+        'NULL::VARCHAR AS "Record Owner"'
+    name = f"trim({ref('best_contact_name')})"
     leads = rows.fetch(
         [
-            f'company_id AS "{EXTERNAL_ID}"', 'name AS "Company"',
+            labelled("company_id", EXTERNAL_ID), labelled("name", "Company"),
             f"CASE WHEN contains({name}, ' ') THEN "
             f"regexp_extract({name}, '^(.*)\\s+\\S+$', 1) END AS \"First Name\"",
             f"coalesce(nullif(regexp_extract({name}, '(\\S+)$', 1), ''), "
             f"'{NO_LAST_NAME}') AS \"Last Name\"",
-            'best_contact_role AS "Title"', 'coalesce(best_contact_email, email) AS "Email"',
-            'coalesce(best_contact_phone, phone) AS "Phone"', 'website AS "Website"',
-            'city AS "City"', 'country AS "Country"', 'industry AS "Industry"',
-            'employees AS "No. of Employees"', 'reasons AS "Description"',
+            labelled("best_contact_role", "Title"),
+            f'coalesce({ref("best_contact_email")}, {ref("email")}) AS "Email"',
+            f'coalesce({ref("best_contact_phone")}, {ref("phone")}) AS "Phone"',
+            *(labelled(c, h) for h, c in LEAD_COLUMNS.items()),
             f"'{LEAD_SOURCE}' AS \"Lead Source\"", "'0' AS \"Email Opt Out\"",
-            f'{owner} AS "Record Owner"',
+            owner,
         ],
         selection,
     )
-    count = write_csv(leads, output, style, text_columns=(EXTERNAL_ID, "Phone"))
+    text = text_headers({EXTERNAL_ID: "company_id", "Phone": "best_contact_phone"})
+    count = write_csv(leads, output, style, text_columns=text)
     return Written(files=(output,), rows=count)
