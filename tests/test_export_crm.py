@@ -84,7 +84,8 @@ def test_a_formula_name_arrives_neutralised_in_every_format(config, tmp_path, fm
 def test_hubspot_and_salesforce_headers_are_the_documented_names(config, tmp_path):
     hub = runner.export(config, output=tmp_path / "hub.csv", export_format="hubspot",
                         funnel_stages=EVERYONE)
-    assert [p.name for p in hub.files] == ["hub.csv", "hub-contacts.csv"]
+    assert [p.name for p in hub.files] == ["hub.csv", "hub-contacts.csv", "hub-opt-out.csv"]
+    assert _table(hub.files[2]) == (["Email"], [])  # HubSpot's opt-out list: one Email column
     companies_header, companies = _table(hub.files[0])
     contacts_header, contacts = _table(hub.files[1])
     assert companies_header == HUBSPOT_COMPANIES
