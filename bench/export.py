@@ -24,6 +24,7 @@ from sales.export import get_format
 from sales.export.formats.generic import COLUMNS
 from sales.export.job import ExportRequest, run_export
 from sales.export.view import ORDER_SQL, SCORED_COMPANIES_SQL
+from sales.privacy.view import export_view_sql
 from warehouse.db import connect
 
 FORMATS = ("generic", "hubspot", "salesforce")
@@ -83,7 +84,8 @@ def copy_baseline(warehouse: Path, output: Path) -> float:
     try:
         start = time.perf_counter()
         con.execute(
-            f"COPY (SELECT {', '.join(COLUMNS)} FROM ({SCORED_COMPANIES_SQL}) "
+            f"COPY (SELECT {', '.join(COLUMNS)} FROM "
+            f"({export_view_sql(con, SCORED_COMPANIES_SQL)}) "
             f"WHERE profile = 'default' AND stage IN ('prospect') {ORDER_SQL}) "
             "TO ? (HEADER)", [str(output)])
         return time.perf_counter() - start

@@ -171,6 +171,7 @@ def load_flow(config_path: str | None = None) -> dict:
         "items": summary.items,
         "new_items": summary.new_items,
         "quarantined": summary.quarantined,
+        "masked_lines": summary.masked_lines,
         "files_failed": summary.files_failed,
         "errors": len(summary.errors),
         "warnings": len(summary.warnings),

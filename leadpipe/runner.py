@@ -330,15 +330,23 @@ def _record_crawl_reports(con: Any, landing_dir: Path) -> None:
 
 
 def load(config: Config, *, progress: Callable[[Path], None] | None = None) -> Any:
+    """Load the new landing files, after masking the suppressed people in them (so a re-crawl
+    brings nobody on the suppression list back; ``sales.privacy.screen``)."""
+    from sales.privacy.screen import screen_landing
     from warehouse.load import load_landing
 
     con = connect(config.warehouse_path)
     try:
         with recorded_run(con, "load") as run:
+            screened = screen_landing(con, config.data_dir, config.landing_dir,
+                                      config.data_dir / "httpcache")
             summary = load_landing(con, config.landing_dir, progress=progress)
+            summary.masked_lines = screened.lines
             _record_crawl_reports(con, config.landing_dir)
             run["items"] = summary.new_items
             notes = [f"{summary.quarantined} line(s) quarantined"] if summary.quarantined else []
+            if screened.lines:
+                notes.append(f"{screened.lines} line(s) naming suppressed people masked")
             notes += (summary.errors + summary.warnings)[:5]
             run["message"] = "; ".join(notes)[:1000] or None
         return summary
@@ -375,6 +383,7 @@ def enrich(
     to fetch and to write each batch), then derive every company's row as the one writer.
     ``writer_guard`` is entered around each of those brief writes (the flows' writer slot)."""
     from enrich.stage import refresh_websites, run_enrichment
+    from sales.privacy.screen import scrub_enrichment
 
     access = access or configured_access(config)
     path = config.warehouse_path
@@ -407,6 +416,7 @@ def enrich(
                 fetch=False,
                 solvency_model=config.solvency,
             )
+            scrub_enrichment(con, config.data_dir)  # suppressed people found on websites
         if fetched is not None:
             fetched.companies = summary.companies
             summary = fetched

@@ -18,9 +18,12 @@ import duckdb
 
 from enrich.normalise import registrable_domain
 from sales.clients import match_clients
+from sales.privacy.view import OPTED_OUT
 from warehouse.db import transaction
 
-OUTCOME_STAGES = ("contacted", "meeting", "proposal", "won", "lost")
+# "opted out": the company asked for no more marketing e-mail (``sales.privacy.view``: the
+# CRM files then carry its opt-out); the funnel counts it as contacted.
+OUTCOME_STAGES = ("contacted", "meeting", "proposal", "won", "lost", OPTED_OUT)
 
 
 class OutcomesFileError(ValueError):

@@ -84,7 +84,8 @@ def test_a_formula_name_arrives_neutralised_in_every_format(config, tmp_path, fm
 def test_hubspot_and_salesforce_headers_are_the_documented_names(config, tmp_path):
     hub = runner.export(config, output=tmp_path / "hub.csv", export_format="hubspot",
                         funnel_stages=EVERYONE)
-    assert [p.name for p in hub.files] == ["hub.csv", "hub-contacts.csv"]
+    assert [p.name for p in hub.files] == ["hub.csv", "hub-contacts.csv", "hub-opt-out.csv"]
+    assert _table(hub.files[2]) == (["Email"], [])  # HubSpot's opt-out list: one Email column
     companies_header, companies = _table(hub.files[0])
     contacts_header, contacts = _table(hub.files[1])
     assert companies_header == HUBSPOT_COMPANIES
@@ -200,3 +201,28 @@ def test_the_provenance_sidecar_gives_source_url_and_fetch_time(config, tmp_path
             "website", "https://northbridge-eng.co.uk/contact", "2026-01-05T09:00:00Z"), field
     assert fit["registration_ids"]["value"] == "company number 04567890; VAT GB123456789"
     assert fit["description"]["source"] == ""  # no fact recorded for it in this world
+
+
+def test_band_owner_and_profile_filters_narrow_the_rows(config, tmp_path):
+    """The filters the tests above do not reach: solvency band, owner, and the profile."""
+    everyone = runner.export(config, output=tmp_path / "all.csv", funnel_stages=EVERYONE)
+    by_band: dict[str, set[str]] = {}
+    for row in _table(everyone.path)[1]:
+        by_band.setdefault(row["solvency_band"], set()).add(row["company_id"])
+    assert len(by_band) >= 2, by_band  # the test world has companies in several bands
+    band, expected = sorted(by_band.items())[0]
+    banded = runner.export(config, output=tmp_path / "band.csv", funnel_stages=EVERYONE,
+                           filters={"band": [band]})
+    assert {r["company_id"] for r in _table(banded.path)[1]} == expected
+
+    con = connect(config.warehouse_path)
+    con.execute("INSERT INTO owners (company_id, profile, manager_email, manager_name, stage, "
+                "assigned_at) VALUES ('c-fit', 'default', 'ann@sales.test', 'Ann Archer', "
+                "'prospect', now())")
+    con.close()
+    owned = runner.export(config, output=tmp_path / "own.csv", funnel_stages=EVERYONE,
+                          filters={"owner": ["ann archer"]})
+    assert [(r["company_id"], r["owner"]) for r in _table(owned.path)[1]] == [
+        ("c-fit", "Ann Archer")]
+    cli = CliRunner().invoke(app, ["export", "--profile", "nosuch", "-o", str(tmp_path / "x")])
+    assert cli.exit_code != 0 and "nosuch" in cli.output and "Traceback" not in cli.output

@@ -46,6 +46,8 @@ def test_libreoffice_evaluates_no_formula_and_keeps_umlauts_and_phones(tmp_path,
         cells = [c for row in book.active.iter_rows() for c in row if c.value is not None]
         formulas = [c.value for c in cells if c.data_type == "f"]
         assert formulas == [], (path.name, formulas)
+        if path.stem.endswith("opt-out"):  # HubSpot's opt-out list: e-mail addresses only
+            continue
         texts = [c.value for c in cells if isinstance(c.value, str)]
         assert any("HYPERLINK" in t for t in texts) or path.stem.endswith("contacts"), path.name
         assert any(("Düsseldorf" in t or "Jürgen" in t or "Schäfer" in t) for t in texts), (

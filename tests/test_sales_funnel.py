@@ -107,8 +107,8 @@ def test_conversion_from_an_imported_outcomes_file_matches_the_hand_computed_tab
     result = CliRunner().invoke(app, ["outcomes", "import", str(path)])
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
-    assert f"{path}:12: stage 'signed' is not one of contacted, meeting, proposal, won, lost" \
-        in out
+    assert (f"{path}:12: stage 'signed' is not one of contacted, meeting, proposal, won, "
+            "lost, opted out") in out
     assert f"{path}:13: date '31/01/2026' is not a date (YYYY-MM-DD)" in out
     assert f"{path}:14: no company matches 'c-nope'" in out
     assert "imported 12 outcome(s); 3 row(s) skipped" in out

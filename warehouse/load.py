@@ -61,6 +61,8 @@ class LoadSummary:
     items: int = 0
     new_items: int = 0
     quarantined: int = 0
+    # lines masked before the load because they named suppressed people (set by the caller)
+    masked_lines: int = 0
     errors: list[str] = field(default_factory=list)
     # not errors: e.g. a listing that repeats one record id (merged, every category kept)
     warnings: list[str] = field(default_factory=list)

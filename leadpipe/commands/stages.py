@@ -131,6 +131,9 @@ def load(
         f"{summary.files_skipped} already loaded; {summary.quarantined} line(s) quarantined",
         highlight=False,
     )
+    if summary.masked_lines:
+        console.print(f"{summary.masked_lines} line(s) naming people on the suppression list "
+                      "were masked before loading (see erasure-log.jsonl)", highlight=False)
     for error in summary.errors[:20]:
         console.print(f"[yellow]warning:[/] {error}", highlight=False, soft_wrap=True)
     if len(summary.errors) > 20:

@@ -95,6 +95,8 @@ COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn("legal_name", "the legal name the website states", traced=("site",)),
     ExportColumn("founded", "year or date founded (the website's, else the sources')",
                  traced=("site",)),
+    ExportColumn("email_opt_out", "whether marketing e-mail must not be sent "
+                 "(sales.privacy.view.email_opt_out_sql)", in_generic=False),
     ExportColumn("domain", "the website's registrable domain (HubSpot's company key)",
                  in_generic=False),
 )

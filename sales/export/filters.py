@@ -25,7 +25,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter("industry", "industry", "industry, e.g. manufacturing (repeatable)"),
     Filter("country", "country", "country code, e.g. GB (repeatable)"),
     Filter("tier", "tier", "fit tier (repeatable)"),
-    Filter("band", "band", "solvency band (repeatable)"),
+    Filter("band", "solvency_band", "solvency band, e.g. 1 (repeatable)"),
     Filter("timing", "timing", "buying timing (repeatable)"),
     Filter("owner", "owner", "account owner (repeatable)"),
 )

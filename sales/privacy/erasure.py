@@ -44,14 +44,15 @@ from spiders.landing import is_local, item_hash, iter_landing_files, landing_roo
 
 ERASURE_LOG = "erasure-log.jsonl"
 MASK = "[erased]"
-_PHONE_TEXT = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
+PHONE_TEXT = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
+_PHONE_EXTENSION = re.compile(r"(?i)\s*(?:ext|x|#)\.?\s*\d+$")
 
 
 class NotAPerson(ValueError):
     """Neither an e-mail address nor a phone number."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Person:
     """Whom to erase: the kind and the comparable key (never written anywhere)."""
 
@@ -62,18 +63,36 @@ class Person:
         """Is this whole value theirs (an address or a number in any spelling)?"""
         if not isinstance(value, str):
             return False
-        return (email_key(value) if self.kind == "email" else phone_key(value)) == self.key
+        if self.kind == "email":
+            return email_key(value) == self.key
+        # a number as printed, not a text with digits in it (the key is the last digits)
+        number = _PHONE_EXTENSION.sub("", value.strip())
+        return PHONE_TEXT.fullmatch(number) is not None and phone_key(value) == self.key
 
     def mentioned(self, text: str) -> bool:
         if self.kind == "email":
             return self.key in html.unescape(text).lower()
-        return any(phone_key(m) == self.key for m in _PHONE_TEXT.findall(text))
+        return any(phone_key(m) == self.key for m in PHONE_TEXT.findall(text))
 
     def mask_text(self, text: str) -> str:
         if self.kind == "email":
-            return re.sub(re.escape(self.key), MASK, text, flags=re.IGNORECASE)
-        return _PHONE_TEXT.sub(lambda m: MASK if phone_key(m.group()) == self.key
+            return re.sub(_entity_spelled(self.key), MASK, text, flags=re.IGNORECASE)
+        return PHONE_TEXT.sub(lambda m: MASK if phone_key(m.group()) == self.key
                                else m.group(), text)
+
+
+_NAMED_ENTITIES = {"@": ("&commat;",), ".": ("&period;",)}
+
+
+def _entity_spelled(text: str) -> str:
+    """A pattern for ``text`` with any character possibly written as an HTML character
+    reference (``jane.doe&#64;acme.example``), as pages hide addresses from harvesters."""
+    parts = []
+    for ch in text:
+        options = [re.escape(ch), f"&#0*{ord(ch)};", f"&#x0*{ord(ch):x};",
+                   *map(re.escape, _NAMED_ENTITIES.get(ch, ()))]
+        parts.append(f"(?:{'|'.join(options)})")
+    return "".join(parts)
 
 
 def person_of(value: str) -> Person:
@@ -145,14 +164,20 @@ def mask_item(person: Person, item: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _mask_line(person: Person, line: str) -> str:
+def mask_line(people: list[Person], line: str) -> str:
+    """A landing line (or any text) without the people: an item masked field by field, text
+    that is not a JSON object masked where it mentions them."""
     try:
         item = json.loads(line)
     except ValueError:
-        return person.mask_text(line)
+        item = None
     if not isinstance(item, dict):
-        return person.mask_text(line)
-    return json.dumps(mask_item(person, item), ensure_ascii=False, default=str)
+        for person in people:
+            line = person.mask_text(line)
+        return line
+    for person in people:
+        item = mask_item(person, item)
+    return json.dumps(item, ensure_ascii=False, default=str)
 
 
 # --- landing files ---------------------------------------------------------------------------
@@ -162,34 +187,46 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def mask_landing_file(
+    path: Path, landing_dir: Path, people_in: Callable[[str], list[Person]]
+) -> dict[str, Any] | None:
+    """Rewrite one landing file in place, atomically and line for line, each line masked of
+    the people ``people_in(line)`` finds in it; the record of what changed (file, lines,
+    hashes before and after), or None when no line changed."""
+    raw = path.read_bytes()
+    lines = raw.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+    masked_at = []
+    out = []
+    for number, line in enumerate(lines, 1):
+        body = line.rstrip("\r\n")
+        people = people_in(body) if body.strip() else []
+        if people:
+            new = mask_line(people, body)
+            if new != body:
+                masked_at.append(number)
+                line = new + line[len(body):]
+        out.append(line)
+    if not masked_at:
+        return None
+    tmp = path.with_name(path.name + ".erasing")
+    tmp.write_bytes("".join(out).encode("utf-8", errors="surrogateescape"))
+    if is_local(path):
+        os.replace(tmp, path)
+    else:
+        tmp.rename(path)  # an object store's rename replaces the object
+    return {"file": path.relative_to(landing_dir).as_posix(), "lines": masked_at,
+            "sha256_before": hashlib.sha256(raw).hexdigest(), "sha256_after": _sha256(path)}
+
+
 def erase_landing(person: Person, landing_dir: Path) -> list[dict[str, Any]]:
     """Rewrite each landing file that mentions the person; one record per file changed."""
     changed = []
     landing_dir = landing_root(landing_dir)
     for path in iter_landing_files(landing_dir):
-        raw = path.read_bytes()
-        lines = raw.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
-        masked_at = []
-        out = []
-        for number, line in enumerate(lines, 1):
-            body = line.rstrip("\r\n")
-            if body.strip() and person.mentioned(body):
-                new = _mask_line(person, body)
-                if new != body:
-                    masked_at.append(number)
-                    line = new + line[len(body):]
-            out.append(line)
-        if not masked_at:
-            continue
-        tmp = path.with_name(path.name + ".erasing")
-        tmp.write_bytes("".join(out).encode("utf-8", errors="surrogateescape"))
-        if is_local(path):
-            os.replace(tmp, path)
-        else:
-            tmp.rename(path)  # an object store's rename replaces the object
-        changed.append({"file": path.relative_to(landing_dir).as_posix(), "lines": masked_at,
-                        "sha256_before": hashlib.sha256(raw).hexdigest(),
-                        "sha256_after": _sha256(path)})
+        record = mask_landing_file(
+            path, landing_dir, lambda body: [person] if person.mentioned(body) else [])
+        if record is not None:
+            changed.append(record)
     return changed
 
 
@@ -268,7 +305,7 @@ def erase_warehouse(con: duckdb.DuckDBPyConnection, person: Person) -> dict[str,
     done["raw_items"] = _erase_raw_items(con, person)
     done["quarantined_lines"] = _mask_rows(
         con, person, "quarantined_lines", "path || ':' || line", "content",
-        lambda text: _mask_line(person, text))
+        lambda text: mask_line([person], text))
     return done
 
 

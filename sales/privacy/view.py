@@ -5,8 +5,9 @@ person's data blanked under any company, and the data-protection columns added.
 - a company suppressed (``sales.privacy.suppression``) is left out, whatever its stage;
 - the company's e-mail or phone, or the best contact (name, role, e-mail, phone), is blanked
   when its e-mail or phone hashes to a suppressed person;
-- ``lawful_basis`` (the profile's, as recorded when it was scored) and ``subscriber_type``
-  (``sales.privacy.subscriber``) are added as the last columns.
+- ``lawful_basis`` (the profile's, as recorded when it was scored), ``subscriber_type``
+  (``sales.privacy.subscriber``) and ``email_opt_out`` (``email_opt_out_sql``: the rule the
+  CRM files' opt-out follows) are added as the last columns.
 The score stage's snapshot is written through it too, so exports read from the snapshot are
 filtered the same way (and a change to the list rewrites the snapshot).
 """
@@ -17,9 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-from sales.export.columns import BEST_CONTACT_COLUMNS, PRIVACY_COLUMNS
+from sales.export.columns import BEST_CONTACT_COLUMNS, PRIVACY_COLUMNS, ref
 from sales.privacy.keys import MissingSalt, hash_sql, read_salt, register_key_functions
-from sales.privacy.subscriber import NOT_KNOWN
+from sales.privacy.subscriber import INDIVIDUAL, NOT_KNOWN
 from sales.privacy.suppression import suppressed_company_ids_sql
 
 # (e-mail column, phone column, the columns blanked when either is a suppressed person's)
@@ -30,6 +31,32 @@ PERSON_COLUMNS = (
 )
 # The columns this hook adds, declared with every export column in ``sales.export.columns``.
 LAWFUL_BASIS, SUBSCRIBER_TYPE = PRIVACY_COLUMNS
+EMAIL_OPT_OUT = ref("email_opt_out")
+# The stage of a CRM outcome (``leadpipe outcomes import``) that says the company asked for no
+# more marketing e-mail.
+OPTED_OUT = "opted out"
+
+
+def email_opt_out_sql(person_hit: str, subscriber_type: str, lawful_basis: str,
+                      company_id: str) -> str:
+    """SQL of the one opt-out rule every CRM file follows (Salesforce ``Email Opt Out``,
+    HubSpot's opt-out list): true when
+
+    - a person on the suppression list was blanked from the row (``person_hit``);
+    - the subscriber is a sole trader or partnership and the profile's lawful basis is not
+      consent: UK PECR reg. 22 lets marketing e-mail reach an individual subscriber only with
+      their consent (or the soft opt-in, which a list of strangers never has), while corporate
+      subscribers may be e-mailed on legitimate interests (ICO, "Business-to-business
+      marketing"). A subscriber "not known" is not opted out: the file's subscriber type
+      says so, and sales checks it before e-mailing;
+    - a CRM outcome of the company says it opted out.
+    (A suppressed company is in no file at all.)"""
+    return (
+        f"(({person_hit}) OR ({subscriber_type} = '{INDIVIDUAL}' "
+        f"AND NOT coalesce(contains(lower({lawful_basis}), 'consent'), false)) "
+        f"OR EXISTS (SELECT 1 FROM outcomes oo WHERE oo.company_id = {company_id} "
+        f"AND oo.stage = '{OPTED_OUT}'))"
+    )
 
 
 def data_dir_of(con: duckdb.DuckDBPyConnection) -> Path | None:
@@ -62,11 +89,14 @@ def export_view_sql(con: duckdb.DuckDBPyConnection, base_sql: str) -> str:
                           f"({data_dir}/suppression-salt) is missing: restore it from a backup")
     columns = con.sql(f"SELECT * FROM ({base_sql}) AS b LIMIT 0").columns
     replaced: dict[str, str] = {}
+    hits: list[str] = []
     if people and salt is not None:
         register_key_functions(con)
         for email_col, phone_col, blanked in PERSON_COLUMNS:
             hit = person_hit_sql(salt, f"b.{email_col}" if email_col in columns else None,
                                  f"b.{phone_col}" if phone_col in columns else None)
+            if hit and any(col in columns for col in blanked):
+                hits.append(hit)
             for col in blanked:
                 if hit and col in columns:
                     replaced[col] = f"CASE WHEN {hit} THEN NULL ELSE b.{col} END AS {col}"
@@ -79,6 +109,13 @@ def export_view_sql(con: duckdb.DuckDBPyConnection, base_sql: str) -> str:
     if SUBSCRIBER_TYPE not in columns:
         added += f", coalesce(st.subscriber_type, '{NOT_KNOWN}') AS {SUBSCRIBER_TYPE}"
         joins += " LEFT JOIN company_subscriber_types st ON st.company_id = b.company_id"
+    if EMAIL_OPT_OUT not in columns:
+        basis = f"b.{LAWFUL_BASIS}" if LAWFUL_BASIS in columns else "lb.lawful_basis"
+        subscriber = (f"b.{SUBSCRIBER_TYPE}" if SUBSCRIBER_TYPE in columns
+                      else f"coalesce(st.subscriber_type, '{NOT_KNOWN}')")
+        rule = email_opt_out_sql(" OR ".join(hits) or "false", subscriber, basis,
+                                 "b.company_id")
+        added += f", {rule} AS {EMAIL_OPT_OUT}"
     return (
         f"SELECT {select}{added} FROM ({base_sql}) AS b{joins} "
         f"WHERE NOT EXISTS (SELECT 1 FROM ({suppressed_company_ids_sql(salt)}) AS sup "

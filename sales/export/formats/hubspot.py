@@ -10,6 +10,14 @@ default properties, which its import tool maps automatically:
 - https://knowledge.hubspot.com/properties/hubspot-crm-default-company-properties
 - https://knowledge.hubspot.com/properties/hubspot-crm-default-contact-properties
 
+A contact import cannot set "Unsubscribed from all email" (HubSpot sets it only through an
+opt-out list import): the contacts whose opt-out the rule of
+``sales.privacy.view.email_opt_out_sql`` sets (a sole trader or partnership under a lawful
+basis other than consent, a suppressed person blanked, a CRM outcome "opted out") are listed
+in a third file, ``-opt-out``, with the one column ``Email`` that import asks for; import it
+after the contacts with "Import an opt-out list":
+- https://knowledge.hubspot.com/marketing-email/import-an-opt-out-list
+
 HubSpot tells companies apart by their domain, so a company without a domain is left out
 (importing it again would create a duplicate every time). The reasons go into the company's
 Description; "Company owner" stays empty until owners are assigned.
@@ -48,6 +56,11 @@ def contacts_path(output: Path) -> Path:
     return output.with_name(output.stem + "-contacts" + output.suffix)
 
 
+def opt_out_path(output: Path) -> Path:
+    """The opt-out list beside the companies file."""
+    return output.with_name(output.stem + "-opt-out" + output.suffix)
+
+
 @export_format(name="hubspot", description="HubSpot import: companies and their contacts")
 def write_hubspot(
     rows: ScoredRows, selection: Selection, output: Path, style: FileStyle
@@ -69,8 +82,15 @@ def write_hubspot(
         selection,
         where=f"{ref('domain')} IS NOT NULL AND {ref('best_contact_email')} IS NOT NULL",
     )
+    opted_out = rows.fetch(
+        [labelled("best_contact_email", "Email")], selection,
+        where=f"{ref('domain')} IS NOT NULL AND {ref('best_contact_email')} IS NOT NULL "
+              f"AND {ref('email_opt_out')}",
+    )
     text = text_headers(COMPANY_COLUMNS) + text_headers(CONTACT_COLUMNS)
     count = write_csv(companies, output, style, text_columns=text)
     people = contacts_path(output)
     write_csv(contacts, people, style, text_columns=text)
-    return Written(files=(output, people), rows=count)
+    opt_out = opt_out_path(output)
+    write_csv(opted_out, opt_out, style, text_columns=())
+    return Written(files=(output, people, opt_out), rows=count)

@@ -1,0 +1,195 @@
+"""Suppression holds at load: a re-crawl cannot bring a suppressed or forgotten person back.
+
+Before the loader reads new landing files, every line is checked for the people on the
+suppression list: each e-mail address and phone number in it (in a field or in free text) is
+reduced to its comparable key and salted hash (``sales.privacy.keys``, the list's own rule)
+and compared with the entries. A line naming one of them is masked in place, as ``forget``
+masks it (``sales.privacy.erasure``): their contact entry dropped whole, a field holding their
+address or number left out, a mention in text replaced. So the loader stores nothing of
+theirs, and nothing downstream (resolution, scoring, exports, notices, alerts) can show it.
+Their cached pages are removed from the HTTP cache too, and what was masked is appended to
+the erasure log, holding only hashes.
+
+The warehouse cannot import ``sales`` (the house's arrows run one way), so the load stage's
+caller screens the files before loading them (``leadpipe.runner.load``). Values found on
+company websites by enrichment are screened the same way after the enrich stage
+(``scrub_enrichment``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from enrich.normalise import email_key, phone_key
+from sales.privacy.erasure import (
+    ERASURE_LOG,
+    PHONE_TEXT,
+    Person,
+    erase_httpcache,
+    mask_landing_file,
+)
+from sales.privacy.keys import (
+    PERSON_KINDS,
+    MissingSalt,
+    hash_sql,
+    read_salt,
+    register_key_functions,
+    salted_hash,
+)
+from spiders.landing import iter_landing_files, landing_root
+
+EMAIL_TEXT = re.compile(r"[\w.%+'\-]+@[\w\-]+(?:\.[\w\-]+)+")
+
+
+@lru_cache(maxsize=65536)
+def _key(kind: str, text: str) -> str | None:
+    return email_key(text) if kind == "email" else phone_key(text)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+@dataclass
+class SuppressedPeople:
+    """The salted hashes of the suppressed e-mails and phones, and the people found so far."""
+
+    salt: str
+    hashes: dict[str, frozenset[str]]
+    found: set[Person] = field(default_factory=set)
+
+    def people_in(self, line: str) -> list[Person]:
+        """The suppressed people a landing line (JSON, or any text) names."""
+        try:
+            texts = list(_strings(json.loads(line)))
+        except ValueError:
+            texts = [line]
+        people = []
+        for text in texts:
+            plain = html.unescape(text)
+            for kind, pattern in (("email", EMAIL_TEXT), ("phone", PHONE_TEXT)):
+                if not self.hashes[kind]:
+                    continue
+                for candidate in pattern.findall(plain):
+                    key = _key(kind, candidate)
+                    if key and salted_hash(self.salt, key) in self.hashes[kind]:
+                        person = Person(kind, key)
+                        if person not in people:
+                            people.append(person)
+        self.found.update(people)
+        return people
+
+
+def suppressed_people(
+    con: duckdb.DuckDBPyConnection, data_dir: Path
+) -> SuppressedPeople | None:
+    """The suppressed people of the list, None when it holds no person."""
+    rows = con.execute("SELECT kind, key FROM suppression_entries WHERE kind IN "
+                       "('email', 'phone')").fetchall()
+    if not rows:
+        return None
+    salt = read_salt(data_dir)
+    if salt is None:
+        raise MissingSalt(f"the suppression list holds people but the salt file "
+                          f"({Path(data_dir) / 'suppression-salt'}) is missing: restore it "
+                          "from a backup")
+    hashes = {kind: frozenset(k for kd, k in rows if kd == kind) for kind in PERSON_KINDS}
+    return SuppressedPeople(salt, hashes)
+
+
+@dataclass
+class Screened:
+    """What the screening of new landing files masked."""
+
+    landing: list[dict[str, Any]] = field(default_factory=list)
+    httpcache: list[str] = field(default_factory=list)
+    people: int = 0
+
+    @property
+    def lines(self) -> int:
+        return sum(len(f["lines"]) for f in self.landing)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def screen_landing(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, landing_dir: Path, cache_dir: Path
+) -> Screened:
+    """Mask the suppressed people in every landing file the loader has not loaded yet (the
+    loader's own test: same path and content), remove their cached pages, log it."""
+    done = Screened()
+    people = suppressed_people(con, data_dir)
+    if people is None:
+        return done
+    landing_dir = landing_root(landing_dir)
+    known = dict(con.execute("SELECT path, sha256 FROM landing_files").fetchall())
+    for path in iter_landing_files(landing_dir):
+        if known.get(path.relative_to(landing_dir).as_posix()) == _sha256(path):
+            continue
+        record = mask_landing_file(path, landing_dir, people.people_in)
+        if record is not None:
+            done.landing.append(record)
+    for person in sorted(people.found, key=lambda p: (p.kind, p.key)):
+        done.httpcache += erase_httpcache(person, Path(cache_dir))
+    done.people = len(people.found)
+    if done.landing or done.httpcache:
+        record = {
+            "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "event": "masked at load (suppressed people seen again)",
+            "people": [{"kind": p.kind, "person_hash": salted_hash(people.salt, p.key)}
+                       for p in sorted(people.found, key=lambda p: (p.kind, p.key))],
+            "landing": done.landing,
+            "httpcache": done.httpcache,
+        }
+        with (Path(data_dir) / ERASURE_LOG).open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, sort_keys=True) + "\n")
+    return done
+
+
+def scrub_enrichment(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
+    """Drop suppressed people's addresses and numbers from the website findings; return how
+    many companies' findings changed."""
+    people = suppressed_people(con, data_dir)
+    if people is None:
+        return 0
+    register_key_functions(con)
+    changed = 0
+    for kind in PERSON_KINDS:
+        if not people.hashes[kind]:
+            continue
+        column = f"website_{kind}s"
+        hit = f"list_contains($hashes, {hash_sql(people.salt, f'leadpipe_{kind}_key(x)')})"
+        where = f"len(list_filter({column}, lambda x: coalesce({hit}, false))) > 0"
+        params = {"hashes": sorted(people.hashes[kind])}
+        hits = con.execute(f"SELECT count(*) FROM enrichment WHERE {where}",
+                           params).fetchall()[0][0]
+        if not hits:
+            continue
+        changed += hits
+        con.execute(f"UPDATE enrichment SET {column} = list_filter({column}, "
+                    f"lambda x: NOT coalesce({hit}, false)) WHERE {where}", params)
+    return changed
