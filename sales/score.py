@@ -144,37 +144,9 @@ def _sign_sql(r: str) -> str:
             f"OR {r}.against OR {r}.drops_tier THEN 'negative' END")
 
 
-def _by_sign_sql(reasons: str, sign: str, extra: str = "true") -> str:
-    """The reasons of one sign, strongest first (ties keep their order)."""
-    keyed = f"list_transform({reasons}, lambda r, i: {{'k': -abs(r.points), 'i': i, 'r': r}})"
-    chosen = f"list_filter({keyed}, lambda x: {_sign_sql('x.r')} = '{sign}' AND {extra})"
-    return f"list_transform(list_sort({chosen}), lambda x: x.r)"
-
-
-def _alternate_sql(a: str, b: str) -> str:
-    """a1, b1, a2, b2, ... (the longer list's tail last)."""
-    tagged = (f"list_concat(list_transform({a}, lambda r, i: {{'i': i, 'g': 0, 'r': r}}), "
-              f"list_transform({b}, lambda r, i: {{'i': i, 'g': 1, 'r': r}}))")
-    return f"list_transform(list_sort({tagged}), lambda x: x.r)"
-
-
 def rule_expressions(rules: Sequence[Rule], profile: IcpProfile) -> list[str]:
     """Each rule's reason: its SQL, or the column a Python rule's results are staged in."""
     return [r.expression(profile) if r.sql is not None else f"rule_{r.code}" for r in rules]
-
-
-def fit_sql(rules: Sequence[Rule], profile: IcpProfile) -> str:
-    """``STRUCT(value DOUBLE, reasons REASON[])``: the rules' points clamped to [0, 1], or 0
-    after a knock-out (the reasons then end with it: later rules do not count)."""
-    found = f"list_filter([{', '.join(rule_expressions(rules, profile))}]::{REASON_TYPE}[], " \
-            "lambda r: r IS NOT NULL)"
-    total = ("round(greatest(0.0, least(1.0, coalesce(list_sum("
-             "list_transform(rs, lambda r: r.points)), 0.0))), 3)")
-    body = ("struct_pack(value := CASE WHEN ko > 0 THEN 0.0 ELSE " + total + " END, "
-            "reasons := CASE WHEN ko > 0 THEN rs[1:ko] ELSE rs END)")
-    return sqlrow.let(found, "rs", sqlrow.let(
-        "coalesce(list_position(list_transform(rs, lambda r: r.knock_out), true), 0)", "ko",
-        body))
 
 
 def _python_rule_reasons(rule: Rule, row: Mapping[str, Any], profile: IcpProfile
@@ -198,10 +170,14 @@ def fit_score(
     for rule in rules:
         if rule.sql is not None:
             check_reads(rule, profile)
-    found = sqlrow.evaluate_one([fit_sql(rules, profile)], {**row, **staged},
-                                {name: REASON_TYPE for name in staged})[0]
-    return Fit(float(found["value"]),
-               tuple(r for r in (reason_from(x) for x in found["reasons"]) if r is not None))
+    source, params = sqlrow.one_row_sql({"company_id": "one", **row, **staged},
+                                        {"is_client": "BOOLEAN",
+                                         **{name: REASON_TYPE for name in staged}})
+    query = scored_sql(rules, profile, datetime(2000, 1, 1), None, None, source,
+                       with_fit_reasons=True)
+    value, reasons = sqlrow.fetch_one(f"SELECT fit, fit_reasons FROM ({query})", params)
+    return Fit(float(value),
+               tuple(r for r in (reason_from(x) for x in reasons) if r is not None))
 
 
 _FIELD_WORDS = {"stage": "stage", "tier": "fit tier", "solvency_band": "solvency band",
@@ -256,63 +232,122 @@ def _stage_sql(profile: IcpProfile, fit_min: float | None, solvency_min: float |
 
 
 def scored_sql(rules: Sequence[Rule], profile: IcpProfile, now: datetime,
-               fit_min: float | None, solvency_min: float | None, source: str) -> str:
-    """Every column of a ``scores`` row plus the chosen ``positive`` and ``negative`` reasons,
-    for each company of the relation ``source`` (the company rows with ``is_client``)."""
+               fit_min: float | None, solvency_min: float | None, source: str,
+               with_fit_reasons: bool = False) -> str:
+    """Every column of a ``scores`` row plus the fit reasons and the chosen ``positive`` and
+    ``negative`` reasons, for each company of the relation ``source`` (the company rows with
+    ``is_client``). Reasons are ranked in long form (one row per reason, window functions),
+    which DuckDB runs far faster than per-row list lambdas."""
     x, ins = sqlrow.text(qualify.BAND_X), sqlrow.text(qualify.BAND_INSUFFICIENT)
-    solvency_reasons = (
-        "list_transform(coalesce(solvency_evidence, []), lambda e: struct_pack("
-        "code := e.code, text := e.text, points := coalesce(e.points, 0.0)::DOUBLE, "
-        f"knock_out := false, url := e.url, against := band = {x}, drops_tier := false))")
+    exprs = rule_expressions(rules, profile)
+    n = len(exprs)
+
+    def upto(k: int, test: str) -> str:
+        return f"(coalesce(rule_reasons[{k}].{test}, false) AND (ko IS NULL OR ko >= {k}))"
+
+    ko = "CASE " + " ".join(f"WHEN rule_reasons[{k}].knock_out THEN {k}"
+                            for k in range(1, n + 1)) + " END" if n else "NULL::INTEGER"
+    total = " + ".join(["0.0"] + [f"coalesce(rule_reasons[{k}].points, 0.0)"
+                                  for k in range(1, n + 1)])
+    drops = " OR ".join(["false"] + [upto(k, "drops_tier") for k in range(1, n + 1)])
+    demand = " OR ".join(["false"] + [upto(k, "code = 'tender_demand'")
+                                      for k in range(1, n + 1)])
     label, rank = qualify.priority_sql("tier", "band", "timing.timing")
-    n = REASONS_PER_SIGN
-    ko = (f"list_filter(solvency_reasons, lambda r: {_sign_sql('r')} = 'negative' "
-          "AND r.points = 0)")
-    positive = (f"list_concat(CASE WHEN timing.text IS NOT NULL THEN [struct_pack("
-                "code := coalesce(timing.code, timing.timing), text := timing.text, "
-                "points := 0.0::DOUBLE, knock_out := false, url := timing.url, "
-                f"against := false, drops_tier := false)] ELSE []::{REASON_TYPE}[] END, "
-                + _alternate_sql(_by_sign_sql("fit_reasons", "positive"),
-                                 _by_sign_sql("solvency_reasons", "positive")) + f")[1:{n}]")
-    negative = (f"list_concat(CASE WHEN decision.note IS NULL THEN []::{REASON_TYPE}[] "
-                f"ELSE [decision.note] END, {ko}, "
-                + _alternate_sql(_by_sign_sql("fit_reasons", "negative"),
-                                 _by_sign_sql("solvency_reasons", "negative", "x.r.points <> 0"))
-                + f")[1:{n}]")
+    tier = qualify.tier_sql("fit", profile)
+    fit_reasons = (", list_filter(s.rule_reasons[1:coalesce(s.ko, len(s.rule_reasons))], "
+                   "lambda r: r IS NOT NULL) AS fit_reasons" if with_fit_reasons else "")
+
+    def pivot(sign: str) -> str:
+        picks = ", ".join(f"any_value(r) FILTER (WHERE sign = '{sign}' AND rank = {k})"
+                          for k in range(1, REASONS_PER_SIGN + 1))
+        return f"[{picks}][1:count(*) FILTER (WHERE sign = '{sign}')]"
+
     return f"""
-WITH rated AS (
-    SELECT *, {fit_sql(rules, profile)} AS fitted,
+WITH base AS MATERIALIZED (
+    SELECT * EXCLUDE (solvency, is_client, suppressed),
+           coalesce(is_client, false) AS is_client, coalesce(suppressed, false) AS suppressed,
+           [{', '.join(exprs) or 'NULL'}]::{REASON_TYPE}[] AS rule_reasons,
            coalesce(solvency_band, {ins}) AS band,
-           coalesce(solvency, {sqlrow.number(UNRATED_SOLVENCY)}) AS solvency_value,
+           coalesce(solvency, {sqlrow.number(UNRATED_SOLVENCY)}) AS solvency,
            {qualify.timing_sql(profile, now)} AS timing
     FROM {source}
+), knocked AS (
+    SELECT *, {ko} AS ko FROM base
+), fit_long AS MATERIALIZED (
+    -- one row per reason; after a knock-out, later rules do not count
+    SELECT company_id, r, i FROM (
+        SELECT company_id, ko, unnest(rule_reasons) AS r,
+               unnest(range(1, len(rule_reasons) + 1)) AS i FROM knocked)
+    WHERE r IS NOT NULL AND (ko IS NULL OR i <= ko)
+), scored AS (
+    -- the points in rule order (as Python adds them), 0 after a knock-out
+    SELECT *, CASE WHEN ko IS NOT NULL THEN 0.0 ELSE round(greatest(0.0, least(1.0,
+                {total})), 3) END AS fit,
+           {drops} AS drops, {demand} AS has_demand
+    FROM knocked
 ), tiered AS (
-    SELECT *, fitted.value AS fit, fitted.reasons AS fit_reasons,
-           CASE WHEN list_bool_or(list_transform(fitted.reasons, lambda r: r.drops_tier))
-                THEN {qualify.drop_tier_sql(qualify.tier_sql('fitted.value', profile))}
-                ELSE {qualify.tier_sql('fitted.value', profile)} END AS tier,
-           list_contains(list_transform(fitted.reasons, lambda r: r.code), 'tender_demand')
-             AS has_demand,
-           {solvency_reasons} AS solvency_reasons
-    FROM rated
-), decided AS (
-    SELECT * EXCLUDE (solvency, is_client, suppressed), solvency_value AS solvency,
-           coalesce(is_client, false) AS is_client, coalesce(suppressed, false) AS suppressed
-    FROM tiered
-), staged AS (
+    SELECT * EXCLUDE (drops), CASE WHEN drops THEN {qualify.drop_tier_sql(tier)} ELSE {tier}
+           END AS tier
+    FROM scored
+), staged AS MATERIALIZED (
     SELECT *, {_stage_sql(profile, fit_min, solvency_min)} AS decision
-    FROM decided
-), picked AS (
-    SELECT *, {positive} AS positive, {negative} AS negative FROM staged
+    FROM tiered
+), solvency_long AS (
+    SELECT company_id, struct_pack(code := e.code, text := e.text,
+               points := coalesce(e.points, 0.0)::DOUBLE, knock_out := false, url := e.url,
+               against := band = {x}, drops_tier := false) AS r, i
+    FROM (SELECT company_id, band, unnest(solvency_evidence) AS e,
+                 unnest(range(1, len(solvency_evidence) + 1)) AS i
+          FROM staged WHERE len(solvency_evidence) > 0)
+), signed AS (
+    SELECT *, row_number() OVER (PARTITION BY company_id, sign, k1, g
+                                 ORDER BY -abs(r.points), i) AS rn
+    FROM (SELECT company_id, r, i, {_sign_sql('r')} AS sign, 0 AS g,
+                 CASE WHEN {_sign_sql('r')} = 'positive' THEN 1 ELSE 2 END AS k1
+          FROM fit_long
+          UNION ALL
+          SELECT company_id, r, i, {_sign_sql('r')} AS sign, 1 AS g,
+                 CASE WHEN {_sign_sql('r')} = 'positive' THEN 1
+                      WHEN r.points = 0 THEN 1 ELSE 2 END AS k1
+          FROM solvency_long)
+    WHERE sign IS NOT NULL
+), candidates AS (
+    -- positive: the timing, then fit and solvency alternating, strongest first;
+    -- negative: the stage note, solvency knock-outs, then fit and solvency alternating
+    SELECT company_id, sign, k1, CASE WHEN k1 = 1 AND sign = 'negative' THEN i ELSE rn END
+           AS rn, g, r
+    FROM signed
+    UNION ALL
+    SELECT company_id, 'positive', 0, 0, 0, struct_pack(
+               code := coalesce(timing.code, timing.timing), text := timing.text,
+               points := 0.0::DOUBLE, knock_out := false, url := timing.url, against := false,
+               drops_tier := false)
+    FROM staged WHERE timing.text IS NOT NULL
+    UNION ALL
+    SELECT company_id, 'negative', 0, 0, 0, decision.note FROM staged
+    WHERE decision.note IS NOT NULL
+), ranked AS (
+    SELECT company_id, sign, r,
+           row_number() OVER (PARTITION BY company_id, sign ORDER BY k1, rn, g) AS rank
+    FROM candidates
+    QUALIFY rank <= {REASONS_PER_SIGN}
+), chosen AS (
+    -- at most three of each sign, ranks 1, 2, 3 without gaps: pivoted, no ordered lists
+    SELECT company_id,
+           {pivot('positive')} AS positive, {pivot('negative')} AS negative
+    FROM ranked GROUP BY company_id
 )
-SELECT company_id, {sqlrow.text(profile.name)} AS profile,
+SELECT s.company_id, {sqlrow.text(profile.name)} AS profile,
        {sqlrow.text(profile.version)} AS profile_version, '{MODEL_VERSION}' AS model_version,
-       solvency_model, fit, solvency, tier, band AS solvency_band, timing.timing AS timing,
-       {label} AS priority, {rank} AS priority_rank, decision.stage AS stage,
-       list_concat(list_transform(positive, lambda r: r.text),
-                   list_transform(negative, lambda r: 'against: ' || r.text)) AS reasons,
-       {sqlrow.timestamp(now)} AS scored_at, positive, negative
-FROM picked
+       s.solvency_model, s.fit, s.solvency, s.tier, s.band AS solvency_band,
+       s.timing.timing AS timing, {label} AS priority,
+       {rank} AS priority_rank, s.decision.stage AS stage,
+       list_concat(list_transform(coalesce(c.positive, []), lambda r: r.text),
+                   list_transform(coalesce(c.negative, []), lambda r: 'against: ' || r.text))
+         AS reasons, {sqlrow.timestamp(now)} AS scored_at,
+       coalesce(c.positive, []::{REASON_TYPE}[]) AS positive,
+       coalesce(c.negative, []::{REASON_TYPE}[]) AS negative{fit_reasons}
+FROM staged s LEFT JOIN chosen c USING (company_id)
 """
 
 

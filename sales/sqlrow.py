@@ -143,3 +143,10 @@ def check_binds(query: str) -> None:
     con = _scratch()
     with _LOCK:
         con.execute(f"SELECT * FROM ({query}) LIMIT 0")
+
+
+def fetch_one(query: str, params: Sequence[Any]) -> tuple[Any, ...]:
+    """The first row of ``query`` on the schema-only warehouse."""
+    con = _scratch()
+    with _LOCK:
+        return con.execute(query, list(params)).fetchone()

@@ -9,6 +9,7 @@ from sales.profile import IcpProfile
 from sales.rules import fit_rule, reason_sql
 
 SHOWN = 3  # words named in the sentence
+
 _WORD = r"\p{L}\p{N}_"  # what a word is made of (letters, digits, underscore, any script)
 
 
@@ -27,11 +28,17 @@ def keywords(profile: IcpProfile) -> str:
         return "NULL"
     haystack = ("concat_ws(' ', name, array_to_string(coalesce(categories, []::VARCHAR[]), ' '), "
                 "description)")
-    found = ", ".join(f"CASE WHEN regexp_matches({haystack}, {sqlrow.text(word_pattern(w))}) "
-                      f"THEN {sqlrow.text(w)} END" for w in words)
+    # contains() on the lower-cased text is a cheap necessary condition: the regular
+    # expression runs only where the word's letters are there at all. The words found are
+    # joined by a separator no keyword holds (string functions, no per-element lambdas).
+    found = ", ".join(f"CASE WHEN contains(low, {sqlrow.text(w.lower())}) AND regexp_matches("
+                      f"hay, {sqlrow.text(word_pattern(w))}) THEN {sqlrow.text(w)} END"
+                      for w in words)
+    hits = "string_split(found, chr(31))"
     points = (f"round(least({sqlrow.number(profile.points.keywords_max)}, "
-              f"{sqlrow.number(profile.points.keyword)} * len(hits)), 3)")
-    reason = reason_sql("keywords", f"'mentions ' || array_to_string(hits[1:{SHOWN}], ', ')",
+              f"{sqlrow.number(profile.points.keyword)} * len({hits})), 3)")
+    reason = reason_sql("keywords", f"'mentions ' || array_to_string({hits}[1:{SHOWN}], ', ')",
                         points, url="listing_url")
-    return sqlrow.let(f"list_filter([{found}], lambda w: w IS NOT NULL)", "hits",
-                      f"CASE WHEN len(hits) > 0 THEN {reason} END")
+    body = sqlrow.let(f"concat_ws(chr(31), {found})", "found",
+                      f"CASE WHEN found <> '' THEN {reason} END")
+    return sqlrow.let(haystack, "hay", sqlrow.let("lower(hay)", "low", body))
