@@ -6,8 +6,12 @@ from __future__ import annotations
 import asyncio
 
 from prefect import flow, get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter
-from prefect.client.schemas.filters import FlowRunFilterId
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterKey,
+    FlowRunFilter,
+    FlowRunFilterId,
+)
 from sales_world import build, write_config
 
 from flows import reports
