@@ -1,12 +1,14 @@
-"""Benchmark: score and export N companies generated straight into the warehouse.
+"""Benchmark: score, assign and export N companies generated straight into the warehouse.
 
-One warehouse is generated with SQL (companies, enrichment with solvency bands and evidence,
-a tender per fiftieth company as a public buyer, some exhibitors), then, in the same run and
-each in a fresh subprocess (so peak RSS is its own):
+One warehouse is generated with SQL (companies in real towns and postcodes, enrichment with
+solvency bands and evidence, a tender per fiftieth company as a public buyer, some exhibitors;
+a profile with a home base and a maximum distance), then, in the same run and each in a fresh
+subprocess (so peak RSS is its own), alternating:
 - ``baseline``: DuckDB's own ``COPY (<the scored rows>) TO 'file.csv'`` of the same rows the
   export writes, read from the warehouse after scoring;
 - ``score``: ``leadpipe.runner.score`` (fit tiers, bands, timing, priority, reason rows,
-  history, snapshot);
+  history, distances, snapshot);
+- ``assign``: ``sales.assign.run_assignment`` with ten managers (as ``leadpipe assign``);
 - ``export``: ``leadpipe.runner.export`` of every stage (the generic CSV).
 Medians over the repetitions are printed as a Markdown table for BENCHMARKS.md.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -27,12 +30,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 GENERATE_SQL = """
-INSERT INTO companies (company_id, name, domain, website, country, city, categories,
+INSERT INTO companies (company_id, name, domain, website, country, postcode, city, categories,
                        description, employees, sources, source_urls, updated_at)
 SELECT 'c' || i, 'Company ' || i || CASE i % 4 WHEN 0 THEN ' Machinery Ltd'
                                            WHEN 1 THEN ' Logistics GmbH' ELSE ' Services' END,
        'company' || i || '.test', 'https://company' || i || '.test/',
-       ['GB', 'DE', 'FR', 'NL'][1 + i % 4], 'City ' || (i % 500),
+       ['GB', 'GB', 'DE', 'FR', 'NL', 'GB', 'GB'][1 + i % 7],
+       ['LS1 4AP', 'EC1V 2NX', '10115', '75001', '1011 AB', NULL, NULL][1 + i % 7],
+       ['Leeds', 'London', 'Berlin', 'Paris', 'Amsterdam', 'Manchester', 'Town ' || i % 500]
+         [1 + i % 7],
        [['Industrial Machinery'], ['Freight'], ['Catering'], ['Software']][1 + i % 4],
        'We make things since ' || (1950 + i % 70),
        CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 7919) % 3000 END,
@@ -88,14 +94,24 @@ if what == "score":
     rows = summary.companies
 elif what == "export":
     rows = runner.export(config, funnel_stages=("prospect", "suspect", "client")).rows
+elif what == "assign":
+    from sales.assign import run_assignment
+    from sales.managers import load_managers
+    from warehouse.db import connect
+    con = connect(config.warehouse_path)
+    result = run_assignment(con, "default", load_managers(config.managers_path))
+    con.close()
+    rows = result.kept + result.new + len(result.unassigned)
 else:
     from sales.export.formats.generic import COLUMNS
     from sales.export.view import ORDER_SQL, SCORED_COMPANIES_SQL
+    from sales.privacy.view import export_view_sql
     from warehouse.db import connect
     con = connect(config.warehouse_path, read_only=True)
     out = config.exports_dir / "baseline.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"COPY (SELECT {', '.join(COLUMNS)} FROM ({SCORED_COMPANIES_SQL}) "
+    view = export_view_sql(con, SCORED_COMPANIES_SQL)
+    con.execute(f"COPY (SELECT {', '.join(COLUMNS)} FROM ({view}) "
                 f"WHERE profile = 'default' {ORDER_SQL}) TO ? (HEADER)", [str(out)])
     rows = con.execute("SELECT count(*) FROM read_csv(?)", [str(out)]).fetchone()[0]
     con.close()
@@ -107,7 +123,9 @@ print("RESULT " + json.dumps({"wall": wall, "peak_mb": peak, "rows": rows}))
 
 def _run(config: Path, what: str) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-c", STAGE_SCRIPT, str(config), what], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{what} failed:\n{done.stderr[-3000:]}")
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
     return json.loads(line[len("RESULT "):])
 
@@ -116,8 +134,17 @@ def generate(root: Path, companies: int) -> Path:
     from warehouse.db import connect
 
     config = root / "leadpipe.toml"
-    config.write_text(f'[project]\ndata_dir = "{(root / "data").as_posix()}"\n',
-                      encoding="utf-8")
+    managers = root / "managers.csv"
+    managers.write_text("name,email,sectors,regions,capacity\n" + "".join(
+        f"Manager {k},m{k}@example.com,{sectors},{regions},{10 + 4 * k}\n"
+        for k, (sectors, regions) in enumerate(
+            [("C", ""), ("C", "GB"), ("H", ""), ("D", ""), ("C;H", "DE"), ("J", ""),
+             ("C", "FR;NL"), ("H", "GB"), ("D;C", ""), ("I", "")])), encoding="utf-8")
+    config.write_text(
+        f'[project]\ndata_dir = "{(root / "data").as_posix()}"\n'
+        f'[sales]\nmanagers = "{managers.as_posix()}"\n'
+        '[profiles.default]\nhome_base = "Leeds, GB"\nmax_distance_km = 300\n',
+        encoding="utf-8")
     (root / "data").mkdir()
     con = connect(root / "data" / "warehouse.duckdb")
     try:
@@ -134,11 +161,13 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    results: dict[str, list[dict[str, float]]] = {"score": [], "export": [], "baseline": []}
+    steps = ("score", "assign", "export", "baseline")
+    results: dict[str, list[dict[str, float]]] = {k: [] for k in steps}
     with tempfile.TemporaryDirectory() as tmp:
         config = generate(Path(tmp), args.companies)
-        for _ in range(args.repeat):
-            for what in ("score", "export", "baseline"):
+        for i in range(args.repeat):
+            # the baseline reads the scored rows: the first round scores before it
+            for what in (steps if i % 2 == 0 else ("baseline", *steps[:-1])):
                 results[what].append(_run(config, what))
     med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall", "peak_mb", "rows")}
            for k, v in results.items()}
@@ -147,12 +176,13 @@ def main() -> None:
           f"{platform.python_version()}")
     print("| step | wall s | peak RSS MB | rows | × baseline |")
     print("|---|---:|---:|---:|---:|")
-    for what in ("baseline", "score", "export"):
+    for what in ("baseline", "score", "assign", "export"):
         m = med[what]
         print(f"| {what} | {m['wall']:.2f} | {m['peak_mb']:,.0f} | {m['rows']:,.0f} | "
-              f"{m['wall'] / base:.1f} |")
-    both = med["score"]["wall"] + med["export"]["wall"]
-    print(f"| score + export | {both:.2f} | | | {both / base:.1f} |")
+              f"{m['wall'] / base:.2f} |")
+    total = sum(med[k]["wall"] for k in ("score", "assign", "export"))
+    print(f"| score + assign + export | {total:.2f} | | | {total / base:.2f} |")
+    print(f"load average at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

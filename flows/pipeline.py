@@ -172,6 +172,7 @@ def pipeline_flow(
     purged = purge_task(config_path=config_path)
     exported = export_flow(profile=profile, config_path=config_path, export_format=export_format)
     alerted = alert_flow(profile=profile, config_path=config_path)
+    reports.publish_funnel(config, profile)
     reports.publish_pipeline(
         _stage_rows(crawl_rows, loaded, resolved, enriched, scored, purged, exported, alerted))
     summary = {"crawl": crawl_rows, "load": loaded, "resolve": resolved, "enrich": enriched,

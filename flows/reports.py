@@ -166,3 +166,65 @@ def publish_pipeline(stage_rows: Sequence[Mapping[str, Any]]) -> None:
     """One line per stage: its outcome in words (never a Python structure)."""
     create_table_artifact([dict(r) for r in stage_rows], key="pipeline-summary",
                           description="What each stage did")
+
+
+def _percent(value: float | None) -> str:
+    return "no outcomes yet" if value is None else f"{value:.0%}"
+
+
+def _group_table(title: str, groups: Mapping[str, Any]) -> list[str]:
+    lines = [f"### {title}", "",
+             "| | Companies | Prospects | Clients | Contacted | Won | Conversion (won of "
+             "contacted) |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, c in groups.items():
+        s = c.stages
+        lines.append(f"| {name} | {c.companies} | {s['prospect']} | {s['client']} | "
+                     f"{s['contacted']} | {s['won']} | {_percent(c.conversion)} |")
+    return [*lines, ""]
+
+
+def funnel_markdown(report: Any, picture_link: str | None = None,
+                    picture_name: str | None = None) -> str:
+    """The funnel in words and tables: companies per stage, then per source channel and per
+    fit tier with what sales reached and the conversion (won of contacted)."""
+    s = report.total.stages
+    lines = [f"## Funnel, profile {report.profile}", "", "| Stage | Companies |", "|---|---:|",
+             f"| Suspects | {s['suspect']} |", f"| Prospects | {s['prospect']} |",
+             f"| Clients | {s['client']} |"]
+    if report.has_outcomes:
+        lines += [f"| Contacted | {s['contacted']} |", f"| Meeting | {s['meeting']} |",
+                  f"| Proposal | {s['proposal']} |", f"| Won | {s['won']} |",
+                  f"| Lost | {s['lost']} |",
+                  f"| Conversion (won of contacted) | {_percent(report.total.conversion)} |"]
+    else:
+        lines.append("| Outcomes | none imported yet (`leadpipe outcomes import FILE.csv`) |")
+    lines.append("")
+    lines += _group_table("By source channel", report.by_channel)
+    if report.by_tier is not None:
+        lines += _group_table("By fit tier", report.by_tier)
+    if picture_link and picture_name:
+        lines.append(f"The funnel chart: [{picture_name}]({picture_link})")
+    elif picture_name:
+        lines.append(f"The funnel chart is `{picture_name}` in the exports folder.")
+    return "\n".join(lines)
+
+
+def publish_funnel(config: Any, profile: str | None) -> str:
+    """Write the funnel chart beside the exports and publish the funnel as a markdown
+    artifact (with a link to the chart when ``[sales] exports_url`` is set)."""
+    from sales.funnel import funnel_report
+    from sales.funnel_chart import write_funnel_png
+    from warehouse.db import connect
+
+    chosen = config.profile(profile).name
+    con = connect(config.warehouse_path, read_only=True)
+    try:
+        report = funnel_report(con, chosen)
+    finally:
+        con.close()
+    png = write_funnel_png(report, config.exports_dir / f"funnel-{chosen}.png")
+    base = config.sales.exports_url
+    link = f"{base.rstrip('/')}/{png.name}" if base else None
+    text = funnel_markdown(report, link, png.name)
+    create_markdown_artifact(text, key="funnel", description=f"Funnel, profile {chosen}")
+    return text

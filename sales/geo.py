@@ -11,14 +11,11 @@ country code (``"LS1, GB"``, ``"Leeds, GB"``); a postcode that several countries
 from __future__ import annotations
 
 import csv
-import math
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 GEODATA = Path(__file__).with_name("geodata")
 POSTAL_FILE = GEODATA / "postal_centroids.csv"
@@ -39,14 +36,6 @@ class Place:
     latitude: float
     longitude: float
     label: str
-
-
-@dataclass(frozen=True)
-class Distance:
-    """How far a company is from the home base: kilometres (None when unknown) and the words."""
-
-    km: float | None
-    text: str
 
 
 def _fold(text: str) -> str:
@@ -153,22 +142,3 @@ def home_place(home_base: str) -> Place:
     raise UnknownHomeBase(
         f"home_base {home_base!r} is not a known postcode, city or \"lat,lon\""
     )
-
-
-def km_between(a: Place, b: Place) -> float:
-    """Great-circle distance (haversine) in kilometres."""
-    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
-    dlat = lat2 - lat1
-    dlon = math.radians(b.longitude - a.longitude)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
-
-
-def distance_from_home(row: Mapping[str, Any], home_base: str) -> Distance:
-    """How far the company in ``row`` (country, postcode, city) is from ``home_base``."""
-    place = locate(row.get("country"), row.get("postcode"), row.get("city"))
-    if place is None:
-        return Distance(None, UNKNOWN_TEXT)
-    home = home_place(home_base)
-    km = round(km_between(home, place))
-    return Distance(float(km), f"{km} km from {home.label}")

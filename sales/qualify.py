@@ -9,6 +9,9 @@
 
 ``priority`` shows them together as ``A-1-hot`` ("P" for a public body, "?" for insufficient
 data); ``priority_rank`` sorts it, tier first, then band, then timing.
+
+Each axis is a SQL expression the score stage evaluates over every company at once; the Python
+functions here answer the same question for one company through that same expression.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sales import sqlrow
 from sales.profile import IcpProfile
 
 TIERS = ("A", "B", "C", "D")
@@ -38,68 +42,94 @@ class TimingSignal:
     url: str | None = None
 
 
-def fit_tier(fit: float, profile: IcpProfile) -> str:
+def tier_sql(fit: str, profile: IcpProfile) -> str:
+    """The fit tier of the SQL number ``fit`` by the profile's cut-offs."""
     cut = profile.tiers
-    if fit >= cut.A:
-        return "A"
-    if fit >= cut.B:
-        return "B"
-    if fit >= cut.C:
-        return "C"
-    return "D"
+    return (f"CASE WHEN {fit} >= {sqlrow.number(cut.A)} THEN 'A' "
+            f"WHEN {fit} >= {sqlrow.number(cut.B)} THEN 'B' "
+            f"WHEN {fit} >= {sqlrow.number(cut.C)} THEN 'C' ELSE 'D' END")
 
 
-def drop_tier(tier: str, steps: int = 1) -> str:
-    """The tier ``steps`` below ``tier`` (never below D)."""
-    order = list(TIERS)
-    return order[min(len(order) - 1, order.index(tier) + steps)]
+def drop_tier_sql(tier: str) -> str:
+    """The tier one step below the SQL tier ``tier`` (never below D)."""
+    whens = " ".join(f"WHEN {sqlrow.text(a)} THEN {sqlrow.text(b)}"
+                     for a, b in zip(TIERS, TIERS[1:], strict=False))
+    return f"CASE {tier} {whens} ELSE {sqlrow.text(TIERS[-1])} END"
+
+
+def fit_tier(fit: float, profile: IcpProfile) -> str:
+    return sqlrow.evaluate_one([tier_sql(sqlrow.number(fit), profile)], {})[0]
+
+
+TIMING_TYPE = "STRUCT(timing VARCHAR, code VARCHAR, text VARCHAR, url VARCHAR)"
+
+
+def _signal(timing: str, code: str | None = None, text: str = "NULL", url: str = "NULL") -> str:
+    return (f"struct_pack(timing := {sqlrow.text(timing)}, code := {sqlrow.text(code)}, "
+            f"text := ({text})::VARCHAR, url := ({url})::VARCHAR)")
+
+
+def timing_sql(profile: IcpProfile, now: datetime) -> str:
+    """Hot, warm or none, from the company's open tenders, contracts, fairs and awards, as a
+    ``TIMING_TYPE`` struct with the sentence and its source."""
+    from sales.rules.tender_demand import matching_cpv_sql
+
+    horizon = now + timedelta(days=round(profile.timing.contract_ending_months * 30.44))
+    since = now - timedelta(days=profile.timing.warm_days)
+    t_now, t_since = sqlrow.timestamp(now), sqlrow.timestamp(since)
+    open_tender = _signal("hot", "open_tender", "'has an open tender for what we sell' || "
+                          "coalesce(' until ' || strftime(next_deadline, '%Y-%m-%d'), '')",
+                          "tender_url")
+    ending = _signal("hot", "contract_ending", "'a contract of theirs ends on ' || "
+                     "strftime(contract_ends, '%Y-%m-%d')", "contract_url")
+    fair = _signal("warm", "new_exhibitor", "CASE WHEN coalesce(event_name, '') <> '' THEN "
+                   "'a new exhibitor at ' || event_name ELSE 'a new exhibitor at a trade fair' "
+                   "END", "exhibitor_url")
+    award = _signal("warm", "recent_award", "'won a public contract on ' || "
+                    "strftime(awards_last, '%Y-%m-%d')", "listing_url")
+    return (f"CASE WHEN len({matching_cpv_sql('open_cpv', profile)}) > 0 THEN {open_tender} "
+            f"WHEN contract_ends BETWEEN {t_now} AND {sqlrow.timestamp(horizon)} THEN {ending} "
+            f"WHEN exhibitor_first_seen >= {t_since} THEN {fair} "
+            f"WHEN awards_last BETWEEN {t_since} AND {t_now} THEN {award} "
+            f"ELSE {_signal('none')} END")
 
 
 def timing_of(row: Mapping[str, Any], profile: IcpProfile, now: datetime) -> TimingSignal:
-    """Hot, warm or none, from the company's open tenders, contracts, fairs and awards."""
-    prefixes = tuple(profile.cpv_prefixes)
-    open_codes = sorted({c for c in (row.get("open_cpv") or []) if prefixes
-                         and c.startswith(prefixes)})
-    if open_codes:
-        deadline = row.get("next_deadline")
-        until = f" until {deadline:%Y-%m-%d}" if deadline else ""
-        return TimingSignal("hot", "open_tender",
-                            f"has an open tender for what we sell{until}", row.get("tender_url"))
-    ending = row.get("contract_ends")
-    horizon = now + timedelta(days=round(profile.timing.contract_ending_months * 30.44))
-    if ending is not None and now <= ending <= horizon:
-        return TimingSignal("hot", "contract_ending",
-                            f"a contract of theirs ends on {ending:%Y-%m-%d}",
-                            row.get("contract_url"))
-    since = now - timedelta(days=profile.timing.warm_days)
-    fair_seen = row.get("exhibitor_first_seen")
-    if fair_seen is not None and fair_seen >= since:
-        event = row.get("event_name")
-        text = f"a new exhibitor at {event}" if event else "a new exhibitor at a trade fair"
-        return TimingSignal("warm", "new_exhibitor", text, row.get("exhibitor_url"))
-    last_award = row.get("awards_last")
-    if last_award is not None and since <= last_award <= now:
-        return TimingSignal("warm", "recent_award",
-                            f"won a public contract on {last_award:%Y-%m-%d}",
-                            row.get("listing_url"))
-    return TimingSignal("none")
+    """Hot, warm or none for one company row."""
+    found = sqlrow.evaluate_one([timing_sql(profile, now)], row)[0]
+    return TimingSignal(found["timing"], found["code"], found["text"], found["url"])
+
+
+def priority_sql(tier: str, band: str, timing: str) -> tuple[str, str]:
+    """The label (``A-1-hot``) and its rank (lower is better) of SQL tier, band and timing."""
+    def index(value: str, order: tuple[str, ...]) -> str:
+        whens = " ".join(f"WHEN {sqlrow.text(v)} THEN {i}" for i, v in enumerate(order))
+        return f"(CASE {value} {whens} ELSE {len(order)} END)"
+
+    short = " ".join(f"WHEN {sqlrow.text(k)} THEN {sqlrow.text(v)}"
+                     for k, v in BAND_SHORT.items())
+    label = f"{tier} || '-' || (CASE {band} {short} ELSE {band} END) || '-' || {timing}"
+    rank = (f"CAST({index(tier, TIERS)} * 100 + {index(band, BAND_ORDER)} * 10 + "
+            f"{index(timing, TIMINGS)} AS INTEGER)")
+    return label, rank
 
 
 def priority(tier: str, band: str, timing: str) -> tuple[str, int]:
     """The label (``A-1-hot``) and its rank (lower is better)."""
-    band_i = BAND_ORDER.index(band) if band in BAND_ORDER else len(BAND_ORDER)
-    rank = TIERS.index(tier) * 100 + band_i * 10 + TIMINGS.index(timing)
-    return f"{tier}-{BAND_SHORT.get(band, band)}-{timing}", rank
+    kinds = {"tier": "VARCHAR", "band": "VARCHAR", "timing": "VARCHAR"}
+    label, rank = sqlrow.evaluate_one(list(priority_sql("tier", "band", "timing")),
+                                      {"tier": tier, "band": band, "timing": timing}, kinds)
+    return label, rank
 
 
-def band_qualifies(band: str, profile: IcpProfile) -> bool:
-    """Whether a (non-public) company's band clears the profile's minimum."""
-    if band in RATED_BANDS:
-        return band <= profile.solvency_min_band
-    if band == BAND_INSUFFICIENT:
-        return profile.insufficient_data_is_prospect
-    return False
+def band_qualifies_sql(band: str, profile: IcpProfile) -> str:
+    """Whether a (non-public) company's SQL band clears the profile's minimum."""
+    rated = sqlrow.texts(RATED_BANDS)
+    insufficient = "true" if profile.insufficient_data_is_prospect else "false"
+    return (f"CASE WHEN list_contains({rated}, {band}) THEN {band} <= "
+            f"{sqlrow.text(profile.solvency_min_band)} "
+            f"WHEN {band} = {sqlrow.text(BAND_INSUFFICIENT)} THEN {insufficient} ELSE false END")
 
 
-def tier_qualifies(tier: str, profile: IcpProfile) -> bool:
-    return tier in set(profile.prospect_tiers)
+def tier_qualifies_sql(tier: str, profile: IcpProfile) -> str:
+    return f"list_contains({sqlrow.texts(list(profile.prospect_tiers))}, {tier})"

@@ -15,20 +15,27 @@ solvency model), at most three positive and three negative ``score_reasons`` row
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain, zip_longest
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from sales import qualify
+from sales import qualify, sqlrow
 from sales.clients import client_company_ids
-from sales.distances import distance_table
+from sales.distances import distance_sql
 from sales.profile import IcpProfile
-from sales.rules import Reason, Rule, registered_rules
+from sales.rules import (
+    REASON_TYPE,
+    Reason,
+    Rule,
+    check_reads,
+    reason_from,
+    reason_sql,
+    registered_rules,
+)
 from warehouse.db import transaction
 from warehouse.tenders import open_tender_sql
 
@@ -114,51 +121,6 @@ LEFT JOIN accounts a USING (company_id)
 LEFT JOIN suppressions s USING (company_id)
 """
 
-SCORES_SCHEMA = pa.schema(
-    [
-        ("company_id", pa.string()),
-        ("profile", pa.string()),
-        ("profile_version", pa.string()),
-        ("model_version", pa.string()),
-        ("solvency_model", pa.string()),
-        ("fit", pa.float64()),
-        ("solvency", pa.float64()),
-        ("tier", pa.string()),
-        ("solvency_band", pa.string()),
-        ("timing", pa.string()),
-        ("priority", pa.string()),
-        ("priority_rank", pa.int32()),
-        ("stage", pa.string()),
-        ("reasons", pa.list_(pa.string())),
-        ("scored_at", pa.timestamp("us")),
-    ]
-)
-REASONS_SCHEMA = pa.schema(
-    [
-        ("company_id", pa.string()),
-        ("profile", pa.string()),
-        ("sign", pa.string()),
-        ("rank", pa.int32()),
-        ("code", pa.string()),
-        ("text", pa.string()),
-        ("points", pa.float64()),
-        ("source_url", pa.string()),
-        ("scored_at", pa.timestamp("us")),
-    ]
-)
-CHANGES_SCHEMA = pa.schema(
-    [
-        ("run_at", pa.timestamp("us")),
-        ("company_id", pa.string()),
-        ("profile", pa.string()),
-        ("field", pa.string()),
-        ("before", pa.string()),
-        ("after", pa.string()),
-        ("sentence", pa.string()),
-    ]
-)
-
-
 def company_rows_sql(con: duckdb.DuckDBPyConnection) -> str:
     """The company rows, with NULL for optional enrichment columns not yet in the warehouse."""
     present = {r[0] for r in con.execute(
@@ -171,100 +133,51 @@ def company_rows_sql(con: duckdb.DuckDBPyConnection) -> str:
     return COMPANY_ROWS_SQL.format(open=open_tender_sql("t"), optional=optional)
 
 
+
+
+# ---------------------------------------------------------------------------------------------
+# The score as SQL: every piece below is an expression over one company's columns.
+
+def _sign_sql(r: str) -> str:
+    """``positive``, ``negative`` or NULL, as ``Reason.sign`` says."""
+    return (f"CASE WHEN {r}.points > 0 THEN 'positive' WHEN {r}.points < 0 OR {r}.knock_out "
+            f"OR {r}.against OR {r}.drops_tier THEN 'negative' END")
+
+
+def rule_expressions(rules: Sequence[Rule], profile: IcpProfile) -> list[str]:
+    """Each rule's reason: its SQL, or the column a Python rule's results are staged in."""
+    return [r.expression(profile) if r.sql is not None else f"rule_{r.code}" for r in rules]
+
+
+def _python_rule_reasons(rule: Rule, row: Mapping[str, Any], profile: IcpProfile
+                         ) -> dict[str, Any] | None:
+    reason = rule.apply(row, profile)
+    if reason is None:
+        return None
+    return {"code": reason.code, "text": reason.text, "points": float(reason.points),
+            "knock_out": reason.knock_out, "url": reason.url, "against": reason.against,
+            "drops_tier": reason.drops_tier}
+
+
 def fit_score(
     row: Mapping[str, Any], profile: IcpProfile, rules: Sequence[Rule] | None = None
 ) -> Fit:
-    """Fit in [0, 1] and its reasons, from one company row and an ICP profile."""
-    total = 0.0
-    reasons: list[Reason] = []
-    for rule in registered_rules() if rules is None else rules:
-        reason = rule.apply(row, profile)
-        if reason is None:
-            continue
-        reasons.append(reason)
-        if reason.knock_out:
-            return Fit(0.0, tuple(reasons))
-        total += reason.points
-    return Fit(round(max(0.0, min(1.0, total)), 3), tuple(reasons))
-
-
-def solvency_reasons(evidence: Iterable[Mapping[str, Any]] | None, band: str) -> list[Reason]:
-    """The enrichment's solvency evidence as reasons (a knock-out speaks against the company)."""
-    out = []
-    for e in evidence or []:
-        out.append(Reason(e["code"], e["text"], float(e["points"] or 0.0), url=e["url"],
-                          against=band == qualify.BAND_X))
-    return out
-
-
-@dataclass(frozen=True)
-class Decision:
-    stage: str
-    note: Reason | None = None  # why the stage is what it is, when fit alone does not say
-
-
-def funnel_stage(
-    *, is_client: bool, suppressed: bool, tier: str, band: str, timing: str,
-    has_demand: bool, fit: float, solvency: float, profile: IcpProfile,
-    fit_min: float | None = None, solvency_min: float | None = None,
-) -> Decision:
-    """The funnel stage and the note that explains it.
-
-    A client is never offered as new; a suppressed company and a knocked-out one (band X) are
-    never prospects; a public body is one on demand and timing.
-    """
-    if is_client:
-        return Decision("client", Reason("client", "already a client", 0.0, against=True))
-    if suppressed:
-        return Decision("suspect", Reason("suppressed", "on the do-not-contact list", 0.0,
-                                          against=True))
-    if band == qualify.BAND_X:
-        return Decision("suspect")  # the knock-out evidence says why
-    if band == qualify.BAND_PUBLIC:
-        if has_demand and timing != "none":
-            return Decision("prospect")
-        return Decision("suspect")
-    if not qualify.tier_qualifies(tier, profile):
-        return Decision("suspect")
-    if fit_min is not None and fit < fit_min:
-        return Decision("suspect")
-    if not qualify.band_qualifies(band, profile):
-        text = ("not enough public information to judge whether it can pay"
-                if band == qualify.BAND_INSUFFICIENT else
-                f"solvency band {band}, below the minimum of {profile.solvency_min_band}")
-        return Decision("suspect", Reason("solvency_below_minimum", text, 0.0, against=True))
-    if solvency_min is not None and band in qualify.RATED_BANDS and solvency < solvency_min:
-        return Decision("suspect", Reason("solvency_below_minimum",
-                                          f"estimated solvency {solvency:.2f} below "
-                                          f"{solvency_min:.2f}", 0.0, against=True))
-    return Decision("prospect")
-
-
-def _alternate(*groups: Sequence[Reason]) -> list[Reason]:
-    return [r for r in chain.from_iterable(zip_longest(*groups)) if r is not None]
-
-
-def pick_reasons(
-    fit: Sequence[Reason], solvency: Sequence[Reason], notes: Sequence[Reason],
-    timing: Reason | None,
-) -> tuple[list[Reason], list[Reason]]:
-    """At most three positive and three negative reasons: the timing and the strongest fit
-    and solvency reasons alternating; the stage note and knock-outs first among negatives."""
-    def by_sign(reasons: Sequence[Reason], sign: str) -> list[Reason]:
-        chosen = [r for r in reasons if r.sign == sign]
-        return sorted(chosen, key=lambda r: -abs(r.points))
-
-    positive = ([timing] if timing else []) + _alternate(by_sign(fit, "positive"),
-                                                          by_sign(solvency, "positive"))
-    ko = [r for r in solvency if r.sign == "negative" and r.points == 0]
-    negative = list(notes) + ko + _alternate(
-        by_sign(fit, "negative"), [r for r in by_sign(solvency, "negative") if r not in ko])
-    return positive[:REASONS_PER_SIGN], negative[:REASONS_PER_SIGN]
-
-
-def render(positive: Sequence[Reason], negative: Sequence[Reason]) -> list[str]:
-    """The ``reasons`` sentences an export joins: what speaks for, then "against: ..."."""
-    return [r.text for r in positive] + [f"against: {r.text}" for r in negative]
+    """Fit in [0, 1] and its reasons, from one company row and an ICP profile (the same SQL
+    the score stage runs over every company)."""
+    rules = registered_rules() if rules is None else list(rules)
+    python_rules = [r for r in rules if r.sql is None]
+    staged = {f"rule_{r.code}": _python_rule_reasons(r, row, profile) for r in python_rules}
+    for rule in rules:
+        if rule.sql is not None:
+            check_reads(rule, profile)
+    source, params = sqlrow.one_row_sql({"company_id": "one", **row, **staged},
+                                        {"is_client": "BOOLEAN",
+                                         **{name: REASON_TYPE for name in staged}})
+    query = scored_sql(rules, profile, datetime(2000, 1, 1), None, None, source,
+                       with_fit_reasons=True)
+    value, reasons = sqlrow.fetch_one(f"SELECT fit, fit_reasons FROM ({query})", params)
+    return Fit(float(value),
+               tuple(r for r in (reason_from(x) for x in reasons) if r is not None))
 
 
 _FIELD_WORDS = {"stage": "stage", "tier": "fit tier", "solvency_band": "solvency band",
@@ -277,82 +190,200 @@ _BETTER = {
 }
 
 
-def change_sentence(field: str, before: str, after: str, positive: Sequence[Reason],
-                    negative: Sequence[Reason]) -> str:
+def _note_sql(code: str, text: str) -> str:
+    return reason_sql(code, text, 0.0, against=True)
+
+
+def _stage_sql(profile: IcpProfile, fit_min: float | None, solvency_min: float | None) -> str:
+    """``STRUCT(stage VARCHAR, note REASON)`` from the columns of ``_SCORED``'s ``decided``.
+
+    A client is never offered as new; a suppressed company and a knocked-out one (band X) are
+    never prospects; a public body is one on demand and timing."""
+    below_min = (f"CASE WHEN band = {sqlrow.text(qualify.BAND_INSUFFICIENT)} THEN "
+                 "'not enough public information to judge whether it can pay' ELSE "
+                 f"'solvency band ' || band || {sqlrow.text(', below the minimum of ')} || "
+                 f"{sqlrow.text(profile.solvency_min_band)} END")
+
+    def outcome(stage: str, note: str = f"NULL::{REASON_TYPE}") -> str:
+        return f"struct_pack(stage := '{stage}', note := {note})"
+
+    fit_low = (f"WHEN fit < {sqlrow.number(fit_min)} THEN {outcome('suspect')} "
+               if fit_min is not None else "")
+    solvency_low = (
+        f"WHEN list_contains({sqlrow.texts(qualify.RATED_BANDS)}, band) AND solvency < "
+        f"{sqlrow.number(solvency_min)} THEN " + outcome("suspect", _note_sql(
+            "solvency_below_minimum", f"'estimated solvency ' || printf('%.2f', solvency) || "
+            f"' below ' || {sqlrow.text(f'{solvency_min:.2f}')}")) + " "
+        if solvency_min is not None else "")
+    client = outcome("client", _note_sql("client", sqlrow.text("already a client")))
+    suppressed = outcome("suspect", _note_sql("suppressed",
+                                              sqlrow.text("on the do-not-contact list")))
+    return (
+        f"CASE WHEN is_client THEN {client} WHEN suppressed THEN {suppressed} "
+        f"WHEN band = {sqlrow.text(qualify.BAND_X)} THEN {outcome('suspect')} "
+        f"WHEN band = {sqlrow.text(qualify.BAND_PUBLIC)} THEN CASE WHEN has_demand AND "
+        f"timing.timing <> 'none' THEN {outcome('prospect')} ELSE {outcome('suspect')} END "
+        f"WHEN NOT {qualify.tier_qualifies_sql('tier', profile)} THEN {outcome('suspect')} "
+        f"{fit_low}"
+        f"WHEN NOT {qualify.band_qualifies_sql('band', profile)} THEN "
+        f"{outcome('suspect', _note_sql('solvency_below_minimum', below_min))} "
+        f"{solvency_low}"
+        f"ELSE {outcome('prospect')} END")
+
+
+def scored_sql(rules: Sequence[Rule], profile: IcpProfile, now: datetime,
+               fit_min: float | None, solvency_min: float | None, source: str,
+               with_fit_reasons: bool = False) -> str:
+    """Every column of a ``scores`` row plus the fit reasons and the chosen ``positive`` and
+    ``negative`` reasons, for each company of the relation ``source`` (the company rows with
+    ``is_client``). Reasons are ranked in long form (one row per reason, window functions),
+    which DuckDB runs far faster than per-row list lambdas."""
+    x, ins = sqlrow.text(qualify.BAND_X), sqlrow.text(qualify.BAND_INSUFFICIENT)
+    exprs = rule_expressions(rules, profile)
+    n = len(exprs)
+
+    def upto(k: int, test: str) -> str:
+        return f"(coalesce(rule_reasons[{k}].{test}, false) AND (ko IS NULL OR ko >= {k}))"
+
+    ko = "CASE " + " ".join(f"WHEN rule_reasons[{k}].knock_out THEN {k}"
+                            for k in range(1, n + 1)) + " END" if n else "NULL::INTEGER"
+    total = " + ".join(["0.0"] + [f"coalesce(rule_reasons[{k}].points, 0.0)"
+                                  for k in range(1, n + 1)])
+    drops = " OR ".join(["false"] + [upto(k, "drops_tier") for k in range(1, n + 1)])
+    demand = " OR ".join(["false"] + [upto(k, "code = 'tender_demand'")
+                                      for k in range(1, n + 1)])
+    label, rank = qualify.priority_sql("tier", "band", "timing.timing")
+    tier = qualify.tier_sql("fit", profile)
+    fit_reasons = (", list_filter(s.rule_reasons[1:coalesce(s.ko, len(s.rule_reasons))], "
+                   "lambda r: r IS NOT NULL) AS fit_reasons" if with_fit_reasons else "")
+
+    def pivot(sign: str) -> str:
+        picks = ", ".join(f"any_value(r) FILTER (WHERE sign = '{sign}' AND rank = {k})"
+                          for k in range(1, REASONS_PER_SIGN + 1))
+        return f"[{picks}][1:count(*) FILTER (WHERE sign = '{sign}')]"
+
+    return f"""
+WITH base AS MATERIALIZED (
+    SELECT * EXCLUDE (solvency, is_client, suppressed),
+           coalesce(is_client, false) AS is_client, coalesce(suppressed, false) AS suppressed,
+           [{', '.join(exprs) or 'NULL'}]::{REASON_TYPE}[] AS rule_reasons,
+           coalesce(solvency_band, {ins}) AS band,
+           coalesce(solvency, {sqlrow.number(UNRATED_SOLVENCY)}) AS solvency,
+           {qualify.timing_sql(profile, now)} AS timing
+    FROM {source}
+), knocked AS (
+    SELECT *, {ko} AS ko FROM base
+), fit_long AS MATERIALIZED (
+    -- one row per reason; after a knock-out, later rules do not count
+    SELECT company_id, r, i FROM (
+        SELECT company_id, ko, unnest(rule_reasons) AS r,
+               unnest(range(1, len(rule_reasons) + 1)) AS i FROM knocked)
+    WHERE r IS NOT NULL AND (ko IS NULL OR i <= ko)
+), scored AS (
+    -- the points in rule order (as Python adds them), 0 after a knock-out
+    SELECT *, CASE WHEN ko IS NOT NULL THEN 0.0 ELSE round(greatest(0.0, least(1.0,
+                {total})), 3) END AS fit,
+           {drops} AS drops, {demand} AS has_demand
+    FROM knocked
+), tiered AS (
+    SELECT * EXCLUDE (drops), CASE WHEN drops THEN {qualify.drop_tier_sql(tier)} ELSE {tier}
+           END AS tier
+    FROM scored
+), staged AS MATERIALIZED (
+    SELECT *, {_stage_sql(profile, fit_min, solvency_min)} AS decision
+    FROM tiered
+), solvency_long AS (
+    SELECT company_id, struct_pack(code := e.code, text := e.text,
+               points := coalesce(e.points, 0.0)::DOUBLE, knock_out := false, url := e.url,
+               against := band = {x}, drops_tier := false) AS r, i
+    FROM (SELECT company_id, band, unnest(solvency_evidence) AS e,
+                 unnest(range(1, len(solvency_evidence) + 1)) AS i
+          FROM staged WHERE len(solvency_evidence) > 0)
+), signed AS (
+    SELECT *, row_number() OVER (PARTITION BY company_id, sign, k1, g
+                                 ORDER BY -abs(r.points), i) AS rn
+    FROM (SELECT company_id, r, i, {_sign_sql('r')} AS sign, 0 AS g,
+                 CASE WHEN {_sign_sql('r')} = 'positive' THEN 1 ELSE 2 END AS k1
+          FROM fit_long
+          UNION ALL
+          SELECT company_id, r, i, {_sign_sql('r')} AS sign, 1 AS g,
+                 CASE WHEN {_sign_sql('r')} = 'positive' THEN 1
+                      WHEN r.points = 0 THEN 1 ELSE 2 END AS k1
+          FROM solvency_long)
+    WHERE sign IS NOT NULL
+), candidates AS (
+    -- positive: the timing, then fit and solvency alternating, strongest first;
+    -- negative: the stage note, solvency knock-outs, then fit and solvency alternating
+    SELECT company_id, sign, k1, CASE WHEN k1 = 1 AND sign = 'negative' THEN i ELSE rn END
+           AS rn, g, r
+    FROM signed
+    UNION ALL
+    SELECT company_id, 'positive', 0, 0, 0, struct_pack(
+               code := coalesce(timing.code, timing.timing), text := timing.text,
+               points := 0.0::DOUBLE, knock_out := false, url := timing.url, against := false,
+               drops_tier := false)
+    FROM staged WHERE timing.text IS NOT NULL
+    UNION ALL
+    SELECT company_id, 'negative', 0, 0, 0, decision.note FROM staged
+    WHERE decision.note IS NOT NULL
+), ranked AS (
+    SELECT company_id, sign, r,
+           row_number() OVER (PARTITION BY company_id, sign ORDER BY k1, rn, g) AS rank
+    FROM candidates
+    QUALIFY rank <= {REASONS_PER_SIGN}
+), chosen AS (
+    -- at most three of each sign, ranks 1, 2, 3 without gaps: pivoted, no ordered lists
+    SELECT company_id,
+           {pivot('positive')} AS positive, {pivot('negative')} AS negative
+    FROM ranked GROUP BY company_id
+)
+SELECT s.company_id, {sqlrow.text(profile.name)} AS profile,
+       {sqlrow.text(profile.version)} AS profile_version, '{MODEL_VERSION}' AS model_version,
+       s.solvency_model, s.fit, s.solvency, s.tier, s.band AS solvency_band,
+       s.timing.timing AS timing, {label} AS priority,
+       {rank} AS priority_rank, s.decision.stage AS stage,
+       list_concat(list_transform(coalesce(c.positive, []), lambda r: r.text),
+                   list_transform(coalesce(c.negative, []), lambda r: 'against: ' || r.text))
+         AS reasons, {sqlrow.timestamp(now)} AS scored_at,
+       coalesce(c.positive, []::{REASON_TYPE}[]) AS positive,
+       coalesce(c.negative, []::{REASON_TYPE}[]) AS negative{fit_reasons}
+FROM staged s LEFT JOIN chosen c USING (company_id)
+"""
+
+
+def _change_sql(field: str, before: str, after: str) -> str:
     """``fit tier changed from B to A: industry manufacturing`` — the strongest reason that
     points the way it moved."""
     order = _BETTER[field]
-    better = (order.index(after) if after in order else -1) > (
-        order.index(before) if before in order else -1)
-    pool = positive if better else negative
-    why = f": {pool[0].text}" if pool else ""
-    return f"{_FIELD_WORDS[field]} changed from {before} to {after}{why}"
+
+    def index(value: str) -> str:
+        whens = " ".join(f"WHEN {sqlrow.text(v)} THEN {i}" for i, v in enumerate(order))
+        return f"(CASE {value} {whens} ELSE -1 END)"
+
+    pool = f"CASE WHEN {index(after)} > {index(before)} THEN positive ELSE negative END"
+    return (f"{sqlrow.text(_FIELD_WORDS[field] + ' changed from ')} || {before} || ' to ' || "
+            f"{after} || coalesce(': ' || ({pool})[1].text, '')")
 
 
-def _check_reads(rules: Sequence[Rule], columns: Sequence[str]) -> None:
-    missing = {r.code: sorted(r.reads - set(columns)) for r in rules if r.reads - set(columns)}
-    if missing:
-        code, cols = next(iter(missing.items()))
-        raise ValueError(f"fit rule {code!r} reads {', '.join(cols)}, which scoring does not "
-                         "select (add it to sales.score.COMPANY_ROWS_SQL)")
-
-
-def _count(summary: ScoreSummary, stage: str) -> None:
-    if stage == "client":
-        summary.clients += 1
-    elif stage == "prospect":
-        summary.prospects += 1
-    else:
-        summary.suspects += 1
-
-
-def score_row(
-    row: Mapping[str, Any], profile: IcpProfile, rules: Sequence[Rule], now: datetime,
-    *, fit_min: float | None = None, solvency_min: float | None = None,
-    profile_version: str | None = None,
-) -> tuple[dict[str, Any], list[Reason], list[Reason]]:
-    """One company's score row and its positive and negative reasons (``profile_version``:
-    the profile's hash, computed once per run by the caller)."""
-    fit = fit_score(row, profile, rules)
-    tier = qualify.fit_tier(fit.value, profile)
-    if any(r.drops_tier for r in fit.reasons):
-        tier = qualify.drop_tier(tier)
-    band = row["solvency_band"] or qualify.BAND_INSUFFICIENT
-    solvency = float(row["solvency"] if row["solvency"] is not None else UNRATED_SOLVENCY)
-    when = qualify.timing_of(row, profile, now)
-    decision = funnel_stage(
-        is_client=bool(row["is_client"]), suppressed=bool(row["suppressed"]), tier=tier,
-        band=band, timing=when.timing,
-        has_demand=any(r.code == "tender_demand" for r in fit.reasons), fit=fit.value,
-        solvency=solvency, profile=profile, fit_min=fit_min, solvency_min=solvency_min,
-    )
-    timing_reason = (Reason(when.code or when.timing, when.text, 0.0, url=when.url)
-                     if when.text else None)
-    positive, negative = pick_reasons(
-        fit.reasons, solvency_reasons(row["solvency_evidence"], band),
-        [decision.note] if decision.note else [], timing_reason,
-    )
-    label, rank = qualify.priority(tier, band, when.timing)
-    out = {
-        "company_id": row["company_id"], "profile": profile.name,
-        "profile_version": profile_version or profile.version, "model_version": MODEL_VERSION,
-        "solvency_model": row["solvency_model"], "fit": fit.value, "solvency": solvency,
-        "tier": tier, "solvency_band": band, "timing": when.timing, "priority": label,
-        "priority_rank": rank, "stage": decision.stage, "reasons": render(positive, negative),
-        "scored_at": now,
-    }
-    return out, positive, negative
-
-
-def _reason_rows(company_id: str, profile: str, now: datetime, positive: Sequence[Reason],
-                 negative: Sequence[Reason]) -> list[dict[str, Any]]:
-    rows = []
-    for sign, reasons in (("positive", positive), ("negative", negative)):
-        for rank, r in enumerate(reasons, start=1):
-            rows.append({"company_id": company_id, "profile": profile, "sign": sign,
-                         "rank": rank, "code": r.code, "text": r.text, "points": r.points,
-                         "source_url": r.url, "scored_at": now})
-    return rows
+def _python_rules_table(con: duckdb.DuckDBPyConnection, rules: Sequence[Rule],
+                        profile: IcpProfile) -> pa.Table | None:
+    """The reasons of rules written in Python, one row per company (None when there are
+    none): run row by row over just the columns they declare."""
+    python_rules = [r for r in rules if r.sql is None]
+    if not python_rules:
+        return None
+    reads = sorted(set().union(*(r.reads for r in python_rules)) - {"company_id"})
+    cols = ", ".join(["company_id", *reads])
+    table = con.execute(f"SELECT {cols} FROM score_input").fetch_arrow_table()
+    rows = table.to_pylist()
+    struct = pa.struct([("code", pa.string()), ("text", pa.string()), ("points", pa.float64()),
+                        ("knock_out", pa.bool_()), ("url", pa.string()),
+                        ("against", pa.bool_()), ("drops_tier", pa.bool_())])
+    out = {"company_id": table.column("company_id")}
+    for rule in python_rules:
+        out[f"rule_{rule.code}"] = pa.array(
+            [_python_rule_reasons(rule, row, profile) for row in rows], type=struct)
+    return pa.table(out)
 
 
 def run_scoring(
@@ -364,50 +395,76 @@ def run_scoring(
     now: datetime | None = None,
 ) -> ScoreSummary:
     """Score every company for ``profile``; replace that profile's ``scores`` and
-    ``score_reasons`` rows and append what changed to ``score_changes``."""
+    ``score_reasons`` rows and append what changed to ``score_changes``.
+
+    Set-based: one DuckDB query scores every company (rules Python-written rules aside)."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
-    cursor = con.execute(company_rows_sql(con), [now, now, now])
-    names = [d[0] for d in cursor.description]
-    company_rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    clients = client_company_ids(con)
-    distances = distance_table(company_rows, profile)
     rules = registered_rules()
-    _check_reads(rules, names)
-    before = {r[0]: dict(zip(_FIELD_WORDS, r[1:], strict=True)) for r in con.execute(
-        "SELECT company_id, stage, tier, solvency_band, timing FROM scores WHERE profile = ?",
-        [profile.name]).fetchall()}
-    summary = ScoreSummary()
-    version = profile.version
-    scores, reasons, changes = [], [], []
-    for row in company_rows:
-        row["is_client"] = row["company_id"] in clients
-        out, positive, negative = score_row(row, profile, rules, now, fit_min=fit_min,
-                                            solvency_min=solvency_min, profile_version=version)
-        summary.companies += 1
-        _count(summary, out["stage"])
-        scores.append(out)
-        reasons += _reason_rows(out["company_id"], profile.name, now, positive, negative)
-        previous = before.get(out["company_id"])
-        for field in _FIELD_WORDS if previous else ():
-            old, new = previous[field], out[field]
-            if old is not None and old != new:
-                changes.append({"run_at": now, "company_id": out["company_id"],
-                                "profile": profile.name, "field": field, "before": old,
-                                "after": new, "sentence": change_sentence(
-                                    field, old, new, positive, negative)})
-    summary.changes = len(changes)
-    with transaction(
-        con,
-        staged_scores=pa.Table.from_pylist(scores, schema=SCORES_SCHEMA),
-        staged_reasons=pa.Table.from_pylist(reasons, schema=REASONS_SCHEMA),
-        staged_changes=pa.Table.from_pylist(changes, schema=CHANGES_SCHEMA),
-        staged_distances=distances,
-    ):
-        con.execute("DELETE FROM scores WHERE profile = ?", [profile.name])
-        con.execute("INSERT INTO scores BY NAME SELECT * FROM staged_scores")
-        con.execute("DELETE FROM score_reasons WHERE profile = ?", [profile.name])
-        con.execute("INSERT INTO score_reasons BY NAME SELECT * FROM staged_reasons")
-        con.execute("INSERT INTO score_changes BY NAME SELECT * FROM staged_changes")
-        con.execute("DELETE FROM score_distances WHERE profile = ?", [profile.name])
-        con.execute("INSERT INTO score_distances BY NAME SELECT * FROM staged_distances")
+    sqlrow.register_functions(con)
+    for rule in rules:
+        if rule.sql is not None:
+            check_reads(rule, profile)
+    distance = distance_sql(profile)  # an unknown home base fails before anything is written
+    clients = pa.table({"company_id": pa.array(sorted(client_company_ids(con)), pa.string())})
+    with transaction(con, score_clients=clients):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE score_input AS SELECT rows.*, "
+            "(rows.company_id IN (SELECT company_id FROM score_clients)) AS is_client "
+            f"FROM ({company_rows_sql(con)}) rows", [now, now, now])
+    _check_reads(rules, [d[0] for d in con.execute("SELECT * FROM score_input LIMIT 0")
+                         .description])
+    source, staged = "score_input", {}
+    plugins = _python_rules_table(con, rules, profile)
+    if plugins is not None:
+        staged["score_plugins"] = plugins
+        source = "(SELECT * FROM score_input LEFT JOIN score_plugins USING (company_id))"
+    with transaction(con, **staged):
+        con.execute("CREATE OR REPLACE TEMP TABLE score_output AS " + scored_sql(
+            rules, profile, now, fit_min, solvency_min, source))
+    p = [profile.name]
+    change_rows = " UNION ALL ".join(
+        f"SELECT {sqlrow.timestamp(now)} AS run_at, o.company_id, o.profile, '{field}' AS field, "
+        f"b.{field} AS before, o.{field} AS after, "
+        f"{_change_sql(field, f'b.{field}', f'o.{field}')} AS sentence "
+        f"FROM score_output o JOIN scores b ON b.company_id = o.company_id AND b.profile = ? "
+        f"WHERE b.{field} IS NOT NULL AND b.{field} <> o.{field}" for field in _FIELD_WORDS)
+    reason_rows = " UNION ALL ".join(
+        f"SELECT company_id, profile, '{sign}' AS sign, CAST(r.rank AS INTEGER) AS rank, "
+        f"r.reason.code AS code, r.reason.text AS text, r.reason.points AS points, "
+        f"r.reason.url AS source_url, scored_at FROM (SELECT company_id, profile, scored_at, "
+        f"unnest(list_transform({sign}, lambda x, i: {{'rank': i, 'reason': x}})) AS r "
+        f"FROM score_output)" for sign in ("positive", "negative"))
+    with transaction(con):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE score_moves AS {change_rows}",
+                    p * len(_FIELD_WORDS))
+        con.execute("DELETE FROM scores WHERE profile = ?", p)
+        con.execute("INSERT INTO scores BY NAME SELECT * EXCLUDE (positive, negative) "
+                    "FROM score_output")
+        con.execute("DELETE FROM score_reasons WHERE profile = ?", p)
+        con.execute(f"INSERT INTO score_reasons BY NAME {reason_rows}")
+        con.execute("INSERT INTO score_changes BY NAME SELECT * FROM score_moves")
+        con.execute("DELETE FROM score_distances WHERE profile = ?", p)
+        if distance is not None:
+            con.execute(
+                "INSERT INTO score_distances BY NAME SELECT company_id, ? AS profile, "
+                "d.km AS distance_km, d.text AS distance FROM (SELECT company_id, "
+                f"{distance} AS d FROM score_input)", p)
+    counts = dict(con.execute("SELECT stage, count(*) FROM score_output GROUP BY stage")
+                  .fetchall())
+    summary = ScoreSummary(
+        companies=sum(counts.values()), prospects=counts.get("prospect", 0),
+        clients=counts.get("client", 0),
+        suspects=sum(v for k, v in counts.items() if k not in ("prospect", "client")),
+        changes=con.execute("SELECT count(*) FROM score_moves").fetchone()[0])
+    con.execute("DROP TABLE IF EXISTS score_moves")
+    con.execute("DROP TABLE IF EXISTS score_output")
+    con.execute("DROP TABLE IF EXISTS score_input")
     return summary
+
+
+def _check_reads(rules: Sequence[Rule], columns: Sequence[str]) -> None:
+    missing = {r.code: sorted(r.reads - set(columns)) for r in rules if r.reads - set(columns)}
+    if missing:
+        code, cols = next(iter(missing.items()))
+        raise ValueError(f"fit rule {code!r} reads {', '.join(cols)}, which scoring does not "
+                         "select (add it to sales.score.COMPANY_ROWS_SQL)")

@@ -145,7 +145,7 @@ def test_pipeline_deployment_on_two_workers(console):
 
         artifacts = {key: _artifact(client, mine, key) for key in (
             "crawl-report", "resolution-summary", "top-prospects", "export",
-            "pipeline-summary")}
+            "pipeline-summary", "funnel")}
         latest = [b.id] + [c.id for c in children[b.id]]
         last_export = _artifact(client, latest, "export").data
     for artifact in artifacts.values():
@@ -159,6 +159,9 @@ def test_pipeline_deployment_on_two_workers(console):
     assert "Priority" in artifacts["top-prospects"].data and "Why" in artifacts[
         "top-prospects"].data
     assert "| Companies exported |" in artifacts["export"].data
+    funnel = artifacts["funnel"].data
+    assert "| Prospects | " in funnel and "### By source channel" in funnel
+    assert "### By fit tier" in funnel and "funnel-default.png" in funnel
     exports = list((console["root"] / "data" / "exports").glob("*.csv"))
     assert len(exports) == 1
     with exports[0].open(encoding="utf-8") as fh:

@@ -1,8 +1,15 @@
 """Fit rules: declared objects, one file per rule family, collected by a registry.
 
-A rule declares the company columns it reads and returns at most one ``Reason`` for a company:
+A rule declares the company columns it reads and gives at most one ``Reason`` for a company:
 a machine code, a plain sentence a salesperson reads, and the points it adds to fit. A reason
 may be a knock-out (fit becomes 0 and no later rule runs), e.g. a country outside the profile.
+
+A rule is written one of two ways. A SQL rule (``fit_rule(..., sql=True)``) is a function of
+the profile that returns a DuckDB expression over the declared columns, giving a ``REASON``
+struct (``reason_sql``) or NULL: the score stage evaluates it over every company at once, and
+``Rule.apply`` on one row. A Python rule is a function of (row, profile) returning a ``Reason``
+or None; the stage runs it row by row over just its columns, which is fine for a few thousand
+companies and slow for a million (the bundled rules are all SQL).
 
 Adding a rule is one new module in this package that decorates a function with ``fit_rule``;
 ``registered_rules`` imports every module here and collects the rules they declare, so nothing
@@ -18,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sales import sqlrow
 from sales.profile import IcpProfile
 
 
@@ -41,6 +49,31 @@ class Reason:
         if self.points < 0 or self.knock_out or self.against or self.drops_tier:
             return "negative"
         return None
+
+
+# A reason as the SQL rules give it; field for field the ``Reason`` dataclass.
+REASON_TYPE = ("STRUCT(code VARCHAR, text VARCHAR, points DOUBLE, knock_out BOOLEAN, "
+               "url VARCHAR, against BOOLEAN, drops_tier BOOLEAN)")
+
+
+def reason_sql(code: str, text: str, points: str | float, *, url: str = "NULL",
+               knock_out: bool = False, against: bool = False, drops_tier: bool = False) -> str:
+    """A ``REASON`` struct: ``text`` and ``url`` are SQL expressions, ``code`` a constant,
+    ``points`` a number or a SQL expression."""
+    pts = sqlrow.number(points) if isinstance(points, int | float) else f"({points})::DOUBLE"
+    return (f"struct_pack(code := {sqlrow.text(code)}, text := ({text})::VARCHAR, "
+            f"points := {pts}, knock_out := {str(knock_out).lower()}, "
+            f"url := ({url})::VARCHAR, against := {str(against).lower()}, "
+            f"drops_tier := {str(drops_tier).lower()})")
+
+
+def reason_from(value: Mapping[str, Any] | None) -> Reason | None:
+    """The ``Reason`` a ``REASON`` struct holds."""
+    if value is None:
+        return None
+    return Reason(value["code"], value["text"], float(value["points"]),
+                  knock_out=bool(value["knock_out"]), url=value["url"],
+                  against=bool(value["against"]), drops_tier=bool(value["drops_tier"]))
 
 
 class UndeclaredColumn(LookupError):
@@ -73,29 +106,59 @@ class CompanyRow(Mapping[str, Any]):
 
 
 Evaluate = Callable[[CompanyRow, IcpProfile], Reason | None]
+Expression = Callable[[IcpProfile], str]
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One declared fit rule."""
+    """One declared fit rule: ``evaluate`` (Python, one row) or ``sql`` (an expression)."""
 
     code: str
     order: int
     reads: frozenset[str]
-    evaluate: Evaluate
+    evaluate: Evaluate | None = None
     doc: str = ""
+    sql: Expression | None = None
+
+    def expression(self, profile: IcpProfile) -> str:
+        """The rule as a SQL expression over the company columns (SQL rules only)."""
+        if self.sql is None:
+            raise TypeError(f"fit rule {self.code!r} is a Python rule")
+        return self.sql(profile)
 
     def apply(self, row: Mapping[str, Any], profile: IcpProfile) -> Reason | None:
-        return self.evaluate(CompanyRow(row, self.reads, self.code), profile)
+        if self.sql is None:
+            assert self.evaluate is not None
+            return self.evaluate(CompanyRow(row, self.reads, self.code), profile)
+        check_reads(self, profile)
+        return reason_from(sqlrow.evaluate_one([self.expression(profile)], row)[0])
 
 
-def fit_rule(*, code: str, order: int, reads: Iterable[str]) -> Callable[[Evaluate], Rule]:
+def check_reads(rule: Rule, profile: IcpProfile) -> None:
+    """A SQL rule binds against its declared columns alone, or fails with the column named."""
+    import duckdb
+
+    columns = sqlrow.company_column_types()
+    declared = ", ".join(f"NULL::{columns.get(c, 'VARCHAR')} AS {c}" for c in sorted(rule.reads))
+    try:
+        sqlrow.check_binds(f"SELECT {rule.expression(profile)} FROM (SELECT {declared})")
+    except duckdb.BinderException as exc:
+        raise UndeclaredColumn(
+            f"fit rule {rule.code!r} reads a column it does not declare (declares only "
+            f"{', '.join(sorted(rule.reads))}): {str(exc).splitlines()[0]}") from None
+
+
+def fit_rule(*, code: str, order: int, reads: Iterable[str], sql: bool = False
+             ) -> Callable[[Callable[..., Any]], Rule]:
     """Declare the decorated function as the fit rule ``code`` (the module-level name it is
-    bound to is what ``registered_rules`` finds)."""
+    bound to is what ``registered_rules`` finds); with ``sql=True`` the function takes the
+    profile and returns the rule's SQL expression."""
 
-    def declare(evaluate: Evaluate) -> Rule:
-        return Rule(code=code, order=order, reads=frozenset(reads), evaluate=evaluate,
-                    doc=(evaluate.__doc__ or "").strip())
+    def declare(function: Callable[..., Any]) -> Rule:
+        doc = (function.__doc__ or "").strip()
+        if sql:
+            return Rule(code=code, order=order, reads=frozenset(reads), sql=function, doc=doc)
+        return Rule(code=code, order=order, reads=frozenset(reads), evaluate=function, doc=doc)
 
     return declare
 

@@ -9,10 +9,12 @@ match its NACE code (``industry_nace``) by the NACE hierarchy.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from enrich.industry.nace import under
+from enrich.industry.nace import activities, under
+from sales import sqlrow
 from sales.profile import IcpProfile
-from sales.rules import CompanyRow, Reason, fit_rule
+from sales.rules import fit_rule, reason_sql
 
 _NACE_TARGET = re.compile(r"^(?:[A-U]|\d{2}(?:\.?\d{1,2})?)$", re.I)
 
@@ -26,26 +28,33 @@ def _weight(profile: IcpProfile, entry: str) -> float:
     return float(profile.industry_weights.get(entry, 1.0))
 
 
+@lru_cache(maxsize=256)
+def nace_codes_under(entry: str) -> tuple[str, ...]:
+    """Every NACE Rev. 2 code that is ``entry`` or falls under it."""
+    return tuple(sorted(code for code in activities() if under(code, entry)))
+
+
+def _hit_sql(entry: str) -> str:
+    if is_nace_target(entry):
+        return f"list_contains({sqlrow.texts(nace_codes_under(entry))}, industry_nace)"
+    return f"lower(industry) = {sqlrow.text(entry.lower())}"
+
+
 @fit_rule(code="industry", order=10, reads=("industry", "industry_reason", "industry_nace",
-                                            "listing_url"))
-def industry(row: CompanyRow, profile: IcpProfile) -> Reason | None:
+                                            "listing_url"), sql=True)
+def industry(profile: IcpProfile) -> str:
     """Points (times the entry's weight) for a targeted industry, the best-weighted entry
     winning; a note against the company for an industry outside the profile."""
-    found, nace = row.get("industry"), row.get("industry_nace")
-    url = row.get("listing_url")
-    why = row.get("industry_reason")
-    label = f"industry {found}" + (f" ({why})" if why else "")
-    best: float | None = None
-    for entry in profile.industries:
-        if is_nace_target(entry):
-            hit = bool(nace) and under(nace, entry)
-        else:
-            hit = bool(found) and str(found).lower() == entry.lower()
-        if hit and (best is None or _weight(profile, entry) > best):
-            best = _weight(profile, entry)
-    if best is not None:
-        return Reason("industry_match", label, round(profile.points.industry * best, 3), url=url)
-    if found or nace:
-        return Reason("industry_outside", f"industry {found or nace} is outside the profile",
-                      0.0, url=url, against=True)
-    return None
+    label = ("'industry ' || coalesce(industry, industry_nace) || "
+             "coalesce(' (' || nullif(industry_reason, '') || ')', '')")
+    best_first = sorted(profile.industries, key=lambda e: -_weight(profile, e))
+    matches = " ".join(
+        f"WHEN coalesce({_hit_sql(e)}, false) THEN "
+        f"{reason_sql('industry_match', label, round(profile.points.industry * _weight(profile, e), 3), url='listing_url')}"  # noqa: E501
+        for e in best_first)
+    outside = reason_sql(
+        "industry_outside",
+        "'industry ' || coalesce(nullif(industry, ''), industry_nace) || ' is outside the profile'",
+        0.0, url="listing_url", against=True)
+    return (f"CASE {matches} WHEN coalesce(industry, '') <> '' OR coalesce(industry_nace, '') <> ''"
+            f" THEN {outside} END")

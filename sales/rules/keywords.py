@@ -3,37 +3,42 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
+from sales import sqlrow
 from sales.profile import IcpProfile
-from sales.rules import CompanyRow, Reason, fit_rule
+from sales.rules import fit_rule, reason_sql
 
 SHOWN = 3  # words named in the sentence
 
-
-@cache
-def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of the words, whole, or its plural ("machine" finds "machines", never
-    "machinery"); the longest first, so "machinery" wins over "machine"."""
-    ordered = sorted(words, key=len, reverse=True)
-    alternatives = "|".join(re.escape(w) for w in ordered)
-    return re.compile(r"\b(" + alternatives + r")(?:s|es)?\b", re.I)
+_WORD = r"\p{L}\p{N}_"  # what a word is made of (letters, digits, underscore, any script)
 
 
-@fit_rule(code="keywords", order=20, reads=("name", "categories", "description", "listing_url"))
-def keywords(row: CompanyRow, profile: IcpProfile) -> Reason | None:
+def word_pattern(word: str) -> str:
+    """The word, whole, or its plural ("machine" finds "machines", never "machinery")."""
+    return rf"(?i)(^|[^{_WORD}]){re.escape(word)}(s|es)?([^{_WORD}]|$)"
+
+
+@fit_rule(code="keywords", order=20, reads=("name", "categories", "description", "listing_url"),
+          sql=True)
+def keywords(profile: IcpProfile) -> str:
     """The profile's keyword points per distinct whole word found, up to its maximum."""
-    words = list(profile.keywords)
+    by_lower = {w.lower(): w for w in profile.keywords}
+    words = sorted(by_lower.values())
     if not words:
-        return None
-    text = " ".join(
-        filter(None, [row.get("name"), " ".join(row.get("categories") or []),
-                      row.get("description")])
-    )
-    by_lower = {w.lower(): w for w in words}
-    hits = sorted({by_lower[m.lower()] for m in _pattern(tuple(words)).findall(text)})
-    if not hits:
-        return None
-    points = min(profile.points.keywords_max, profile.points.keyword * len(hits))
-    return Reason("keywords", f"mentions {', '.join(hits[:SHOWN])}", round(points, 3),
-                  url=row.get("listing_url"))
+        return "NULL"
+    haystack = ("concat_ws(' ', name, array_to_string(coalesce(categories, []::VARCHAR[]), ' '), "
+                "description)")
+    # contains() on the lower-cased text is a cheap necessary condition: the regular
+    # expression runs only where the word's letters are there at all. The words found are
+    # joined by a separator no keyword holds (string functions, no per-element lambdas).
+    found = ", ".join(f"CASE WHEN contains(low, {sqlrow.text(w.lower())}) AND regexp_matches("
+                      f"hay, {sqlrow.text(word_pattern(w))}) THEN {sqlrow.text(w)} END"
+                      for w in words)
+    hits = "string_split(found, chr(31))"
+    points = (f"round(least({sqlrow.number(profile.points.keywords_max)}, "
+              f"{sqlrow.number(profile.points.keyword)} * len({hits})), 3)")
+    reason = reason_sql("keywords", f"'mentions ' || array_to_string({hits}[1:{SHOWN}], ', ')",
+                        points, url="listing_url")
+    body = sqlrow.let(f"concat_ws(chr(31), {found})", "found",
+                      f"CASE WHEN found <> '' THEN {reason} END")
+    return sqlrow.let(haystack, "hay", sqlrow.let("lower(hay)", "low", body))

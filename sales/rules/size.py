@@ -11,70 +11,85 @@ edge "may be" in it. Unknown is not bad: an unknown headcount gets the profile's
 
 from __future__ import annotations
 
-from enrich.registry_facts import accounts_size_band
-from sales.profile import IcpProfile, RulePoints
-from sales.rules import CompanyRow, Reason, fit_rule
+from enrich.registry_facts import ACCOUNTS_SIZE_BANDS
+from sales import sqlrow
+from sales.profile import IcpProfile
+from sales.rules import fit_rule, reason_sql
 
 
 def _target(lo: int | None, hi: int | None) -> str:
     return f"{lo or 0} to {hi}" if hi is not None else f"at least {lo}"
 
 
-def _stated(row: CompanyRow) -> tuple[int, str | None] | None:
-    if row.get("website_employees") is not None:
-        return int(row["website_employees"]), row.get("website")
-    if row.get("description_employees") is not None:
-        return int(row["description_employees"]), row.get("listing_url")
-    return None
+def _inside(value: str, lo: int | None, hi: int | None) -> str:
+    """``value`` lies in [lo, hi] (an open end always holds)."""
+    parts = ([f"{value} >= {lo}"] if lo is not None else []) + (
+        [f"{value} <= {hi}"] if hi is not None else [])
+    return "(" + " AND ".join(parts or ["true"]) + ")"
+
+
+def _accounts_band(column: str) -> dict[str, str]:
+    """SQL for the band the accounts category implies (``enrich.registry_facts``): its lower
+    and upper headcount and its plain name, NULL when the category says nothing of size."""
+    key = f"lower(trim(regexp_replace(replace({column}, '-', ' '), '\\s+', ' ', 'g')))"
+    out = {}
+    for i, field in enumerate(("floor", "at_most", "kind")):
+        whens = " ".join(
+            f"WHEN {sqlrow.text(k)} THEN "
+            f"{sqlrow.text(v[i]) if field == 'kind' else v[i]}" for k, v in
+            ACCOUNTS_SIZE_BANDS.items())
+        out[field] = f"(CASE {key} {whens} END)"
+    return out
 
 
 @fit_rule(code="size", order=30, reads=("website_employees", "description_employees",
                                         "employees", "accounts_category", "website",
-                                        "listing_url", "registry_url"))
-def size(row: CompanyRow, profile: IcpProfile) -> Reason | None:
+                                        "listing_url", "registry_url"), sql=True)
+def size(profile: IcpProfile) -> str:
     """In the band, outside it, possibly in it (a band across its edge), or unknown."""
     lo, hi = profile.employees_min, profile.employees_max
     if lo is None and hi is None:
-        return None
-    points = profile.points
-    stated = _stated(row)
-    if stated is not None:
-        employees, url = stated
-        if (lo is None or employees >= lo) and (hi is None or employees <= hi):
-            return Reason("size_in_range", f"{employees} employees, in the target size",
-                          points.size_in_range, url=url)
-        return Reason("size_outside", f"{employees} employees, outside the target of "
-                      f"{_target(lo, hi)}", points.size_outside, url=url)
-    listed = row.get("employees")  # the lower bound of a source's size band
-    accounts = accounts_size_band(row.get("accounts_category"))
-    if listed is None and accounts is None:
-        return Reason("size_unknown", "size unknown", points.size_unknown)
-    if accounts is None:
-        return _lower_bound_only(int(listed), lo, hi, points, row.get("listing_url"))
-    floor, at_most, kind = accounts
-    at_least = max(floor, int(listed)) if listed is not None else floor
-    band = (f"at least {at_least} and at most {at_most} employees" if at_least
-            else f"at most {at_most} employees")
-    said = f"files {kind} at the register ({band})"
-    url = row.get("registry_url")
-    if (lo is not None and at_most < lo) or (hi is not None and at_least > hi):
-        return Reason("size_outside", f"{said}, outside the target of {_target(lo, hi)}",
-                      points.size_outside, url=url)
-    if (lo is None or at_least >= lo) and (hi is None or at_most <= hi):
-        return Reason("size_in_range", f"{said}, in the target size", points.size_in_range,
-                      url=url)
-    return Reason("size_maybe", f"{said}: may be under the target of {_target(lo, hi)}",
-                  points.size_maybe, url=url)
-
-
-def _lower_bound_only(at_least: int, lo: int | None, hi: int | None, points: RulePoints,
-                      url: str | None
-                      ) -> Reason:
-    if hi is not None and at_least > hi:
-        return Reason("size_outside", f"at least {at_least} employees, outside the target of "
-                      f"{_target(lo, hi)}", points.size_outside, url=url)
-    if lo is None or at_least >= lo:
-        return Reason("size_in_range", f"at least {at_least} employees, in the target size",
-                      points.size_in_range, url=url)
-    return Reason("size_maybe", f"at least {at_least} employees: may be in the target size",
-                  points.size_maybe, url=url)
+        return "NULL"
+    pts = profile.points
+    target = sqlrow.text(_target(lo, hi))
+    stated = "coalesce(website_employees, description_employees)"
+    stated_url = "CASE WHEN website_employees IS NOT NULL THEN website ELSE listing_url END"
+    band = _accounts_band("accounts_category")
+    at_least = f"greatest({band['floor']}, coalesce(employees, 0))"
+    said = (f"'files ' || {band['kind']} || ' at the register (' || "
+            f"CASE WHEN {at_least} > 0 THEN 'at least ' || {at_least} || ' and at most ' "
+            f"ELSE 'at most ' END || {band['at_most']} || ' employees)'")
+    lower_only = (
+        f"CASE WHEN {'false' if hi is None else f'employees > {hi}'} THEN "
+        + reason_sql("size_outside", f"'at least ' || employees || ' employees, outside the "
+                     f"target of ' || {target}", pts.size_outside, url="listing_url")
+        + f" WHEN {_inside('employees', lo, None)} THEN "
+        + reason_sql("size_in_range", "'at least ' || employees || ' employees, in the target "
+                     "size'", pts.size_in_range, url="listing_url")
+        + " ELSE "
+        + reason_sql("size_maybe", "'at least ' || employees || ' employees: may be in the "
+                     "target size'", pts.size_maybe, url="listing_url")
+        + " END")
+    outside_band = " OR ".join(
+        ([f"{band['at_most']} < {lo}"] if lo is not None else [])
+        + ([f"{at_least} > {hi}"] if hi is not None else []))
+    return (
+        f"CASE WHEN {stated} IS NOT NULL THEN CASE WHEN {_inside(stated, lo, hi)} THEN "
+        + reason_sql("size_in_range", f"{stated} || ' employees, in the target size'",
+                     pts.size_in_range, url=stated_url)
+        + " ELSE "
+        + reason_sql("size_outside", f"{stated} || ' employees, outside the target of ' || "
+                     f"{target}", pts.size_outside, url=stated_url)
+        + f" END WHEN employees IS NULL AND {band['kind']} IS NULL THEN "
+        + reason_sql("size_unknown", "'size unknown'", pts.size_unknown)
+        + f" WHEN {band['kind']} IS NULL THEN {lower_only}"
+        + f" WHEN {outside_band or 'false'} THEN "
+        + reason_sql("size_outside", f"{said} || ', outside the target of ' || {target}",
+                     pts.size_outside, url="registry_url")
+        + f" WHEN {_inside(at_least, lo, None)} AND {_inside(band['at_most'], None, hi)} THEN "
+        + reason_sql("size_in_range", f"{said} || ', in the target size'", pts.size_in_range,
+                     url="registry_url")
+        + " ELSE "
+        + reason_sql("size_maybe", f"{said} || ': may be under the target of ' || {target}",
+                     pts.size_maybe, url="registry_url")
+        + " END")

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from sales import sqlrow
 from sales.profile import IcpProfile
-from sales.rules import CompanyRow, Reason, fit_rule
+from sales.rules import fit_rule, reason_sql
 
 SHOWN = 3  # codes named in the sentence
 
 
-@fit_rule(code="tender_demand", order=50, reads=("cpv", "tender_url"))
-def tender_demand(row: CompanyRow, profile: IcpProfile) -> Reason | None:
+def matching_cpv_sql(column: str, profile: IcpProfile) -> str:
+    """The distinct codes of ``column`` under the profile's CPV prefixes, sorted."""
+    return (f"list_sort(list_distinct(list_filter(coalesce({column}, []::VARCHAR[]), "
+            f"lambda c: {sqlrow.starts_with_any('c', profile.cpv_prefixes)})))")
+
+
+@fit_rule(code="tender_demand", order=50, reads=("cpv", "tender_url"), sql=True)
+def tender_demand(profile: IcpProfile) -> str:
     """Points when a tender of theirs names a CPV code under one of the profile's prefixes
     (whether one is open now is timing's business, ``sales.qualify``)."""
-    prefixes = tuple(profile.cpv_prefixes)
-    if not prefixes:
-        return None
-    matching = sorted({c for c in (row.get("cpv") or []) if c.startswith(prefixes)})
-    if not matching:
-        return None
-    codes = ", ".join(matching[:SHOWN])
-    return Reason("tender_demand", f"buys in public tenders what we sell (CPV {codes})",
-                  profile.points.tender_demand, url=row.get("tender_url"))
+    if not profile.cpv_prefixes:
+        return "NULL"
+    reason = reason_sql(
+        "tender_demand",
+        f"'buys in public tenders what we sell (CPV ' || "
+        f"array_to_string(codes[1:{SHOWN}], ', ') || ')'",
+        profile.points.tender_demand, url="tender_url")
+    return sqlrow.let(matching_cpv_sql("cpv", profile), "codes",
+                      f"CASE WHEN len(codes) > 0 THEN {reason} END")
