@@ -1,4 +1,4 @@
-"""Company websites: fetch a home page and its contact/imprint pages, parse them once.
+"""Company websites: fetch a home page, its contact/imprint and watched pages, parse them once.
 
 Fetching (``fetch_site``, over the client ``http_client`` builds) does the I/O, obeys
 robots.txt and never follows links off the company's own domain; ``read_site`` is pure over
@@ -27,6 +27,7 @@ from enrich.fetch import (
     get_with_retries,
     install_deadlines,
 )
+from enrich.monitor.pages import watched_links
 from spiders.netpolicy import FetchRefused, OutboundPolicy
 
 DEFAULT_LIMITS = FetchLimits()
@@ -164,7 +165,8 @@ def fetch_site(
     client: httpx.Client, website: str, user_agent: str, *,
     limits: FetchLimits = DEFAULT_LIMITS, sleep: Callable[[float], None] = time.sleep,
 ) -> SiteSignals:
-    """Fetch the home page and up to two contact pages; obey robots.txt (and its Crawl-delay).
+    """Fetch the home page, up to two contact pages and the pages site monitoring watches
+    (jobs, news, imprint: ``enrich.monitor.pages``); obey robots.txt (and its Crawl-delay).
 
     Every request is bounded (``enrich.fetch``) and the whole site shares one deadline. A 429,
     5xx or timeout that outlasts the retries gives ``temporarily unreachable``, as does a
@@ -209,7 +211,8 @@ def _fetch_from(
     if response.status_code >= 400:
         return SiteSignals(status="unreachable")
     pages = {response.url: response.text}
-    for link in contact_links(response.url, response.text):
+    watched = watched_links(response.url, response.text).values()  # site monitoring's pages
+    for link in _unique([*contact_links(response.url, response.text), *watched]):
         if rules is not None and not rules.can_fetch(link, user_agent):
             continue
         try:

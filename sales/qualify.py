@@ -4,8 +4,8 @@
 - **solvency band** from enrichment: 1 (strong), 2 (sound), 3 (weak), X (knocked out),
   "insufficient data", "public body";
 - **timing**: hot (an open tender in the profile's CPV codes, or a contract of theirs ending
-  within the profile's months), warm (a new exhibition appearance or a public award within the
-  profile's days), none.
+  within the profile's months), warm (jobs, a press item or a product page newly on its website,
+  a new exhibition appearance or a public award within the profile's days), none.
 
 ``priority`` shows them together as ``A-1-hot`` ("P" for a public body, "?" for insufficient
 data); ``priority_rank`` sorts it, tier first, then band, then timing.
@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sales.profile import IcpProfile
+from sales.rules import Reason
 
 TIERS = ("A", "B", "C", "D")
 BAND_X, BAND_INSUFFICIENT, BAND_PUBLIC = "X", "insufficient data", "public body"
@@ -72,6 +73,11 @@ def timing_of(row: Mapping[str, Any], profile: IcpProfile, now: datetime) -> Tim
                             f"a contract of theirs ends on {ending:%Y-%m-%d}",
                             row.get("contract_url"))
     since = now - timedelta(days=profile.timing.warm_days)
+    site_seen = row.get("site_event_at")
+    if site_seen is not None and since <= site_seen <= now and row.get("site_event_text"):
+        # jobs appeared, a new press item or product page on its website (enrich.monitor)
+        return TimingSignal("warm", row.get("site_event_kind"), row["site_event_text"],
+                            row.get("site_event_url"))
     fair_seen = row.get("exhibitor_first_seen")
     if fair_seen is not None and fair_seen >= since:
         event = row.get("event_name")
@@ -83,6 +89,16 @@ def timing_of(row: Mapping[str, Any], profile: IcpProfile, now: datetime) -> Tim
                             f"won a public contract on {last_award:%Y-%m-%d}",
                             row.get("listing_url"))
     return TimingSignal("none")
+
+
+def site_note(row: Mapping[str, Any], profile: IcpProfile, now: datetime) -> Reason | None:
+    """A new legal name or address on the company's website within the warm window: shown
+    with the reasons, counting neither for nor against."""
+    seen = row.get("site_note_at")
+    since = now - timedelta(days=profile.timing.warm_days)
+    if seen is None or not row.get("site_note_text") or not since <= seen <= now:
+        return None
+    return Reason("site_change", row["site_note_text"], 0.0, url=row.get("site_note_url"))
 
 
 def priority(tier: str, band: str, timing: str) -> tuple[str, int]:

@@ -24,6 +24,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from enrich.monitor import events as site_events
+from enrich.monitor.store import latest_events_sql
 from sales import qualify
 from sales.clients import client_company_ids
 from sales.distances import distance_table
@@ -105,13 +107,20 @@ SELECT c.company_id, c.name, c.domain, c.country, c.postcode, c.city, c.categori
        f.exhibitor_first_seen, f.event_name, f.exhibitor_url,
        -- no source publishes contract end dates yet: the timing rule is ready for them
        NULL::TIMESTAMP AS contract_ends, NULL::VARCHAR AS contract_url,
-       (s.company_id IS NOT NULL) AS suppressed
+       (s.company_id IS NOT NULL) AS suppressed,
+       -- changes on the company's website (enrich.monitor): the latest that makes timing,
+       -- and the latest new legal name or address, shown with the reasons
+       st.kind AS site_event_kind, st.sentence AS site_event_text, st.url AS site_event_url,
+       st.detected_at AS site_event_at,
+       sn.sentence AS site_note_text, sn.url AS site_note_url, sn.detected_at AS site_note_at
 FROM companies c
 LEFT JOIN enrichment e USING (company_id)
 LEFT JOIN demand d USING (company_id)
 LEFT JOIN fairs f USING (company_id)
 LEFT JOIN accounts a USING (company_id)
 LEFT JOIN suppressions s USING (company_id)
+LEFT JOIN ({site_timing}) st USING (company_id)
+LEFT JOIN ({site_notes}) sn USING (company_id)
 """
 
 SCORES_SCHEMA = pa.schema(
@@ -168,7 +177,9 @@ def company_rows_sql(con: duckdb.DuckDBPyConnection) -> str:
         f"e.{name}, " if name in present else f"NULL::{kind} AS {name}, "
         for name, kind in OPTIONAL_ENRICHMENT.items()
     )
-    return COMPANY_ROWS_SQL.format(open=open_tender_sql("t"), optional=optional)
+    return COMPANY_ROWS_SQL.format(open=open_tender_sql("t"), optional=optional,
+                                   site_timing=latest_events_sql(site_events.TIMING_KINDS),
+                                   site_notes=latest_events_sql(site_events.SHOWN_KINDS))
 
 
 def fit_score(
@@ -262,9 +273,12 @@ def pick_reasons(
     return positive[:REASONS_PER_SIGN], negative[:REASONS_PER_SIGN]
 
 
-def render(positive: Sequence[Reason], negative: Sequence[Reason]) -> list[str]:
-    """The ``reasons`` sentences an export joins: what speaks for, then "against: ..."."""
-    return [r.text for r in positive] + [f"against: {r.text}" for r in negative]
+def render(positive: Sequence[Reason], negative: Sequence[Reason],
+           notes: Sequence[Reason] = ()) -> list[str]:
+    """The ``reasons`` sentences an export joins: what speaks for, then "against: ...", then
+    "noticed: ..." (a change worth knowing that counts neither way, e.g. a new address)."""
+    return ([r.text for r in positive] + [f"against: {r.text}" for r in negative]
+            + [f"noticed: {r.text}" for r in notes])
 
 
 _FIELD_WORDS = {"stage": "stage", "tier": "fit tier", "solvency_band": "solvency band",
@@ -333,13 +347,14 @@ def score_row(
         [decision.note] if decision.note else [], timing_reason,
     )
     label, rank = qualify.priority(tier, band, when.timing)
+    notes = [n for n in [qualify.site_note(row, profile, now)] if n is not None]
     out = {
         "company_id": row["company_id"], "profile": profile.name,
         "profile_version": profile_version or profile.version, "model_version": MODEL_VERSION,
         "solvency_model": row["solvency_model"], "fit": fit.value, "solvency": solvency,
         "tier": tier, "solvency_band": band, "timing": when.timing, "priority": label,
-        "priority_rank": rank, "stage": decision.stage, "reasons": render(positive, negative),
-        "scored_at": now,
+        "priority_rank": rank, "stage": decision.stage,
+        "reasons": render(positive, negative, notes), "scored_at": now,
     }
     return out, positive, negative
 
