@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
@@ -32,8 +33,9 @@ NEWS_TYPES = {"NewsArticle", "Article", "BlogPosting", "PressRelease", "Report"}
 ORG_TYPES = {"Organization", "Corporation", "LocalBusiness", "Company"}
 LEGAL_FORM = (r"Ltd\.?|Limited|plc|PLC|LLP|GmbH(?: & Co\.? KG)?|AG|KG|SE|SAS|SARL|S\.A\.S?\.?|"
               r"SA|B\.V\.|N\.V\.|BV|NV|Inc\.?|LLC|Oy|AB|ApS|A/S|AS")
+_WORD = r"[A-ZÄÖÜÉÈ][\w&'’.\-]*"  # a capitalised word of a name
 LEGAL_NAME_RE = re.compile(
-    rf"((?:[A-ZÄÖÜÉÈ][\w&'’.\-]*\s+){{1,5}}(?:{LEGAL_FORM}))(?![\w])")
+    rf"({_WORD}\s+(?:(?:{_WORD}|&|and|und|et|of)\s+){{0,5}}(?:{LEGAL_FORM}))(?![\w])")
 # Elements read one by one for the legal name (a heading "Imprint" never joins the name).
 TEXT_BLOCKS = ("p", "li", "td", "address", "footer", "small", "span", "strong", "b", "h1", "h2",
                "h3", "h4", "div")
@@ -46,13 +48,36 @@ class PressItem:
     url: str | None = None
 
 
-def document(html: str) -> lxml.html.HtmlElement | None:
-    if not html.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return None
+_VISIBLE_TEXT = etree.XPath(
+    "//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+_JSON_LD = etree.XPath("//script[@type='application/ld+json']")
+
+
+class Page:
+    """One fetched page, parsed once for every fact read from it."""
+
+    def __init__(self, url: str, html: str) -> None:
+        self.url, self.html = url, html
+
+    @cached_property
+    def doc(self) -> lxml.html.HtmlElement | None:
+        if not self.html.strip():
+            return None
+        try:
+            return lxml.html.document_fromstring(self.html)
+        except (etree.ParserError, ValueError):
+            return None
+
+    @cached_property
+    def text(self) -> str:
+        """The visible text, whitespace folded (scripts and styles left out)."""
+        if self.doc is None:
+            return ""
+        return " ".join(" ".join(str(t) for t in _VISIBLE_TEXT(self.doc)).split())
+
+    @cached_property
+    def json_ld(self) -> list[dict[str, Any]]:
+        return json_ld(self.doc, self.url)
 
 
 def _clean(text: str | None) -> str:
@@ -61,7 +86,7 @@ def _clean(text: str | None) -> str:
 
 def json_ld(doc: lxml.html.HtmlElement | None, url: str) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, ``@graph`` members and nested objects included."""
-    if doc is None:
+    if doc is None or not _JSON_LD(doc):
         return []
     from extruct.jsonld import JsonLdExtractor  # imported on use: extruct loads slowly
 
@@ -113,15 +138,15 @@ def _links_below(doc: lxml.html.HtmlElement, page: str) -> list[tuple[str, str]]
     return list(out.items())
 
 
-def job_openings(html: str, url: str) -> int | None:
+def job_openings(page: Page) -> int | None:
     """How many openings a jobs page lists; None when it lists none in a way one can count."""
-    doc = document(html)
+    doc, url = page.doc, page.url
     if doc is None:
         return None
-    postings = _typed(json_ld(doc, url), JOB_TYPES)
+    postings = _typed(page.json_ld, JOB_TYPES)
     if postings:
         return len(postings)
-    text = " ".join(doc.text_content().split())
+    text = page.text
     if NO_OPENINGS_RE.search(text):
         return 0
     stated = STATED_OPENINGS_RE.search(text)
@@ -135,13 +160,13 @@ def job_openings(html: str, url: str) -> int | None:
     return len(blocks) or None
 
 
-def press_items(html: str, url: str) -> list[PressItem]:
+def press_items(page: Page) -> list[PressItem]:
     """The items a news or press page lists (title, date as printed, link), in page order."""
-    doc = document(html)
+    doc, url = page.doc, page.url
     if doc is None:
         return []
     items: list[PressItem] = []
-    for o in _typed(json_ld(doc, url), NEWS_TYPES):
+    for o in _typed(page.json_ld, NEWS_TYPES):
         title = _clean(str(o.get("headline") or o.get("name") or ""))
         if title:
             link = o.get("url")
@@ -165,13 +190,13 @@ def press_items(html: str, url: str) -> list[PressItem]:
     return list(unique.values())[:MAX_ITEMS]
 
 
-def legal_name(html: str, url: str) -> str | None:
+def legal_name(page: Page) -> str | None:
     """The company's legal name as the page prints it: JSON-LD ``legalName``, else the first
     name ending in a legal form (Ltd, GmbH, SAS ...)."""
-    doc = document(html)
+    doc = page.doc
     if doc is None:
         return None
-    for o in _typed(json_ld(doc, url), ORG_TYPES):
+    for o in _typed(page.json_ld, ORG_TYPES):
         if isinstance(o.get("legalName"), str) and o["legalName"].strip():
             return _clean(o["legalName"])
     for block in doc.iter(*TEXT_BLOCKS):
@@ -181,13 +206,13 @@ def legal_name(html: str, url: str) -> str | None:
     return None
 
 
-def address(html: str, url: str) -> str | None:
+def address(page: Page) -> str | None:
     """The postal address as the page prints it: JSON-LD ``PostalAddress``, else the first
     ``<address>`` block; one line, whitespace folded."""
-    doc = document(html)
+    doc = page.doc
     if doc is None:
         return None
-    for o in _typed(json_ld(doc, url), {"PostalAddress"}):
+    for o in _typed(page.json_ld, {"PostalAddress"}):
         parts = [o.get(k) for k in ("streetAddress", "postalCode", "addressLocality",
                                     "addressCountry")]
         line = ", ".join(_clean(str(p)) for p in parts if isinstance(p, str) and p.strip())

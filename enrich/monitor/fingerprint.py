@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from enrich.monitor import facts, pages
 from enrich.signals.distress import words_in
-from enrich.website import SiteSignals, read_site
+from enrich.website import SiteSignals
 
 
 @dataclass(frozen=True)
@@ -37,45 +37,45 @@ class SiteFingerprint:
         return self.kinds.get(kind)
 
 
-def text_hash(html: str) -> str:
+def text_hash(page: facts.Page) -> str:
     """SHA-256 of the page's visible text, lower case, whitespace folded (markup, scripts and
     styles changing alone leave it as it was)."""
-    text = " ".join(read_site({"": html}).text.lower().split())
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(page.text.lower().encode("utf-8")).hexdigest()
 
 
 def fingerprint(site: SiteSignals) -> SiteFingerprint | None:
     """The fingerprint of one fetch; None when nothing was fetched (a failed fetch is not a
-    site that lost its pages)."""
+    site that lost its pages). Each page is parsed once (``facts.Page``)."""
     if site.status != "ok" or not site.pages:
         return None
-    home = next(iter(site.pages))
+    parsed = {url: facts.Page(url, html) for url, html in site.pages.items()}
+    home = next(iter(parsed))
     marks: list[PageMark] = []
     kinds: dict[str, str] = {}
-    for url, html in site.pages.items():
+    for url, page in parsed.items():
         kind = pages.page_kind(url, home)
         if kind is None or kind in kinds:
             continue
         kinds[kind] = url
-        marks.append(PageMark(kind, url, text_hash(html)))
+        marks.append(PageMark(kind, url, text_hash(page)))
     jobs, news = kinds.get(pages.JOBS), kinds.get(pages.NEWS)
     # legal name and address: the imprint says it best, else the home page
-    sources = [u for u in (kinds.get(pages.IMPRINT), home) if u]
-    legal = next((n for u in sources if (n := facts.legal_name(site.pages[u], u))), None)
-    where = next((a for u in sources if (a := facts.address(site.pages[u], u))), None)
+    sources = [parsed[u] for u in (kinds.get(pages.IMPRINT), home) if u]
+    legal = next((n for p in sources if (n := facts.legal_name(p))), None)
+    where = next((a for p in sources if (a := facts.address(p))), None)
     distress: dict[str, None] = {}
     distress_url = None
-    for url, html in site.pages.items():
-        found = words_in(read_site({url: html}).text)
+    for url, page in parsed.items():
+        found = words_in(page.text)
         if found and distress_url is None:
             distress_url = url
         distress.update(dict.fromkeys(found))
     return SiteFingerprint(
         pages=tuple(marks),
         jobs_url=jobs,
-        job_openings=facts.job_openings(site.pages[jobs], jobs) if jobs else None,
+        job_openings=facts.job_openings(parsed[jobs]) if jobs else None,
         news_url=news,
-        press_items=tuple(facts.press_items(site.pages[news], news)) if news else (),
+        press_items=tuple(facts.press_items(parsed[news])) if news else (),
         product_pages=tuple(pages.product_pages(home, site.pages[home])),
         legal_name=legal,
         address=where,
