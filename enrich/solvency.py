@@ -115,6 +115,7 @@ class SolvencySignals:
     charges_outstanding: int | None = None
     # Where the evidence was read: the website, the registry record, the listing.
     website_url: str | None = None
+    distress_url: str | None = None  # the page with the distress words (else the website)
     registry_url: str | None = None
     listing_url: str | None = None
 
@@ -168,7 +169,7 @@ def knock_outs(signals: SolvencySignals) -> list[Evidence]:
     if states_proceedings(signals.distress):
         out.append(Evidence("distress_notice",
                             f"its website says: {', '.join(signals.distress)}", 0.0,
-                            signals.website_url))
+                            signals.distress_url or signals.website_url))
     return out
 
 
@@ -253,7 +254,8 @@ def estimate(signals: SolvencySignals, *, this_year: int, model: SolvencyModel,
         add("accounts_on_time", pts.accounts_on_time, "files its accounts on time", reg)
     if signals.distress:  # mentioned, no proceedings stated (those knocked out above)
         add("distress_mention", pts.distress_mention,
-            f"its website mentions: {', '.join(signals.distress)}", site)
+            f"its website mentions: {', '.join(signals.distress)}",
+            signals.distress_url or site)
     if signals.charges_outstanding:
         add("charges_outstanding", pts.charges_outstanding,
             "has charges outstanding over its assets", reg)

@@ -25,7 +25,7 @@ from enrich import industry as industry_mod
 from enrich import signals
 from enrich import solvency as solvency_mod
 from enrich.fetch import FetchLimits
-from enrich.monitor.store import record_fetches
+from enrich.monitor.store import distress_pages, record_fetches
 from enrich.registry_facts import RegistryFacts, registry_facts
 from enrich.signals import Column, Provider
 from enrich.signals.headcount import stated_headcount
@@ -380,6 +380,7 @@ def run_enrichment(
     rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     history = supplier_history(con, per="company")
     registers = registry_facts(con)
+    distress_at = distress_pages(con)  # where each site says it (enrich.monitor)
     summary.companies = len(rows)
     out = []
     for r in rows:
@@ -417,6 +418,7 @@ def run_enrichment(
                 accounts_overdue=reg.accounts_overdue,
                 charges_outstanding=reg.charges_outstanding,
                 website_url=web["website"],
+                distress_url=distress_at.get(r["company_id"]),
                 registry_url=reg.url,
                 listing_url=r["listing_url"],
             ),

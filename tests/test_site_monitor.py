@@ -204,7 +204,7 @@ def test_a_site_gaining_a_jobs_page_becomes_an_event_a_timing_reason_and_a_chang
                 config, "Northbridge Precision Engineering Ltd")
     assert scores["Carrow Fabrication Ltd"][1:] == ("X", "suspect")  # knocked out
     assert ("negative", "distress_notice", "its website says: insolvency proceedings",
-            "http://carrow.example/") in _score_reasons(config, "Carrow Fabrication Ltd")
+            "http://carrow.example/news") in _score_reasons(config, "Carrow Fabrication Ltd")
 
     changed = _export(config, tmp_path / "changed.csv")
     assert set(changed) == {"Northbridge Precision Engineering Ltd", "Carrow Fabrication Ltd",

@@ -29,7 +29,7 @@ FINGERPRINT_SCHEMA = pa.schema([
     ("pages", pa.list_(_PAGE)), ("jobs_url", pa.string()), ("job_openings", pa.int32()),
     ("news_url", pa.string()), ("press_items", pa.list_(_PRESS)),
     ("product_pages", pa.list_(pa.string())), ("legal_name", pa.string()),
-    ("address", pa.string()), ("distress", pa.list_(pa.string())),
+    ("address", pa.string()), ("distress", pa.list_(pa.string())), ("distress_url", pa.string()),
 ])
 EVENT_SCHEMA = pa.schema([
     ("event_id", pa.string()), ("company_id", pa.string()), ("kind", pa.string()),
@@ -51,7 +51,7 @@ def _row(company_id: str, website: str, at: datetime, fp: SiteFingerprint) -> di
         "job_openings": fp.job_openings, "news_url": fp.news_url,
         "press_items": [vars(i) for i in fp.press_items],
         "product_pages": list(fp.product_pages), "legal_name": fp.legal_name,
-        "address": fp.address, "distress": list(fp.distress),
+        "address": fp.address, "distress": list(fp.distress), "distress_url": fp.distress_url,
     }
 
 
@@ -64,7 +64,7 @@ def from_row(row: Mapping[str, Any]) -> SiteFingerprint:
         press_items=tuple(PressItem(**i) for i in row["press_items"] or []),
         product_pages=tuple(row["product_pages"] or []), legal_name=row["legal_name"],
         address=row["address"], distress=tuple(row["distress"] or []),
-        kinds={m.kind: m.url for m in marks},
+        distress_url=row["distress_url"], kinds={m.kind: m.url for m in marks},
     )
 
 
@@ -145,3 +145,12 @@ def latest_events_sql(kinds: Sequence[str]) -> str:
     return (f"SELECT company_id, kind, sentence, url, detected_at FROM site_events "
             f"WHERE kind IN ({listed}) QUALIFY row_number() OVER (PARTITION BY company_id "
             f"ORDER BY detected_at DESC, kind, sentence) = 1")
+
+
+def distress_pages(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Per company, the page of its latest fetch that states distress words (the solvency
+    reason links there rather than to the home page)."""
+    return dict(con.execute(
+        "SELECT company_id, distress_url FROM site_fingerprints QUALIFY row_number() OVER "
+        "(PARTITION BY company_id ORDER BY fetched_at DESC) = 1 AND distress_url IS NOT NULL"
+    ).fetchall())

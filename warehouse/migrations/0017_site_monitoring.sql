@@ -16,6 +16,7 @@ CREATE TABLE site_fingerprints (
     legal_name VARCHAR,                  -- as the imprint (or home page) prints it
     address VARCHAR,                     -- as the imprint (or home page) prints it
     distress VARCHAR[],                  -- distress words found (insolvency, liquidation ...)
+    distress_url VARCHAR,                -- the first page that says them
     PRIMARY KEY (company_id, fetched_at)
 );
 
