@@ -3,13 +3,14 @@
 No credit bureau is consulted. First the knock-outs: a company a registry or its own website
 shows dissolved, in liquidation, in administration, in a voluntary arrangement, proposed for
 striking off, bankrupt, with an insolvency case, or whose legal entity identifier lapsed or was
-retired, gets band ``X`` whatever else it shows (never a prospect). Otherwise the estimate adds
-declared, explainable contributions (age, size, contracts won, paid listings, accreditations,
-hiring, website health, registry accounts and charges), maps the total through a logistic curve
-to [0, 1] and cuts it into bands ``1`` (strong), ``2`` (sound), ``3`` (weak). Too few observed
-signals give the band "insufficient data" (not an average guess); a public body gets the band
-"public body". The weights and cut-offs are configuration (``[solvency]``); the model version
-names them, and is stored with every estimate.
+retired, or whose website states insolvency proceedings, gets band ``X`` whatever else it shows
+(never a prospect); a site that only mentions insolvency counts against it. Otherwise the
+estimate adds declared, explainable contributions (age, size, contracts won, paid listings,
+accreditations, hiring, website health, registry accounts and charges), maps the total through
+a logistic curve to [0, 1] and cuts it into bands ``1`` (strong), ``2`` (sound), ``3`` (weak).
+Too few observed signals give the band "insufficient data" (not an average guess); a public
+body gets the band "public body". The weights and cut-offs are configuration (``[solvency]``);
+the model version names them, and is stored with every estimate.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from datetime import datetime
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
+
+from enrich.signals.distress import states_proceedings
 
 MODEL_NAME = "solvency-bands-3"
 BAND_X = "X"
@@ -75,6 +78,7 @@ class SolvencyPoints(BaseModel):
     accounts_overdue: float
     accounts_on_time: float
     charges_outstanding: float
+    distress_mention: float
 
 
 class SolvencyModel(Protocol):
@@ -111,6 +115,7 @@ class SolvencySignals:
     charges_outstanding: int | None = None
     # Where the evidence was read: the website, the registry record, the listing.
     website_url: str | None = None
+    distress_url: str | None = None  # the page with the distress words (else the website)
     registry_url: str | None = None
     listing_url: str | None = None
 
@@ -161,10 +166,10 @@ def knock_outs(signals: SolvencySignals) -> list[Evidence]:
     lei = (signals.lei_status or "").strip().lower()
     if lei in LAPSED_LEI:
         out.append(Evidence(f"lei_{lei}", LAPSED_LEI[lei], 0.0, signals.registry_url))
-    if signals.distress:
+    if states_proceedings(signals.distress):
         out.append(Evidence("distress_notice",
                             f"its website says: {', '.join(signals.distress)}", 0.0,
-                            signals.website_url))
+                            signals.distress_url or signals.website_url))
     return out
 
 
@@ -247,6 +252,10 @@ def estimate(signals: SolvencySignals, *, this_year: int, model: SolvencyModel,
             reg)
     elif signals.accounts_overdue is False:
         add("accounts_on_time", pts.accounts_on_time, "files its accounts on time", reg)
+    if signals.distress:  # mentioned, no proceedings stated (those knocked out above)
+        add("distress_mention", pts.distress_mention,
+            f"its website mentions: {', '.join(signals.distress)}",
+            signals.distress_url or site)
     if signals.charges_outstanding:
         add("charges_outstanding", pts.charges_outstanding,
             "has charges outstanding over its assets", reg)

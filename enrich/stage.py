@@ -25,6 +25,7 @@ from enrich import industry as industry_mod
 from enrich import signals
 from enrich import solvency as solvency_mod
 from enrich.fetch import FetchLimits
+from enrich.monitor.store import distress_pages, record_fetches
 from enrich.registry_facts import RegistryFacts, registry_facts
 from enrich.signals import Column, Provider
 from enrich.signals.headcount import stated_headcount
@@ -330,6 +331,7 @@ def refresh_websites(
     def store(batch: dict[str, SiteSignals]) -> None:
         with open_writer() as con:
             _store_sites(con, rows, batch, providers, now)
+            record_fetches(con, rows, batch, now)  # fingerprints and site events
 
     fetched = fetch_websites(stale, user_agent=user_agent, proxy=proxy,
                              allow_addresses=allow_addresses, limits=limits,
@@ -378,6 +380,7 @@ def run_enrichment(
     rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     history = supplier_history(con, per="company")
     registers = registry_facts(con)
+    distress_at = distress_pages(con)  # where each site says it (enrich.monitor)
     summary.companies = len(rows)
     out = []
     for r in rows:
@@ -415,6 +418,7 @@ def run_enrichment(
                 accounts_overdue=reg.accounts_overdue,
                 charges_outstanding=reg.charges_outstanding,
                 website_url=web["website"],
+                distress_url=distress_at.get(r["company_id"]),
                 registry_url=reg.url,
                 listing_url=r["listing_url"],
             ),

@@ -1,5 +1,5 @@
-"""Company websites: fetch a home page and its contact, imprint, about and jobs pages, parse
-them once.
+"""Company websites: fetch a home page and its contact, imprint, about, jobs and news pages
+(the last three also watched for change by ``enrich.monitor``), parse them once.
 
 Fetching (``fetch_site``, over the client ``http_client`` builds) does the I/O, obeys
 robots.txt and never follows links off the company's own domain (which links: see
@@ -169,7 +169,8 @@ def fetch_site(
     client: httpx.Client, website: str, user_agent: str, *,
     limits: FetchLimits = DEFAULT_LIMITS, sleep: Callable[[float], None] = time.sleep,
 ) -> SiteSignals:
-    """Fetch the home page and up to two contact pages; obey robots.txt (and its Crawl-delay).
+    """Fetch the home page, up to two contact pages and the pages site monitoring watches
+    (jobs, news, imprint: ``enrich.monitor.pages``); obey robots.txt (and its Crawl-delay).
 
     Every request is bounded (``enrich.fetch``) and the whole site shares one deadline. A 429,
     5xx or timeout that outlasts the retries gives ``temporarily unreachable``, as does a

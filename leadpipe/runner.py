@@ -375,12 +375,14 @@ def enrich(
     *,
     access: Access | None = None,
     fetch: bool = True,
+    refresh: bool = False,
     progress: Callable[[], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     writer_guard: Callable[[], contextlib.AbstractContextManager[Any]] = contextlib.nullcontext,
 ) -> Any:
     """Fetch stale websites without holding the warehouse (it is opened briefly to read what
     to fetch and to write each batch), then derive every company's row as the one writer.
+    ``refresh`` fetches every website now, however fresh (site monitoring compares the fetches).
     ``writer_guard`` is entered around each of those brief writes (the flows' writer slot)."""
     from enrich.stage import refresh_websites, run_enrichment
     from sales.privacy.screen import scrub_enrichment
@@ -405,7 +407,7 @@ def enrich(
                 user_agent=config.user_agent,
                 proxy=access.proxy,
                 allow_addresses=access.allow_addresses,
-                max_age_days=config.enrich.max_age_days,
+                max_age_days=0.0 if refresh else config.enrich.max_age_days,
                 progress=progress,
                 on_total=on_total,
             )

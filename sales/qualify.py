@@ -4,8 +4,8 @@
 - **solvency band** from enrichment: 1 (strong), 2 (sound), 3 (weak), X (knocked out),
   "insufficient data", "public body";
 - **timing**: hot (an open tender in the profile's CPV codes, or a contract of theirs ending
-  within the profile's months), warm (a new exhibition appearance or a public award within the
-  profile's days), none.
+  within the profile's months), warm (jobs, a press item or a product page newly on its website,
+  a new exhibition appearance or a public award within the profile's days), none.
 
 ``priority`` shows them together as ``A-1-hot`` ("P" for a public body, "?" for insufficient
 data); ``priority_rank`` sorts it, tier first, then band, then timing.
@@ -70,7 +70,8 @@ def _signal(timing: str, code: str | None = None, text: str = "NULL", url: str =
 
 
 def timing_sql(profile: IcpProfile, now: datetime) -> str:
-    """Hot, warm or none, from the company's open tenders, contracts, fairs and awards, as a
+    """Hot, warm or none, from the company's open tenders, contracts, changes on its website,
+    fairs and awards, as a
     ``TIMING_TYPE`` struct with the sentence and its source."""
     from sales.rules.tender_demand import matching_cpv_sql
 
@@ -85,10 +86,15 @@ def timing_sql(profile: IcpProfile, now: datetime) -> str:
     fair = _signal("warm", "new_exhibitor", "CASE WHEN coalesce(event_name, '') <> '' THEN "
                    "'a new exhibitor at ' || event_name ELSE 'a new exhibitor at a trade fair' "
                    "END", "exhibitor_url")
+    # jobs appeared, a new press item or product page on its website (enrich.monitor)
+    site = ("struct_pack(timing := 'warm', code := site_event_kind::VARCHAR, "
+            "text := site_event_text::VARCHAR, url := site_event_url::VARCHAR)")
     award = _signal("warm", "recent_award", "'won a public contract on ' || "
                     "strftime(awards_last, '%Y-%m-%d')", "listing_url")
     return (f"CASE WHEN len({matching_cpv_sql('open_cpv', profile)}) > 0 THEN {open_tender} "
             f"WHEN contract_ends BETWEEN {t_now} AND {sqlrow.timestamp(horizon)} THEN {ending} "
+            f"WHEN site_event_at BETWEEN {t_since} AND {t_now} "
+            f"AND site_event_text IS NOT NULL THEN {site} "
             f"WHEN exhibitor_first_seen >= {t_since} THEN {fair} "
             f"WHEN awards_last BETWEEN {t_since} AND {t_now} THEN {award} "
             f"ELSE {_signal('none')} END")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from sales import qualify, sqlrow
 from sales.clients import client_company_ids
+from sales.company_rows import company_rows_sql
 from sales.distances import distance_sql
 from sales.profile import IcpProfile
 from sales.rules import (
@@ -37,7 +38,6 @@ from sales.rules import (
     registered_rules,
 )
 from warehouse.db import transaction
-from warehouse.tenders import open_tender_sql
 
 MODEL_VERSION = "fit-tiers-2"
 FUNNEL_STAGES = ("suspect", "prospect", "client")
@@ -64,75 +64,6 @@ class Fit:
     @property
     def sentences(self) -> list[str]:
         return [r.text for r in self.reasons]
-
-
-# Columns a later branch may add; selected as NULL until their migration exists.
-OPTIONAL_ENRICHMENT = {"industry_nace": "VARCHAR"}
-
-# One row per company: what the rules may read (see each rule's ``reads``), plus what the stage,
-# timing and reasons need. Every ``?`` is "now", for the open-tender test.
-COMPANY_ROWS_SQL = """
-WITH demand AS (
-    SELECT l.company_id, list_distinct(flatten(list(coalesce(t.cpv, [])))) AS cpv,
-           list_distinct(flatten(list(CASE WHEN {open} THEN coalesce(t.cpv, []) END)))
-             AS open_cpv,
-           count(*) AS tenders,
-           max(CASE WHEN {open} THEN t.deadline END) AS next_deadline,
-           coalesce(arg_max(t.url, t.deadline) FILTER (WHERE {open}),
-                    arg_max(t.url, coalesce(t.deadline, t.published_at))) AS tender_url
-    FROM tenders t JOIN company_links l ON l.record_id = t.buyer_record_id
-    GROUP BY l.company_id
-),
-fairs AS (
-    SELECT l.company_id, max(s.first_seen_at) AS exhibitor_first_seen,
-           arg_max(s.event_name, s.first_seen_at) AS event_name,
-           arg_max(s.url, s.first_seen_at) AS exhibitor_url
-    FROM source_records s JOIN company_links l USING (record_id)
-    WHERE s.role = 'exhibitor'
-    GROUP BY l.company_id
-),
--- The latest accounts category a register shows (a size band when no source states a count).
-accounts AS (
-    SELECT company_id,
-           arg_max(accounts_category, coalesce(accounts_last_made_up_to, DATE '1900-01-01'))
-             AS accounts_category,
-           arg_max(url, coalesce(accounts_last_made_up_to, DATE '1900-01-01')) AS registry_url
-    FROM company_registry_facts
-    WHERE accounts_category IS NOT NULL
-    GROUP BY company_id
-)
-SELECT c.company_id, c.name, c.domain, c.country, c.postcode, c.city, c.categories,
-       c.description, c.employees,
-       c.website, c.source_urls[1] AS listing_url,
-       e.industry, e.industry_confidence, e.industry_reason, {optional}
-       e.solvency, e.solvency_band, e.solvency_model, e.solvency_evidence, e.awards_last,
-       e.website_employees, e.description_employees, e.website_text_keywords,
-       a.accounts_category, a.registry_url,
-       d.cpv, d.open_cpv, d.tenders, d.next_deadline, d.tender_url,
-       f.exhibitor_first_seen, f.event_name, f.exhibitor_url,
-       -- no source publishes contract end dates yet: the timing rule is ready for them
-       NULL::TIMESTAMP AS contract_ends, NULL::VARCHAR AS contract_url,
-       (s.company_id IS NOT NULL) AS suppressed
-FROM companies c
-LEFT JOIN enrichment e USING (company_id)
-LEFT JOIN demand d USING (company_id)
-LEFT JOIN fairs f USING (company_id)
-LEFT JOIN accounts a USING (company_id)
-LEFT JOIN suppressions s USING (company_id)
-"""
-
-def company_rows_sql(con: duckdb.DuckDBPyConnection) -> str:
-    """The company rows, with NULL for optional enrichment columns not yet in the warehouse."""
-    present = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'enrichment'"
-    ).fetchall()}
-    optional = "".join(
-        f"e.{name}, " if name in present else f"NULL::{kind} AS {name}, "
-        for name, kind in OPTIONAL_ENRICHMENT.items()
-    )
-    return COMPANY_ROWS_SQL.format(open=open_tender_sql("t"), optional=optional)
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,7 +274,13 @@ SELECT s.company_id, {sqlrow.text(profile.name)} AS profile,
        s.timing.timing AS timing, {label} AS priority,
        {rank} AS priority_rank, s.decision.stage AS stage,
        list_concat(list_transform(coalesce(c.positive, []), lambda r: r.text),
-                   list_transform(coalesce(c.negative, []), lambda r: 'against: ' || r.text))
+                   list_transform(coalesce(c.negative, []), lambda r: 'against: ' || r.text),
+                   -- a change worth knowing that counts neither way (a new address, a new
+                   -- legal name on the company's website, enrich.monitor)
+                   CASE WHEN s.site_note_text IS NOT NULL AND s.site_note_at BETWEEN
+                        {sqlrow.timestamp(now - timedelta(days=profile.timing.warm_days))}
+                        AND {sqlrow.timestamp(now)}
+                        THEN ['noticed: ' || s.site_note_text] ELSE []::VARCHAR[] END)
          AS reasons, {sqlrow.timestamp(now)} AS scored_at,
        coalesce(c.positive, []::{REASON_TYPE}[]) AS positive,
        coalesce(c.negative, []::{REASON_TYPE}[]) AS negative{fit_reasons}
@@ -467,4 +404,4 @@ def _check_reads(rules: Sequence[Rule], columns: Sequence[str]) -> None:
     if missing:
         code, cols = next(iter(missing.items()))
         raise ValueError(f"fit rule {code!r} reads {', '.join(cols)}, which scoring does not "
-                         "select (add it to sales.score.COMPANY_ROWS_SQL)")
+                         "select (add it to sales.company_rows.COMPANY_ROWS_SQL)")

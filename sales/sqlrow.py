@@ -23,6 +23,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sales.company_rows import company_rows_sql
 from sales.geo import locate
 
 PLACE_FUNCTION = "leadpipe_place"
@@ -109,8 +110,6 @@ def _scratch() -> duckdb.DuckDBPyConnection:
 @lru_cache(maxsize=1)
 def company_column_types() -> dict[str, str]:
     """Each column the scoring query selects and its DuckDB type."""
-    from sales.score import company_rows_sql
-
     con = _scratch()
     with _LOCK:
         rel = con.sql(company_rows_sql(con).replace("?", "NULL::TIMESTAMP"))

@@ -14,10 +14,11 @@ import sales.export.formats as formats_package
 import sales.rules as rules_registry
 from leadpipe import runner
 from leadpipe.config import load_config
+from sales.company_rows import company_rows_sql
 from sales.export import DEFAULT_FORMAT, UnknownFormat, format_names, get_format
 from sales.export.view import Selection
 from sales.rules import Reason, Rule, UndeclaredColumn, registered_rules
-from sales.score import company_rows_sql, fit_score
+from sales.score import fit_score
 from warehouse.db import connect
 
 PROFILE = load_config().profile().model_copy(update={

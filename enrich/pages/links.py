@@ -1,9 +1,10 @@
-"""Which pages a home page links to are worth fetching: contact, imprint, about and jobs.
+"""Which pages a home page links to are worth fetching: contact, imprint, about, jobs, news.
 
 A company prints its address, legal details and leadership on a contact or imprint page
 (Impressum, mentions légales, colofon, ...), its story on an about page, and its openings on a
-jobs page. At most one page of each kind is fetched, only on the company's own registrable
-domain, so a site costs at most ``1 + len(KINDS)`` page requests.
+jobs page; its news or press page is where change shows first (``enrich.monitor`` watches
+the jobs, news and imprint pages). At most one page of each kind is fetched, only on the
+company's own registrable domain, so a site costs at most ``1 + len(KINDS)`` page requests.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ KINDS: dict[str, re.Pattern[str]] = {
         r"careers?|jobs?\b|karriere|vacatures|vacancies|emplois?|carrieres?|stellenangebote|"
         r"stellen\b|werken[ -]?bij|lavora[ -]?con[ -]?noi|empleo|ledige[ -]?stillinger|"
         r"join[ -]?us|work[ -]?with[ -]?us"),
+    "news": re.compile(
+        r"news|press|presse|aktuelles|neuigkeiten|actualites?|nieuws|nyheter|notizie|"
+        r"noticias|media\b"),
     "about": re.compile(
         r"about|uber[ -]?uns|ueber[ -]?uns|qui[ -]?sommes[ -]?nous|a[ -]?propos|over[ -]?ons|"
         r"chi[ -]?siamo|quienes[ -]?somos|om[ -]?oss|om[ -]?os\b|unternehmen|our[ -]?story|"
@@ -47,7 +51,8 @@ def site_key(host: str) -> str:
 
 
 def page_kind(href: str, text: str) -> str | None:
-    """The kind of page a link points to ("imprint", "contact", "jobs", "about"), or None."""
+    """The kind of page a link points to ("imprint", "contact", "jobs", "news", "about"), or
+    None."""
     words = strip_accents(f"{href} {text}").lower()
     for kind, pattern in KINDS.items():
         if pattern.search(words):

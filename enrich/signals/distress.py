@@ -1,4 +1,10 @@
-"""Distress notices on a site: administration, insolvency, liquidation, closing down."""
+"""Distress notices on a site: administration, insolvency, liquidation, closing down.
+
+The one home of the distress words (the website signal and site monitoring both read them).
+Words that state proceedings ("insolvency proceedings", "in administration", "Insolvenzverfahren",
+"redressement judiciaire") knock a company out; a bare mention ("insolvency", "closing down")
+only counts against it, since a law firm or an auction house names them as services.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,30 @@ import pyarrow as pa
 from enrich.signals.base import Column, Provider
 from enrich.website import SiteSignals
 
-DISTRESS_RE = re.compile(
-    r"\b(in administration|insolven\w*|liquidation|receivership|winding[- ]up|"
-    r"ceased trading|closing down|bankrupt\w*)\b",
-    re.I,
+# Stated proceedings, in English, German and French (matched before the bare mentions).
+PROCEEDINGS = (
+    r"insolvency proceedings|insolvenzverfahren\w*|redressement judiciaire|"
+    r"liquidation judiciaire|proc[ée]dure collective|in administration|entered administration|"
+    r"administrators? (?:have been |were |has been )?appointed|in liquidation|receivership|"
+    r"winding[- ]up|bankrupt\w*|ceased trading"
 )
+MENTIONS = r"insolven\w*|liquidation|closing down"
+DISTRESS_RE = re.compile(rf"\b({PROCEEDINGS}|{MENTIONS})\b", re.I)
+PROCEEDINGS_RE = re.compile(rf"^(?:{PROCEEDINGS})$", re.I)
 
 
 def notices(site: SiteSignals) -> list[str]:
-    return list(dict.fromkeys(m.lower() for m in DISTRESS_RE.findall(site.text)))
+    return words_in(site.text)
+
+
+def words_in(text: str) -> list[str]:
+    """The distress words ``text`` holds, lower case, each once, in order."""
+    return list(dict.fromkeys(" ".join(m.lower().split()) for m in DISTRESS_RE.findall(text)))
+
+
+def states_proceedings(words: list[str]) -> bool:
+    """Whether any of the words found states proceedings (a knock-out), not a bare mention."""
+    return any(PROCEEDINGS_RE.match(w) for w in words)
 
 
 PROVIDER = Provider(

@@ -169,13 +169,19 @@ def resolve(config: ConfigOption = None) -> None:
 
 def enrich(
     fetch_websites: Annotated[bool, typer.Option(help="Fetch company websites")] = True,
+    refresh: Annotated[bool, typer.Option(
+        help="Fetch every website now, not only stale ones (changes become site events)")]
+    = False,
     config: ConfigOption = None,
 ) -> None:
     """Website signals, industry and solvency per company (re-fetches only stale sites).
 
+    A re-fetched site is compared with its last fetch: `leadpipe events` lists what changed.
+
     \b
     Examples:
       leadpipe enrich
+      leadpipe enrich --refresh
       leadpipe enrich --no-fetch-websites
     """
     cfg = get_config(config)
@@ -185,6 +191,7 @@ def enrich(
             cfg,
             access=access,
             fetch=fetch_websites,
+            refresh=refresh,
             progress=lambda: bar.advance(task),
             on_total=lambda n: bar.update(task, total=n),
         )
