@@ -67,7 +67,9 @@ def test_exports_name_the_profiles_lawful_basis_and_the_subscriber_type(world, t
     result = runner.export(cfg, funnel_stages=("prospect", "suspect"))
     with result.path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0])[-2:] == ["lawful_basis", "subscriber_type"]
+    header = list(rows[0])
+    after = header.index("source_urls") + 1
+    assert header[after:after + 2] == ["lawful_basis", "subscriber_type"]
     assert {r["lawful_basis"] for r in rows} == {"consent"}
     assert {r["name"]: r["subscriber_type"] for r in rows}["Northbridge Engineering GmbH"] \
         == CORPORATE
