@@ -22,6 +22,7 @@ from spiders import landing_fields
 from spiders.landing import item_hash, iter_landing_files, landing_root, record_id
 from spiders.landing_check import BadLine, check_line
 from warehouse.db import transaction
+from warehouse.hashing import file_sha256
 
 # Contract type -> Arrow type of the staged column (dates are cast to TIMESTAMP by the SQL).
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -88,14 +89,6 @@ class LandingRead:
 
     def messages(self, path: Path) -> list[str]:
         return [f"{path}:{q.line}: quarantined: {q.reason}" for q in self.quarantined]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def identifier_strings(values: Any) -> list[str] | None:
@@ -387,7 +380,7 @@ def load_file(
     ``key`` names the file in ``landing_files`` (its path relative to the landing directory);
     notes that are not errors (a record id repeated in the file) are appended to ``warnings``.
     """
-    sha256 = sha256 or _sha256(path)
+    sha256 = sha256 or file_sha256(path)
     key = key or f"{path.parent.name}/{path.name}"
     read = read_landing_file(path)
     items, raw = read.checked, read.raw
@@ -462,7 +455,7 @@ def load_landing(
     landing_dir = landing_root(landing_dir)
     for path in iter_landing_files(landing_dir):
         key = path.relative_to(landing_dir).as_posix()
-        digest = _sha256(path)
+        digest = file_sha256(path)
         if known.get(key) == digest:
             summary.files_skipped += 1
             continue

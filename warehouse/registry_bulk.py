@@ -12,7 +12,6 @@ A file whose content was loaded before is skipped (``registry_bulk_files``).
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,7 @@ from spiders import landing_fields
 from spiders.registries import RegistryParseError
 from spiders.registries import companies_house as ch
 from warehouse.db import transaction
+from warehouse.hashing import file_sha256
 
 SOURCE = "companies_house"
 REGISTRIES = ("companies_house",)
@@ -39,14 +39,6 @@ class BulkLoad:
     rows: int
     skipped: bool
     as_of: date | None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _quote(text: str) -> str:
@@ -216,7 +208,7 @@ def load_bulk(con: duckdb.DuckDBPyConnection, path: Path, *, registry: str = "co
     if not path.is_file():
         raise BulkFileError(f"{path}: no such file")
     as_of = as_of or file_date(path)
-    digest = _sha256(path)
+    digest = file_sha256(path)
     done = con.execute("SELECT 1 FROM registry_bulk_files WHERE registry = ? AND sha256 = ?",
                        [registry, digest]).fetchall()
     if done:

@@ -8,7 +8,6 @@ it Excel reads umlauts as two Latin-1 characters) and keeps phones and ids as te
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Collection
@@ -72,11 +71,3 @@ def write_csv(
     os.replace(tmp, path)
     return table.num_rows
 
-
-def file_sha256(path: Path) -> str:
-    """The hex SHA-256 of a written file (for the export log)."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

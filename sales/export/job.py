@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sales.export import ExportFormat
 from sales.export.columns import TRACED_COLUMNS
-from sales.export.files import FileStyle, file_sha256, write_csv
+from sales.export.files import FileStyle, write_csv
 from sales.export.filters import describe
 from sales.export.log import (
     LogEntry,
@@ -27,6 +27,7 @@ from sales.export.log import (
     record,
 )
 from sales.export.view import Selection, open_scored_rows
+from warehouse.hashing import file_sha256
 
 # The values a provenance sidecar traces, in the scored view's names (declared in
 # ``sales.export.columns``).

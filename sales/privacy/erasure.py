@@ -41,6 +41,7 @@ from sales.privacy.keys import (
 )
 from sales.privacy.suppression import add_entry
 from spiders.landing import is_local, item_hash, iter_landing_files, landing_root
+from warehouse.hashing import file_sha256
 
 ERASURE_LOG = "erasure-log.jsonl"
 MASK = "[erased]"
@@ -183,10 +184,6 @@ def mask_line(people: list[Person], line: str) -> str:
 # --- landing files ---------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def mask_landing_file(
     path: Path, landing_dir: Path, people_in: Callable[[str], list[Person]]
 ) -> dict[str, Any] | None:
@@ -215,7 +212,7 @@ def mask_landing_file(
     else:
         tmp.rename(path)  # an object store's rename replaces the object
     return {"file": path.relative_to(landing_dir).as_posix(), "lines": masked_at,
-            "sha256_before": hashlib.sha256(raw).hexdigest(), "sha256_after": _sha256(path)}
+            "sha256_before": hashlib.sha256(raw).hexdigest(), "sha256_after": file_sha256(path)}
 
 
 def erase_landing(person: Person, landing_dir: Path) -> list[dict[str, Any]]:

@@ -18,7 +18,6 @@ company websites by enrichment are screened the same way after the enrich stage
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -48,6 +47,7 @@ from sales.privacy.keys import (
     salted_hash,
 )
 from spiders.landing import iter_landing_files, landing_root
+from warehouse.hashing import file_sha256
 
 EMAIL_TEXT = re.compile(r"[\w.%+'\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
@@ -128,14 +128,6 @@ class Screened:
         return sum(len(f["lines"]) for f in self.landing)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def screen_landing(
     con: duckdb.DuckDBPyConnection, data_dir: Path, landing_dir: Path, cache_dir: Path
 ) -> Screened:
@@ -148,7 +140,7 @@ def screen_landing(
     landing_dir = landing_root(landing_dir)
     known = dict(con.execute("SELECT path, sha256 FROM landing_files").fetchall())
     for path in iter_landing_files(landing_dir):
-        if known.get(path.relative_to(landing_dir).as_posix()) == _sha256(path):
+        if known.get(path.relative_to(landing_dir).as_posix()) == file_sha256(path):
             continue
         record = mask_landing_file(path, landing_dir, people.people_in)
         if record is not None:
