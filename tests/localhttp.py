@@ -5,8 +5,10 @@ response and ignores a client that went away."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -50,3 +52,30 @@ class LocalServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class SitesProxy(LocalServer):
+    """Company websites by host and path (``sites[host][path]`` -> HTML), reached through this
+    server as an HTTP proxy, as the demo world is; anything else is a 404. Every request is
+    counted per host (``by_host``) and per host and path (``by_page``)."""
+
+    def __init__(self, sites: dict[str, dict[str, str]] | None = None) -> None:
+        self.sites: dict[str, dict[str, str]] = sites if sites is not None else {}
+        self.by_host: Counter[str] = Counter()
+        self.by_page: Counter[str] = Counter()
+        lock = threading.Lock()
+        proxy = self
+
+        class Handler(QuietHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                target = urlsplit(self.path)
+                host = target.hostname or self.headers.get("Host", "").split(":")[0]
+                with lock:
+                    proxy.by_host[host] += 1
+                    proxy.by_page[f"{host}{target.path}"] += 1
+                body = proxy.sites.get(host, {}).get(target.path or "/")
+                self.reply(200 if body is not None else 404,
+                           (body if body is not None else "not found").encode(),
+                           {"Content-Type": "text/html; charset=utf-8"})
+
+        super().__init__(Handler)

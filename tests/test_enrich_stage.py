@@ -4,15 +4,12 @@ currency."""
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pytest
+from localhttp import SitesProxy
 
 from enrich import signals
 from enrich.resolve.stage import run_resolution
@@ -43,45 +40,20 @@ BELLA = """<html><body><p>Bella Napoli restaurant: pizza and pasta since 1998.</
 ROBOTS = "User-agent: *\nDisallow: /private\n"
 
 
-class _Sites(BaseHTTPRequestHandler):
-    """Company websites by host, reached through this server as an HTTP proxy (as the demo
-    world is); every request is counted per host."""
-
-    sites: dict[str, dict[str, str]] = {}
-    requests: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def do_GET(self):  # noqa: N802 - http.server API
-        target = urlsplit(self.path)
-        host = target.hostname or self.headers.get("Host", "").split(":")[0]
-        with self.lock:
-            self.requests[host] += 1
-        body = self.sites.get(host, {}).get(target.path or "/")
-        self.send_response(200 if body is not None else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.end_headers()
-        self.wfile.write((body if body is not None else "not found").encode())
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture()
-def proxy():
-    _Sites.sites = {
+def sites():
+    with SitesProxy({
         "northbridge-eng.co.uk": {"/": NORTHBRIDGE, "/contact": NORTHBRIDGE_CONTACT,
                                   "/robots.txt": ROBOTS},
         "swift-freight.de": {"/": SWIFT, "/kontakt": SWIFT_CONTACT, "/robots.txt": ROBOTS},
         "bella-napoli.it": {"/": BELLA, "/robots.txt": ROBOTS},
-    }
-    _Sites.requests = Counter()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Sites)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    }) as server:
+        yield server
+
+
+@pytest.fixture()
+def proxy(sites):
+    return sites.url
 
 
 def _org(native: str, name: str, **fields) -> dict:
@@ -135,12 +107,12 @@ def _rows(con) -> dict[str, dict]:
     return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
 
 
-def test_second_run_refetches_only_the_stale_site(con, proxy):
+def test_second_run_refetches_only_the_stale_site(con, proxy, sites):
     first = run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL,
                          allow_addresses=LOCAL, max_age_days=5)
     assert (first.companies, first.websites_fetched, first.websites_ok) == (4, 3, 3)
     # robots.txt, the home page and the one contact page it links to (Bella has none)
-    assert _Sites.requests == {"northbridge-eng.co.uk": 3, "swift-freight.de": 3,
+    assert sites.by_host == {"northbridge-eng.co.uk": 3, "swift-freight.de": 3,
                                "bella-napoli.it": 2}
     before = _rows(con)
     nb = before["Northbridge Precision Engineering Ltd"]
@@ -159,10 +131,10 @@ def test_second_run_refetches_only_the_stale_site(con, proxy):
     assert before["Cumbria County Council"]["website_status"] == "none"
 
     # Both sites now advertise jobs; only Swift Freight's fetch is older than max_age_days.
-    _Sites.sites["northbridge-eng.co.uk"]["/"] += "<p>We're hiring: see our vacancies.</p>"
-    _Sites.sites["swift-freight.de"]["/"] = SWIFT.replace(
+    sites.sites["northbridge-eng.co.uk"]["/"] += "<p>We're hiring: see our vacancies.</p>"
+    sites.sites["swift-freight.de"]["/"] = SWIFT.replace(
         "</body>", '<p><a href="/jobs">Jobs</a></p></body>')
-    _Sites.sites["swift-freight.de"]["/jobs"] = (
+    sites.sites["swift-freight.de"]["/jobs"] = (
         "<html><body><h1>Jobs</h1><p>2 open positions</p><ul><li>HGV driver (m/w/d)</li>"
         "<li>Transport planner (m/w/d)</li></ul></body></html>")
     con.execute("UPDATE enrichment SET website_fetched_at = website_fetched_at - INTERVAL 10 DAY "
@@ -170,7 +142,7 @@ def test_second_run_refetches_only_the_stale_site(con, proxy):
     second = run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL,
                          allow_addresses=LOCAL, max_age_days=5)
     assert (second.websites_fetched, second.websites_ok) == (1, 1)
-    assert _Sites.requests == {"northbridge-eng.co.uk": 3, "swift-freight.de": 7,
+    assert sites.by_host == {"northbridge-eng.co.uk": 3, "swift-freight.de": 7,
                                "bella-napoli.it": 2}
     after = _rows(con)
     assert after["Swift Freight GmbH"]["website_growth"] is True  # re-read
@@ -216,7 +188,7 @@ def _language(site) -> dict:
 LANGUAGE = Provider(columns=(Column("website_lang", pa.string()),), read=_language)
 
 
-def test_a_new_provider_is_fetched_selected_and_copied_forward(con, proxy):
+def test_a_new_provider_is_fetched_selected_and_copied_forward(con, proxy, sites):
     con.execute("ALTER TABLE enrichment ADD COLUMN website_lang VARCHAR")  # its migration
     providers = (*signals.registered(), LANGUAGE)
     assert "e.website_lang AS previous_website_lang" in company_sql(providers)
@@ -224,10 +196,10 @@ def test_a_new_provider_is_fetched_selected_and_copied_forward(con, proxy):
                          allow_addresses=LOCAL, providers=providers)
     assert _rows(con)["Swift Freight GmbH"]["website_lang"] == "de"
     assert _rows(con)["Bella Napoli Ltd"]["website_lang"] is None
-    requests = sum(_Sites.requests.values())
+    requests = sum(sites.by_host.values())
     run_enrichment(con, user_agent=UA, proxy=proxy, solvency_model=MODEL,
                          allow_addresses=LOCAL, providers=providers)
-    assert sum(_Sites.requests.values()) == requests  # nothing stale: nothing fetched
+    assert sum(sites.by_host.values()) == requests  # nothing stale: nothing fetched
     assert _rows(con)["Swift Freight GmbH"]["website_lang"] == "de"  # copied forward
 
 

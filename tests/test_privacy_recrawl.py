@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
 
 import pytest
+from localhttp import SitesProxy
 from privacy_world import (
     JANE_EMAIL,
     JANE_PHONE,
@@ -201,41 +199,22 @@ def test_a_recrawl_brings_no_forgotten_or_suppressed_person_back(world, tmp_path
     assert (again.files_loaded, again.masked_lines) == (0, 0)
 
 
-class _Sites(BaseHTTPRequestHandler):
-    """Kestrel's website, reached through this server as an HTTP proxy (as the demo world
-    is): its contact page lists Jane's address and direct line beside the sales mailbox."""
-
-    pages = {
-        "/": '<html><body><a href="/contact">Contact</a><p>Machine tools.</p></body></html>',
-        "/contact": f"<html><body><p>Sales: info@kestrel-machinery.co.uk, "
-                    f"+44 113 496 0000. Purchasing: Jane Doe, <a href='mailto:{JANE_EMAIL}'>"
-                    f"{JANE_EMAIL}</a>, <a href='tel:{JANE_PHONE}'>{JANE_PHONE}</a></p>"
-                    "</body></html>",
-        "/robots.txt": "User-agent: *\nAllow: /\n",
-    }
-
-    def do_GET(self):  # noqa: N802 - http.server API
-        target = urlsplit(self.path)
-        host = target.hostname or ""
-        body = self.pages.get(target.path or "/") if host == "kestrel-machinery.co.uk" else None
-        self.send_response(200 if body is not None else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.end_headers()
-        self.wfile.write((body if body is not None else "not found").encode())
-
-    def log_message(self, *args):
-        pass
+# Kestrel's website, reached through the proxy (as the demo world is): its contact page lists
+# Jane's address and direct line beside the sales mailbox.
+KESTREL_SITE = {
+    "/": '<html><body><a href="/contact">Contact</a><p>Machine tools.</p></body></html>',
+    "/contact": f"<html><body><p>Sales: info@kestrel-machinery.co.uk, "
+                f"+44 113 496 0000. Purchasing: Jane Doe, <a href='mailto:{JANE_EMAIL}'>"
+                f"{JANE_EMAIL}</a>, <a href='tel:{JANE_PHONE}'>{JANE_PHONE}</a></p>"
+                "</body></html>",
+    "/robots.txt": "User-agent: *\nAllow: /\n",
+}
 
 
 @pytest.fixture()
 def proxy():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Sites)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with SitesProxy({"kestrel-machinery.co.uk": KESTREL_SITE}) as server:
+        yield server.url
 
 
 def test_website_findings_of_a_suppressed_person_never_stay(world, proxy, tmp_path):

@@ -6,14 +6,11 @@ imprint, microdata and jobs cases. Every value carries the page it was read on a
 from __future__ import annotations
 
 import json
-import threading
-from collections import Counter
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from localhttp import SitesProxy
 
 from enrich.fetch import FetchLimits
 from enrich.normalise import normalise_identifier
@@ -59,44 +56,15 @@ Registered in England and Wales, company number 4567890.</p></body></html>"""
 ROBOTS = "User-agent: *\nAllow: /\n"
 
 
-class _Sites(BaseHTTPRequestHandler):
-    """Company websites by host, reached through this server as an HTTP proxy."""
-
-    sites: dict[str, dict[str, str]] = {}
-    requests: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def do_GET(self):  # noqa: N802 - http.server API
-        target = urlsplit(self.path)
-        host = target.hostname or ""
-        with self.lock:
-            self.requests[f"{host}{target.path}"] += 1
-        body = self.sites.get(host, {}).get(target.path or "/")
-        self.send_response(200 if body is not None else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.end_headers()
-        self.wfile.write((body if body is not None else "not found").encode())
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture()
 def proxy():
-    _Sites.sites = {}
-    _Sites.requests = Counter()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Sites)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with SitesProxy() as server:
+        yield server
 
 
-def _fetch(proxy: str, host: str, pages: dict[str, str]):
-    _Sites.sites[host] = {"/robots.txt": ROBOTS, **pages}
-    with http_client(UA, proxy=proxy, limits=LIMITS, allow_addresses=("127.0.0.1",)) as client:
+def _fetch(proxy: SitesProxy, host: str, pages: dict[str, str]):
+    proxy.sites[host] = {"/robots.txt": ROBOTS, **pages}
+    with http_client(UA, proxy=proxy.url, limits=LIMITS, allow_addresses=("127.0.0.1",)) as client:
         site = fetch_site(client, f"http://{host}/", UA, limits=LIMITS)
     assert site.status == "ok"
     return site
@@ -166,7 +134,7 @@ def test_schema_org_organization_data_from_json_ld_on_the_real_page(proxy):
 def test_a_german_imprint_gives_address_leadership_and_ids_with_their_prefix(proxy):
     site = _fetch(proxy, "muster-maschinenbau.de", {
         "/": DE_HOME, "/impressum": DE_IMPRINT, "/ueber-uns": DE_ABOUT, "/karriere": DE_NO_JOBS})
-    assert _Sites.requests["other-firm.de/impressum"] == 0  # another firm's domain: not fetched
+    assert proxy.by_page["other-firm.de/impressum"] == 0  # another firm's domain: not fetched
     assert sorted(site.kinds.values()) == ["about", "home", "imprint", "jobs"]
     profile = site_profile(site)
     imprint = "http://muster-maschinenbau.de/impressum"
