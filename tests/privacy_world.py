@@ -18,6 +18,7 @@ from pathlib import Path
 from leadpipe import runner
 from leadpipe.config import Config, load_config
 from spiders.landing import LandingWriter, make_item
+from warehouse.db import connect
 
 JANE_EMAIL = "jane.doe@kestrel-machinery.co.uk"
 JANE_PHONE = "+44 20 7946 0958"
@@ -107,3 +108,16 @@ def build(cfg: Config, run_id: str = "crawl-20260110", items=None) -> None:
     runner.load(cfg)
     runner.resolve(cfg)
     runner.score(cfg)
+
+
+def warehouse_text(cfg: Config) -> str:
+    """Every row of every warehouse table as text: what a search for a person's data reads."""
+    con = connect(cfg.warehouse_path, read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()]
+        return "\n".join(str(row) for t in tables
+                         for row in con.execute(f"SELECT * FROM {t}").fetchall())
+    finally:
+        con.close()

@@ -9,7 +9,16 @@ import json
 import re
 
 import pytest
-from privacy_world import JANE_EMAIL, JANE_PHONE, TOM_EMAIL, build, land, run_two, write_config
+from privacy_world import (
+    JANE_EMAIL,
+    JANE_PHONE,
+    TOM_EMAIL,
+    build,
+    land,
+    run_two,
+    warehouse_text,
+    write_config,
+)
 from scrapy.extensions.httpcache import FilesystemCacheStorage
 from scrapy.http import HtmlResponse, Request
 from scrapy.spiders import Spider
@@ -18,7 +27,6 @@ from typer.testing import CliRunner
 
 from leadpipe import runner
 from leadpipe.cli import app
-from warehouse.db import connect
 
 PAGES = {
     "http://demo_expo.test/kestrel": "<h1>Kestrel Machinery Ltd</h1><p>Purchasing: Jane Doe, "
@@ -60,17 +68,6 @@ def world(tmp_path, monkeypatch):
     return cfg
 
 
-def _warehouse_text(cfg) -> str:
-    con = connect(cfg.warehouse_path, read_only=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchall()]
-        return "\n".join(str(row) for t in tables
-                         for row in con.execute(f"SELECT * FROM {t}").fetchall())
-    finally:
-        con.close()
-
 
 def _mentions_jane(text: str) -> bool:
     low = text.lower()
@@ -85,7 +82,7 @@ def _landing(cfg) -> dict[str, str]:
 
 def test_a_forgotten_person_is_gone_from_warehouse_landing_and_cache(world):
     cfg = world
-    assert _mentions_jane(_warehouse_text(cfg))
+    assert _mentions_jane(warehouse_text(cfg))
     before = _landing(cfg)
     assert any(_mentions_jane(t) for t in before.values())
     cache = cfg.data_dir / "httpcache"
@@ -98,7 +95,7 @@ def test_a_forgotten_person_is_gone_from_warehouse_landing_and_cache(world):
     result = CliRunner().invoke(app, ["forget", JANE_PHONE, "--config", str(cfg.source)])
     assert result.exit_code == 0, result.output
 
-    assert not _mentions_jane(_warehouse_text(cfg))
+    assert not _mentions_jane(warehouse_text(cfg))
     after = _landing(cfg)
     assert not any(_mentions_jane(t) for t in after.values())
     # line for line: the same files, the same number of lines, every line still JSON
@@ -116,7 +113,7 @@ def test_a_forgotten_person_is_gone_from_warehouse_landing_and_cache(world):
     assert (loaded.files_loaded, loaded.new_items) == (0, 0)
     runner.resolve(cfg)
     runner.score(cfg)
-    assert not _mentions_jane(_warehouse_text(cfg))
+    assert not _mentions_jane(warehouse_text(cfg))
 
     log = (cfg.data_dir / "erasure-log.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(log) == 2

@@ -18,6 +18,7 @@ from privacy_world import (
     build,
     land,
     run_two,
+    warehouse_text,
     write_config,
 )
 from scrapy.extensions.httpcache import FilesystemCacheStorage
@@ -96,17 +97,6 @@ def _names_them(text: str) -> list[str]:
     return found
 
 
-def _warehouse_text(cfg) -> str:
-    con = connect(cfg.warehouse_path, read_only=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchall()]
-        return "\n".join(str(row) for t in tables
-                         for row in con.execute(f"SELECT * FROM {t}").fetchall())
-    finally:
-        con.close()
-
 
 def _every_export(cfg, tmp_path) -> dict[str, str]:
     out = {}
@@ -133,7 +123,7 @@ def test_a_recrawl_brings_no_forgotten_or_suppressed_person_back(world, tmp_path
     _cli(cfg, "forget", JANE_EMAIL)
     _cli(cfg, "suppress", "add", JANE_PHONE, "-r", "objected by phone")
     _cli(cfg, "suppress", "add", ANN_EMAIL, "-r", "objected before we ever listed her")
-    assert not _names_them(_warehouse_text(cfg))
+    assert not _names_them(warehouse_text(cfg))
 
     land(cfg.landing_dir, RECRAWL, _recrawl())
     cache = cfg.data_dir / "httpcache"
@@ -161,7 +151,7 @@ def test_a_recrawl_brings_no_forgotten_or_suppressed_person_back(world, tmp_path
     assert "Orders: write to [erased] or call [erased]." in "".join(masked.values())
 
     # the warehouse, every table
-    held = _warehouse_text(cfg)
+    held = warehouse_text(cfg)
     assert _names_them(held) == []
     assert TOM_EMAIL in held and "Kestrel Machinery" in held and "Harbour Tools" in held
 
