@@ -6,6 +6,7 @@ and enrichment ranks the addresses found on a company's website with it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pyarrow as pa
@@ -13,6 +14,28 @@ import pyarrow.compute as pc
 
 # Mailboxes a sales team may write to without singling out a person (preferred when a
 # page shows several addresses).
+# An address is read around each "@" (local part at most 64 characters before it, domain at
+# most 253 after it), so finding them is linear in the text: one unanchored pattern over a
+# 160 KB "a.a.a..." token took 34 s of CPU.
+LOCAL_RE = re.compile(r"[A-Za-z0-9._%+-]{1,64}$")
+DOMAIN_RE = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def addresses_in(text: str, local: re.Pattern[str] = LOCAL_RE,
+                 domain: re.Pattern[str] = DOMAIN_RE) -> list[str]:
+    """E-mail addresses in running text, in order, in linear time. ``local`` (anchored at its
+    end with ``$``) and ``domain`` (matched from the start) say what a part may hold."""
+    out = []
+    at = text.find("@")
+    while at != -1:
+        before = local.search(text, max(0, at - 64), at)
+        after = domain.match(text[at + 1:at + 254])
+        if before and after:
+            out.append(f"{before.group()}@{after.group()}")
+        at = text.find("@", at + 1)
+    return out
+
+
 ROLE_MAILBOXES = frozenset({
     "info", "sales", "office", "contact", "hello", "enquiries", "enquiry", "inquiries", "admin",
     "mail", "kontakt", "service", "team", "business",

@@ -31,6 +31,7 @@ from typing import Any
 import duckdb
 
 from enrich.normalise import email_key, phone_key
+from enrich.normalise.emails import addresses_in
 from sales.privacy.erasure import (
     ERASURE_LOG,
     PHONE_TEXT,
@@ -49,7 +50,10 @@ from sales.privacy.keys import (
 from spiders.landing import iter_landing_files, landing_root
 from warehouse.hashing import file_sha256
 
-EMAIL_TEXT = re.compile(r"[\w.%+'\-]+@[\w\-]+(?:\.[\w\-]+)+")
+# What may stand either side of an "@" in a landing line (apostrophes and any letters too),
+# read by the linear scanner ``addresses_in``.
+EMAIL_LOCAL = re.compile(r"[\w.%+'\-]{1,64}$")
+EMAIL_DOMAIN = re.compile(r"[\w\-]+(?:\.[\w\-]+)+")
 
 
 @lru_cache(maxsize=65536)
@@ -85,10 +89,11 @@ class SuppressedPeople:
         people = []
         for text in texts:
             plain = html.unescape(text)
-            for kind, pattern in (("email", EMAIL_TEXT), ("phone", PHONE_TEXT)):
+            for kind, found in (("email", lambda t: addresses_in(t, EMAIL_LOCAL, EMAIL_DOMAIN)),
+                                ("phone", PHONE_TEXT.findall)):
                 if not self.hashes[kind]:
                     continue
-                for candidate in pattern.findall(plain):
+                for candidate in found(plain):
                     key = _key(kind, candidate)
                     if key and salted_hash(self.salt, key) in self.hashes[kind]:
                         person = Person(kind, key)
