@@ -542,22 +542,26 @@ def _rewrite_snapshot(con: Any, config: Config) -> None:
         write_snapshot(con, config.snapshot_path)
 
 
-def suppress_add(config: Config, value: str, reason: str | None, kind: str | None = None) -> Any:
-    """Suppress a company (id or domain) or a person (e-mail or phone); return the entry."""
+def suppress_add(config: Config, value: str, reason: str | None, kind: str | None = None,
+                 company: str | None = None) -> Any:
+    """Suppress a company (id or domain), a person (e-mail or phone), or a person's name at
+    ``company``; return the entry."""
     from sales.privacy.suppression import add_entry
 
     with _writer(config) as con:
-        entry = add_entry(con, config.data_dir, value, reason, kind)
+        entry = add_entry(con, config.data_dir, value, reason, kind, company)
         _rewrite_snapshot(con, config)
         return entry
 
 
-def suppress_remove(config: Config, value: str, kind: str | None = None) -> Any:
-    """Remove an entry (by its value or its id); None when there was none."""
+def suppress_remove(config: Config, value: str, kind: str | None = None,
+                    company: str | None = None) -> Any:
+    """Remove an entry (by its value or its id; a name with its company); None when there was
+    none."""
     from sales.privacy.suppression import refresh, remove_entry
 
     with _writer(config) as con:
-        entry = remove_entry(con, config.data_dir, value, kind)
+        entry = remove_entry(con, config.data_dir, value, kind, company)
         if entry is not None:
             refresh(con, config.data_dir)
             _rewrite_snapshot(con, config)
@@ -574,14 +578,15 @@ def suppress_list(config: Config) -> list[Any]:
         con.close()
 
 
-def forget(config: Config, value: str) -> Any:
-    """Erase the person (an e-mail or a phone) from the warehouse, the landing files and the
-    HTTP cache, suppress them, and rewrite the snapshot; return what was found and removed."""
+def forget(config: Config, value: str, company: str | None = None) -> Any:
+    """Erase the person (an e-mail or a phone, or a name at ``company``) from the warehouse,
+    the landing files and the HTTP cache, suppress them, and rewrite the snapshot; return what
+    was found and removed."""
     from sales.privacy.erasure import forget as erase
 
     with _writer(config) as con:
         result = erase(con, config.data_dir, config.landing_dir, config.data_dir / "httpcache",
-                       value)
+                       value, company)
         _rewrite_snapshot(con, config)
         return result
 

@@ -23,8 +23,9 @@ GENERIC_HEADER = (
     "name,priority,tier,owner,reasons,stage,timing,solvency_band,fit,solvency,"
     "best_contact_name,best_contact_role,best_contact_email,best_contact_phone,phone,email,"
     "website,industry,employees,city,country,distance,distance_km,company_id,profile,"
-    "scored_at,sources,source_urls,lawful_basis,subscriber_type,address,description,social,"
-    "leadership,registration_ids,language,legal_name,founded"
+    "scored_at,sources,source_urls,lawful_basis,subscriber_type,email_opt_out,"
+    "email_opt_out_reason,address,description,social,leadership,registration_ids,language,"
+    "legal_name,founded"
 )
 
 
@@ -44,13 +45,19 @@ def test_every_declared_column_is_in_the_scored_view(tmp_path):
 
 
 def test_the_sidecar_and_its_query_trace_the_declared_columns():
-    assert PROVENANCE_FIELDS == columns.TRACED_COLUMNS
-    for trace in ("golden", "website", "contact"):
+    assert PROVENANCE_FIELDS == columns.GENERIC_COLUMNS
+    for trace in ("website", "contact"):
         names = columns.traced_by(trace)
         assert names, trace
         assert ", ".join(f"('{n}')" for n in names) in PROVENANCE_SQL, trace
-    assert columns.traced_by("golden") == (
-        "name", "phone", "email", "website", "employees", "city", "country")
+    assert columns.golden_fields() == (
+        ("name", "name"), ("phone", "phone"), ("email", "email"), ("website", "website"),
+        ("employees", "employees"), ("city", "city"), ("country", "country"),
+        ("address", "street"), ("description", "description"), ("founded", "founded"))
+    assert ", ".join(f"('{c}', '{g}')" for c, g in columns.golden_fields()) in PROVENANCE_SQL
+    # every generic column is traced to a source or says what leadpipe computed it from
+    assert [c.name for c in columns.COLUMNS if c.in_generic and not (c.traced or c.derived)] \
+        == []
 
 
 def test_a_format_naming_an_undeclared_column_fails():

@@ -21,6 +21,7 @@ from leadpipe.cli import app
 from leadpipe.config import load_config
 from sales.export.cells import FORMULA_TRIGGERS
 from sales.export.log import JSONL_NAME, read_log
+from sales.export.view import NO_SOURCE
 from warehouse.db import connect
 
 EVERYONE = ("prospect", "suspect", "client")
@@ -85,7 +86,8 @@ def test_hubspot_and_salesforce_headers_are_the_documented_names(config, tmp_pat
     hub = runner.export(config, output=tmp_path / "hub.csv", export_format="hubspot",
                         funnel_stages=EVERYONE)
     assert [p.name for p in hub.files] == ["hub.csv", "hub-contacts.csv", "hub-opt-out.csv"]
-    assert _table(hub.files[2]) == (["Email"], [])  # HubSpot's opt-out list: one Email column
+    # HubSpot's opt-out list: one Email column; c-evil's subscriber type is not known (UK PECR)
+    assert _table(hub.files[2]) == (["Email"], [{"Email": "j.schaefer@evil-machines.de"}])
     companies_header, companies = _table(hub.files[0])
     contacts_header, contacts = _table(hub.files[1])
     assert companies_header == HUBSPOT_COMPANIES
@@ -107,7 +109,7 @@ def test_hubspot_and_salesforce_headers_are_the_documented_names(config, tmp_pat
     assert by_id["c-fit"]["Last Name"] == "[not provided]"
     assert (by_id["c-evil"]["First Name"], by_id["c-evil"]["Email Opt Out"],
             by_id["c-evil"]["Lead Source"], by_id["c-evil"]["Record Owner"]) == (
-        "Jürgen", "0", "leadpipe", "")
+        "Jürgen", "1", "leadpipe", "")
 
 
 def test_changed_after_an_unchanged_rerun_exports_nothing(config, tmp_path):
@@ -188,19 +190,22 @@ def test_the_provenance_sidecar_gives_source_url_and_fetch_time(config, tmp_path
     result = runner.export(config, output=tmp_path / "p.csv", provenance=True)
     assert [p.name for p in result.files] == ["p.csv", "p-provenance.csv"]
     header, rows = _table(result.files[1])
-    assert header == ["company_id", "field", "value", "source", "source_url", "fetched_at"]
+    assert header == ["company_id", "field", "value", "source", "source_url", "fetched_at",
+                      "note"]
     evil = {r["field"]: r for r in rows if r["company_id"] == "c-evil"}
     assert evil["name"] == {"company_id": "c-evil", "field": "name", "value": "'" + HOSTILE_NAME,
                             "source": "demo_expo", "source_url": "http://expo.test/exhibitors/evil",
-                            "fetched_at": "2026-01-04T08:30:00Z"}
+                            "fetched_at": "2026-01-04T08:30:00Z", "note": ""}
     assert evil["best_contact_email"]["source_url"] == "http://expo.test/exhibitors/evil"
-    assert evil["city"]["source"] == ""  # the warehouse does not know where the city came from
+    # this hand-made record keeps no source for its city: the sidecar says so
+    assert (evil["city"]["source"], evil["city"]["note"]) == ("", NO_SOURCE)
+    assert evil["tier"]["note"].startswith("computed by leadpipe's score stage")
     fit = {r["field"]: r for r in rows if r["company_id"] == "c-fit"}
     for field in ("address", "leadership", "registration_ids"):  # read on the contact page
         assert (fit[field]["source"], fit[field]["source_url"], fit[field]["fetched_at"]) == (
             "website", "https://northbridge-eng.co.uk/contact", "2026-01-05T09:00:00Z"), field
     assert fit["registration_ids"]["value"] == "company number 04567890; VAT GB123456789"
-    assert fit["description"]["source"] == ""  # no fact recorded for it in this world
+    assert fit["description"]["note"] == NO_SOURCE  # no fact recorded for it in this world
 
 
 def test_band_owner_and_profile_filters_narrow_the_rows(config, tmp_path):

@@ -18,6 +18,7 @@ from leadpipe.cli import app
 from leadpipe.config import load_config
 from sales.export import UnknownFormat
 from sales.export.formats.generic import COLUMNS
+from sales.privacy.view import WHY_NOT_KNOWN
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,6 +63,8 @@ def test_generic_export_columns_order_and_default_file(config):
         "distance_km": "", "distance": "", "owner": "",  # no home base, nobody assigned
         "priority": "A-1-none", "tier": "A", "solvency_band": "1", "timing": "none",
         "lawful_basis": "legitimate interests", "subscriber_type": "not known",
+        # not known to be a corporate body: no marketing e-mail without consent (UK PECR)
+        "email_opt_out": "true", "email_opt_out_reason": WHY_NOT_KNOWN,
         # what its own website says, in plain words
         "address": "12 Mill Lane, Leeds LS1 4AB",
         "description": "Precision CNC machining since 1985.",

@@ -19,8 +19,10 @@ suppress_app = typer.Typer(
 
 KindOption = Annotated[str | None, typer.Option(
     "--kind", help="company, domain, email or phone (default: worked out from the value)")]
+CompanyOption = Annotated[str | None, typer.Option(
+    "--company", help="With a person's name: the company (id or domain) that names them")]
 _WORDS = {"company": "company", "domain": "domain", "email": "e-mail address",
-          "phone": "phone number"}
+          "phone": "phone number", "leader": "name"}
 
 
 def _shown_key(kind: str, key: str) -> str:
@@ -29,15 +31,19 @@ def _shown_key(kind: str, key: str) -> str:
 
 @suppress_app.command("add")
 def suppress_add(
-    value: Annotated[str, typer.Argument(help="A company id or domain, an e-mail or a phone")],
+    value: Annotated[str, typer.Argument(
+        help="A company id or domain, an e-mail or a phone, or a name (with --company)")],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why (kept with the entry)")],
     kind: KindOption = None,
+    company: CompanyOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Never export this company or person again, in any format, at any stage.
 
-    A suppressed person's e-mail, phone and name are blanked under every company; a
-    suppressed company stays suppressed through re-crawls, re-loads and re-resolves.
+    A suppressed person's e-mail, phone and name are blanked under every company (their name
+    also leaves the named leadership of the companies their contact rows belong to); a
+    suppressed company stays suppressed through re-crawls, re-loads and re-resolves. A name
+    (a named leader read from a website) is suppressed at the company given with --company.
 
     \b
     Examples:
@@ -45,12 +51,13 @@ def suppress_add(
       leadpipe suppress add acme.example --reason "competitor"
       leadpipe suppress add jane.doe@acme.example -r "objected (Art. 21)"
       leadpipe suppress add "+44 20 7946 0958" -r "objected by phone"
+      leadpipe suppress add "Jane Doe" --company acme.example -r "objected (Art. 21)"
     """
     from sales.privacy.suppression import NotSuppressible
 
     cfg = get_config(config)
     try:
-        entry = runner.suppress_add(cfg, value, reason, kind)
+        entry = runner.suppress_add(cfg, value, reason, kind, company)
     except (NotSuppressible, WarehouseBusy, FileNotFoundError) as exc:
         fail(str(exc))
     held = "" if entry.kind == "company" else " (kept only as a salted hash)"
@@ -83,6 +90,7 @@ def suppress_list(config: ConfigOption = None) -> None:
 def suppress_remove(
     value: Annotated[str, typer.Argument(help="The value as it was added")],
     kind: KindOption = None,
+    company: CompanyOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Take an entry off the list (the company or person may be exported again).
@@ -95,7 +103,7 @@ def suppress_remove(
 
     cfg = get_config(config)
     try:
-        entry = runner.suppress_remove(cfg, value, kind)
+        entry = runner.suppress_remove(cfg, value, kind, company)
     except (NotSuppressible, WarehouseBusy, FileNotFoundError) as exc:
         fail(str(exc))
     if entry is None:
@@ -105,24 +113,31 @@ def suppress_remove(
 
 
 def forget(
-    person: Annotated[str, typer.Argument(help="The person's e-mail address or phone number")],
+    person: Annotated[str, typer.Argument(
+        help="The person's e-mail address or phone number, or their name (with --company)")],
+    company: CompanyOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Erase a person everywhere (warehouse, landing files, HTTP cache) and suppress them.
 
     Landing files are masked in place, line for line; what was masked is logged in
-    <data_dir>/erasure-log.jsonl, which holds only a salted hash of the person.
+    <data_dir>/erasure-log.jsonl, which holds only a salted hash of the person. Their name
+    goes too: the names their contact rows carry leave the named leadership of those
+    companies. A name with --company erases that person at that company only (a name alone
+    identifies nobody): their contact rows, named-leadership entry, the company's landed items
+    and cached pages that name them.
 
     \b
     Examples:
       leadpipe forget jane.doe@acme.example
       leadpipe forget "+44 20 7946 0958"
+      leadpipe forget "Jane Doe" --company acme.example
     """
     from sales.privacy.erasure import NotAPerson
 
     cfg = get_config(config)
     try:
-        done = runner.forget(cfg, person)
+        done = runner.forget(cfg, person, company)
     except (NotAPerson, WarehouseBusy, FileNotFoundError) as exc:
         fail(str(exc))
     table = Table("where", "found and removed")
@@ -130,7 +145,8 @@ def forget(
              "companies": "companies (fields emptied)",
              "enrichment": "website findings (removed from the lists)",
              "raw_items": "landed items in the warehouse (masked)",
-             "quarantined_lines": "quarantined lines (masked)"}
+             "quarantined_lines": "quarantined lines (masked)",
+             "leadership": "named leadership on websites (companies whose list changed)"}
     for name, count in done.warehouse.items():
         table.add_row(words.get(name, name), str(count))
     table.add_row(f"landing files ({len(done.landing)} rewritten)",

@@ -18,6 +18,7 @@ from leadpipe.config import ConfigError
 from leadpipe.demo.session import source_access
 from sales.export import DEFAULT_FORMAT, UnknownFormat, format_names
 from sales.export.filters import FILTERS, UnknownFilter
+from sales.export.view import SnapshotOutdated
 from sales.score import FUNNEL_STAGES
 from sales.searches import parse_params
 from spiders.definitions import DefinitionError
@@ -279,7 +280,8 @@ def export(
             filters={k: v for k, v in filters.items() if v}, since=since_at, changed=changed,
             excel=excel, provenance=provenance,
         )
-    except (FileNotFoundError, UnknownFormat, UnknownFilter, WarehouseBusy) as exc:
+    except (FileNotFoundError, UnknownFormat, UnknownFilter, WarehouseBusy,
+            SnapshotOutdated) as exc:
         fail(str(exc))
     note = (
         " (from the latest snapshot: a writer holds the warehouse)" if result.from_snapshot else ""

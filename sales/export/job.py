@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sales.export import ExportFormat
-from sales.export.columns import TRACED_COLUMNS
+from sales.export.columns import GENERIC_COLUMNS
 from sales.export.files import FileStyle, write_csv
 from sales.export.filters import describe
 from sales.export.log import (
@@ -29,9 +29,9 @@ from sales.export.log import (
 from sales.export.view import Selection, open_scored_rows
 from warehouse.hashing import file_sha256
 
-# The values a provenance sidecar traces, in the scored view's names (declared in
-# ``sales.export.columns``).
-PROVENANCE_FIELDS = TRACED_COLUMNS
+# The values a provenance sidecar gives the source of: every generic column (declared in
+# ``sales.export.columns``, each traced or derived), in the scored view's names.
+PROVENANCE_FIELDS = GENERIC_COLUMNS
 
 
 @dataclass(frozen=True)

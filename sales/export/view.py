@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +19,10 @@ import duckdb
 import pyarrow as pa
 
 from enrich.pages.identifiers import SCHEME_LABELS
-from sales.export.columns import traced_by
+from sales.export.columns import BY_NAME, golden_fields, traced_by
 from sales.export.filters import filter_sql
-from sales.privacy.view import export_view_sql
-from warehouse.db import WarehouseBusy, connect
+from sales.privacy.view import LEADERS, export_view_sql, leadership_text_sql
+from warehouse.db import WarehouseBusy, connect, migrations
 
 CONTACT_ROLE_RANK = (
     r"(?i)(purchas|procure|buyer|einkauf|operations|plant|production|logistics|managing director|"
@@ -50,9 +50,8 @@ WEBSITE_PROFILE_SQL = f"""
                 END) AS address,
        coalesce(e.website_description, left(c.description, 300)) AS description,
        nullif(array_to_string(e.website_social, ' '), '') AS social,
-       nullif(array_to_string(list_transform(e.website_leadership,
-                                             lambda x: x.name || ', ' || x.role), '; '), '')
-         AS leadership,
+       {leadership_text_sql("e.website_leadership")} AS leadership,
+       e.website_leadership AS {LEADERS},
        nullif(array_to_string(list_transform(e.website_identifiers,
                 lambda x: ({_SCHEME_LABEL_SQL}) || ' ' || split_part(x, ':', 2)), '; '), '')
          AS registration_ids,
@@ -103,25 +102,32 @@ def _values(names: Sequence[str]) -> str:
     return ", ".join(f"('{n}')" for n in names)
 
 
-# Where each exported value came from, one row per (company, field): golden-record fields from
-# the source record ``field_sources`` names, website values from the enrichment fetch, the best
-# contact from its contact row (which columns each traces: ``sales.export.columns``). Kept
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# Where each exported value came from, one row per (company, field, trace): golden-record
+# fields from the source record ``field_sources`` names, website values from the enrichment
+# fetch, the website profile from the page each value was read on, the best contact from its
+# contact row (which columns each traces, and in which order: ``sales.export.columns``). Kept
 # beside the scored view (and its snapshot) so a provenance sidecar can be written from either.
 PROVENANCE_SQL = f"""
 WITH golden AS (
-    SELECT c.company_id, f.field, json_extract_string(c.field_sources, f.field) AS record_id
+    SELECT c.company_id, f.field, json_extract_string(c.field_sources, f.golden) AS record_id
     FROM companies c
-    CROSS JOIN (VALUES {_values(traced_by('golden'))}) AS f(field)
+    CROSS JOIN (VALUES {", ".join(f"('{c}', '{g}')" for c, g in golden_fields())})
+      AS f(field, golden)
 ),
 best AS (
     SELECT l.company_id, p.source, p.url, p.last_seen_at,
            {BEST_CONTACT_RANK} AS rn
     FROM contacts p JOIN company_links l USING (record_id)
 )
-SELECT g.company_id, g.field, r.source, r.url AS source_url, r.last_seen_at AS fetched_at
+SELECT g.company_id, g.field, 'golden' AS trace, r.source, r.url AS source_url,
+       r.last_seen_at AS fetched_at
 FROM golden g JOIN source_records r ON r.record_id = g.record_id
 UNION ALL
-SELECT e.company_id, f.field, 'website' AS source, e.website AS source_url,
+SELECT e.company_id, f.field, 'website' AS trace, 'website' AS source, e.website AS source_url,
        e.website_fetched_at AS fetched_at
 FROM enrichment e JOIN companies c USING (company_id)
 CROSS JOIN (VALUES {_values(traced_by('website'))}) AS f(field)
@@ -130,8 +136,8 @@ WHERE e.website_fetched_at IS NOT NULL
        OR (f.field = 'employees' AND e.website_employees IS NOT NULL))
 UNION ALL
 -- the website profile: the page each value was read on, and when (enrichment.website_facts)
-SELECT company_id, field, 'website' AS source, min_by(url, fetched_at) AS source_url,
-       min(fetched_at) AS fetched_at
+SELECT company_id, field, 'site' AS trace, 'website' AS source,
+       min_by(url, fetched_at) AS source_url, min(fetched_at) AS fetched_at
 FROM (SELECT company_id,
              CASE fact.field WHEN 'identifier' THEN 'registration_ids' ELSE fact.field END
                AS field, fact.url AS url, fact.fetched_at AS fetched_at
@@ -139,7 +145,8 @@ FROM (SELECT company_id,
 WHERE field IN ({', '.join(f"'{n}'" for n in WEBSITE_COLUMNS)})
 GROUP BY company_id, field
 UNION ALL
-SELECT b.company_id, f.field, b.source, b.url AS source_url, b.last_seen_at AS fetched_at
+SELECT b.company_id, f.field, 'contact' AS trace, b.source, b.url AS source_url,
+       b.last_seen_at AS fetched_at
 FROM best b CROSS JOIN (VALUES {_values(traced_by('contact'))}) AS f(field)
 WHERE b.rn = 1
 """
@@ -257,28 +264,47 @@ class ScoredRows:
         os.replace(tmp, path)
 
     def provenance(self, selection: Selection, fields: Sequence[str]) -> pa.Table:
-        """Each selected row's ``fields`` with their source, URL and fetch time, best first.
+        """Each selected row's non-empty ``fields`` with their source, URL and fetch time, best
+        first, and a note: for a value leadpipe computes, what it was computed from (its
+        declared ``derived`` words); for a traced value no source was found for, that.
 
-        A value the warehouse keeps no source for has an empty source.
+        A traced value's source is the first of its declared traces found (the order the view
+        picks the value in), so a value has one source row.
         """
         self._select(selection)
         values = " UNION ALL ".join(
             f"SELECT company_id, export_rank, {i} AS field_rank, '{f}' AS field, "
-            f"CAST({f} AS VARCHAR) AS value FROM export_selection WHERE {f} IS NOT NULL"
+            f"CAST({f} AS VARCHAR) AS value FROM export_selection "
+            f"WHERE nullif(CAST({f} AS VARCHAR), '') IS NOT NULL"
             for i, f in enumerate(fields)
         )
         known = self.provenance_sql or (
-            "SELECT NULL::VARCHAR AS company_id, NULL::VARCHAR AS field, NULL::VARCHAR AS source, "
-            "NULL::VARCHAR AS source_url, NULL::TIMESTAMP AS fetched_at WHERE false"
+            "SELECT NULL::VARCHAR AS company_id, NULL::VARCHAR AS field, NULL::VARCHAR AS trace, "
+            "NULL::VARCHAR AS source, NULL::VARCHAR AS source_url, NULL::TIMESTAMP AS fetched_at "
+            "WHERE false"
         )
+        ranks = ", ".join(f"('{f}', '{t}', {r})" for f in fields
+                          for r, t in enumerate(BY_NAME[f].traced)) or "(NULL, NULL, NULL)"
+        notes = " ".join(f"WHEN '{f}' THEN {_literal(BY_NAME[f].derived)}" for f in fields
+                         if BY_NAME[f].derived)
+        note = (f"CASE v.field {notes} END" if notes else "NULL::VARCHAR")
         sql = (
             f"SELECT v.company_id, v.field, v.value, p.source, p.source_url, "
-            f"strftime(p.fetched_at, '%Y-%m-%dT%H:%M:%SZ') AS fetched_at "
-            f"FROM ({values}) v LEFT JOIN ({known}) p "
+            f"strftime(p.fetched_at, '%Y-%m-%dT%H:%M:%SZ') AS fetched_at, "
+            f"coalesce({note}, CASE WHEN p.source IS NULL THEN '{NO_SOURCE}' END) AS note "
+            f"FROM ({values}) v LEFT JOIN ("
+            f"SELECT k.*, t.rank FROM ({known}) k JOIN (VALUES {ranks}) AS t(field, trace, rank) "
+            f"ON t.field = k.field AND t.trace = k.trace) p "
             f"ON p.company_id = v.company_id AND p.field = v.field "
+            f"QUALIFY row_number() OVER (PARTITION BY v.company_id, v.field "
+            f"ORDER BY p.rank NULLS LAST) = 1 "
             f"ORDER BY v.export_rank, v.field_rank"
         )
         return self.con.sql(sql).to_arrow_table()
+
+
+# The sidecar's note for a traced value whose source the warehouse does not know.
+NO_SOURCE = "no source recorded for this value"
 
 
 def provenance_snapshot_path(snapshot: Path) -> Path:
@@ -287,15 +313,56 @@ def provenance_snapshot_path(snapshot: Path) -> Path:
     return snapshot.with_name(snapshot.stem + ".provenance.parquet")
 
 
+class SnapshotOutdated(RuntimeError):
+    """The snapshot was written by an older leadpipe and lacks columns the exports read."""
+
+
+# What the provenance query gives per row; a snapshot of it must have each.
+PROVENANCE_COLUMNS = ("company_id", "field", "trace", "source", "source_url", "fetched_at")
+
+
+def _pending_migrations(con: duckdb.DuckDBPyConnection) -> bool:
+    """Does the warehouse lack migrations this leadpipe has (written by an older one)?"""
+    try:
+        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    except duckdb.CatalogException:
+        return True
+    return any(version not in done for version, _, _ in migrations())
+
+
+def _open_current(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """The warehouse read-only, migrated first when an older leadpipe wrote it (the export
+    view reads tables the newer migrations add): a brief write, only when no writer holds it
+    (else ``WarehouseBusy``, and the export reads the snapshot)."""
+    con = connect(warehouse, read_only=True)
+    if not _pending_migrations(con):
+        return con
+    con.close()
+    connect(warehouse, wait_seconds=0).close()  # applies the migrations
+    return connect(warehouse, read_only=True)
+
+
+def _check_snapshot(con: duckdb.DuckDBPyConnection, table: str, path: Path,
+                    needed: Iterable[str]) -> None:
+    have = set(con.sql(f"SELECT * FROM {table} LIMIT 0").columns)
+    missing = [c for c in needed if c not in have]
+    if missing:
+        raise SnapshotOutdated(
+            f"{path}: snapshot written by an older leadpipe (no column "
+            f"{', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}); export again "
+            "once the process writing the warehouse has finished, or run `leadpipe score` to "
+            "rewrite the snapshot")
+
+
 @contextlib.contextmanager
 def open_scored_rows(warehouse: Path, snapshot: Path) -> Iterator[ScoredRows]:
     """The warehouse read-only; when a writer holds it, the latest snapshot instead.
 
     Raises ``FileNotFoundError`` without a warehouse, ``WarehouseBusy`` when it is held and no
-    snapshot exists yet.
+    snapshot exists yet, ``SnapshotOutdated`` when the snapshot lacks a column an export reads.
     """
     try:
-        con = connect(warehouse, read_only=True)
+        con = _open_current(warehouse)
         rows = ScoredRows(con, export_view_sql(con, SCORED_COMPANIES_SQL), False,
                           PROVENANCE_SQL)
     except WarehouseBusy:
@@ -303,12 +370,18 @@ def open_scored_rows(warehouse: Path, snapshot: Path) -> Iterator[ScoredRows]:
             raise
         con = duckdb.connect()
         provenance = provenance_snapshot_path(snapshot)
-        # Paths are parameters, never part of the SQL text (an apostrophe is just a letter).
-        con.execute("CREATE TEMP TABLE scored_snapshot AS SELECT * FROM read_parquet(?)",
-                    [str(snapshot)])
-        if provenance.exists():
-            con.execute("CREATE TEMP TABLE snapshot_provenance AS "
-                        "SELECT * FROM read_parquet(?)", [str(provenance)])
+        try:
+            # Paths are parameters, never part of the SQL text (an apostrophe is a letter).
+            con.execute("CREATE TEMP TABLE scored_snapshot AS SELECT * FROM read_parquet(?)",
+                        [str(snapshot)])
+            _check_snapshot(con, "scored_snapshot", Path(snapshot), BY_NAME)
+            if provenance.exists():
+                con.execute("CREATE TEMP TABLE snapshot_provenance AS "
+                            "SELECT * FROM read_parquet(?)", [str(provenance)])
+                _check_snapshot(con, "snapshot_provenance", provenance, PROVENANCE_COLUMNS)
+        except BaseException:
+            con.close()
+            raise
         rows = ScoredRows(
             con,
             "SELECT * FROM scored_snapshot",

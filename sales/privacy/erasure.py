@@ -23,7 +23,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,14 +32,16 @@ from typing import Any
 import duckdb
 
 from enrich.normalise import email_key, phone_key
+from sales.privacy import leaders
 from sales.privacy.keys import (
     comparable_key,
     guess_kind,
+    name_key,
     read_salt,
     register_key_functions,
     salted_hash,
 )
-from sales.privacy.suppression import add_entry
+from sales.privacy.suppression import add_entry, add_person_names
 from spiders.landing import is_local, item_hash, iter_landing_files, landing_root
 from warehouse.hashing import file_sha256
 
@@ -61,11 +63,13 @@ class Person:
     key: str
 
     def is_value(self, value: Any) -> bool:
-        """Is this whole value theirs (an address or a number in any spelling)?"""
+        """Is this whole value theirs (an address, a number or a name in any spelling)?"""
         if not isinstance(value, str):
             return False
         if self.kind == "email":
             return email_key(value) == self.key
+        if self.kind == "name":
+            return name_key(value) == self.key
         # a number as printed, not a text with digits in it (the key is the last digits)
         number = _PHONE_EXTENSION.sub("", value.strip())
         return PHONE_TEXT.fullmatch(number) is not None and phone_key(value) == self.key
@@ -73,11 +77,16 @@ class Person:
     def mentioned(self, text: str) -> bool:
         if self.kind == "email":
             return self.key in html.unescape(text).lower()
+        if self.kind == "name":
+            return f" {self.key} " in f" {name_key(html.unescape(text)) or ''} "
         return any(phone_key(m) == self.key for m in PHONE_TEXT.findall(text))
 
     def mask_text(self, text: str) -> str:
         if self.kind == "email":
             return re.sub(_entity_spelled(self.key), MASK, text, flags=re.IGNORECASE)
+        if self.kind == "name":  # the name as printed, any case, any spaces or dots between
+            words = r"[\s.\-]+".join(re.escape(w) for w in self.key.split())
+            return re.sub(rf"\b{words}\b", MASK, text, flags=re.IGNORECASE)
         return PHONE_TEXT.sub(lambda m: MASK if phone_key(m.group()) == self.key
                                else m.group(), text)
 
@@ -123,14 +132,15 @@ class Erasure:
 
 
 def _is_theirs(person: Person, entry: Any) -> bool:
-    return isinstance(entry, dict) and any(
-        person.is_value(entry.get(k)) for k in ("email", "phone"))
+    """Is this contact entry theirs (by its address or number; a name by its name)?"""
+    fields = ("name",) if person.kind == "name" else ("email", "phone")
+    return isinstance(entry, dict) and any(person.is_value(entry.get(k)) for k in fields)
 
 
 def _mask_value(person: Person, value: Any) -> tuple[Any, bool]:
     """(masked value, whether to drop it)."""
     if isinstance(value, str):
-        if person.is_value(value):
+        if person.is_value(value) and person.kind != "name":
             return None, True
         masked = person.mask_text(value) if person.mentioned(value) else value
         return masked, False
@@ -237,16 +247,22 @@ def _read_cached(path: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def erase_httpcache(person: Person, cache_dir: Path) -> list[str]:
+def erase_httpcache(person: Person, cache_dir: Path,
+                    urls: Collection[str] | None = None) -> list[str]:
     """Remove every cached response (Scrapy's ``FilesystemCacheStorage`` layout: one folder
     per request holding ``response_body``, ``response_headers``, ``meta``...) that mentions
-    the person; return the folders removed, relative to the cache."""
+    the person (with ``urls``: only responses of those pages); return the folders removed,
+    relative to the cache."""
     removed = []
     if not cache_dir.exists():
         return removed
     for body in sorted(cache_dir.rglob("response_body")):
         entry = body.parent
         texts = [body] + [entry / n for n in ("response_headers", "meta", "request_body")]
+        if urls is not None:
+            meta = entry / "meta"
+            if not (meta.exists() and any(u in _read_cached(meta) for u in urls)):
+                continue
         if any(p.exists() and person.mentioned(_read_cached(p)) for p in texts):
             shutil.rmtree(entry)
             removed.append(entry.relative_to(cache_dir).as_posix())
@@ -306,14 +322,16 @@ def erase_warehouse(con: duckdb.DuckDBPyConnection, person: Person) -> dict[str,
     return done
 
 
-def _erase_raw_items(con: duckdb.DuckDBPyConnection, person: Person) -> int:
-    """Replace each raw item that mentions the person by its masked twin, keyed by the masked
-    content's hash (two items that differ only by the person become one)."""
+def _erase_raw_items(con: duckdb.DuckDBPyConnection, person: Person,
+                     only: Callable[[str], bool] | None = None) -> int:
+    """Replace each raw item that mentions the person (and that ``only`` accepts) by its
+    masked twin, keyed by the masked content's hash (two items that differ only by the person
+    become one)."""
     rows = con.execute("SELECT run_id, item_hash, CAST(payload AS VARCHAR) FROM raw_items"
                        ).fetchall()
     hits = 0
     for run_id, old_hash, payload in rows:
-        if not person.mentioned(payload):
+        if not person.mentioned(payload) or (only is not None and not only(payload)):
             continue
         item = mask_item(person, json.loads(payload))
         hits += 1
@@ -331,36 +349,125 @@ def _erase_raw_items(con: duckdb.DuckDBPyConnection, person: Person) -> int:
 # --- all of it ------------------------------------------------------------------------------
 
 
+def _log(data_dir: Path, record: dict[str, Any]) -> None:
+    with (Path(data_dir) / ERASURE_LOG).open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, sort_keys=True) + "\n")
+
+
+def _now_text() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def forget(
     con: duckdb.DuckDBPyConnection, data_dir: Path, landing_dir: Path, cache_dir: Path,
-    value: str,
+    value: str, company: str | None = None,
 ) -> Erasure:
-    """Erase the person ``value`` names everywhere, suppress them and log what was masked."""
+    """Erase the person ``value`` names everywhere, suppress them and log what was masked.
+
+    ``value`` is an e-mail or a phone (their names go too: every name their contact rows
+    carry leaves the named leadership of those companies and is suppressed there); with
+    ``company``, a person's name at that company (``forget_leader``)."""
+    if company is not None:
+        return forget_leader(con, data_dir, landing_dir, cache_dir, value, company)
     person = person_of(value)
+    names = leaders.names_of_person(con, person.kind, person.key)
     result = Erasure()
     con.execute("BEGIN TRANSACTION")
     try:
         result.warehouse = erase_warehouse(con, person)
         result.landing = erase_landing(person, landing_dir)
-        for changed in result.landing:
-            con.execute("UPDATE landing_files SET sha256 = ? WHERE path = ? AND sha256 = ?",
-                        [changed["sha256_after"], changed["file"], changed["sha256_before"]])
+        _record_masked_files(con, result.landing)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     result.httpcache = erase_httpcache(person, cache_dir)
     add_entry(con, data_dir, value, "erased on request", person.kind)
+    add_person_names(con, data_dir, names, "erased on request")
+    result.warehouse["leadership"] = leaders.scrub(con, data_dir)
     salt = read_salt(data_dir)
     assert salt is not None  # made by add_entry
-    record = {
-        "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    _log(data_dir, {
+        "at": _now_text(),
         "kind": person.kind,
         "person_hash": salted_hash(salt, person.key),
         "warehouse": result.warehouse,
         "landing": result.landing,
         "httpcache": result.httpcache,
-    }
-    with (Path(data_dir) / ERASURE_LOG).open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, sort_keys=True) + "\n")
+    })
+    return result
+
+
+def _record_masked_files(con: duckdb.DuckDBPyConnection, landed: list[dict[str, Any]]) -> None:
+    """The masked files' new hashes, so the loader sees them as loaded and skips them."""
+    for changed in landed:
+        con.execute("UPDATE landing_files SET sha256 = ? WHERE path = ? AND sha256 = ?",
+                    [changed["sha256_after"], changed["file"], changed["sha256_before"]])
+
+
+def _item_of(items: set[tuple[str, str]], line: str) -> bool:
+    """Is this landing line an item of one of ``items`` (source, native id), or a contact
+    item belonging to one?"""
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return False
+    if not isinstance(item, dict):
+        return False
+    owner = (item.get("fields") or {}).get("organisation_native_id")
+    return any((item.get("source"), n) in items for n in (item.get("native_id"), owner) if n)
+
+
+def forget_leader(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, landing_dir: Path, cache_dir: Path,
+    name: str, company: str,
+) -> Erasure:
+    """Erase a person named at one company (by name: a name alone identifies nobody): their
+    contact rows there deleted, their entry in its named leadership (and its provenance)
+    dropped, the company's landed items masked of them (their contact entry dropped whole,
+    the name masked in text), the company's cached pages that name them removed; then the
+    name is suppressed at that company (``sales.privacy.leaders``)."""
+    try:
+        leader = leaders.named_leader(con, name, company)
+    except ValueError as exc:
+        raise NotAPerson(str(exc)) from None
+    person = Person("name", leader.name_key)
+    records = con.execute(
+        "SELECT r.record_id, r.source, r.native_id, r.url FROM company_links l "
+        "JOIN source_records r USING (record_id) WHERE l.company_id = ?",
+        [leader.company_id]).fetchall()
+    record_ids = [r[0] for r in records]
+    items = {(r[1], r[2]) for r in records}
+    register_key_functions(con)
+    result = Erasure()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        theirs = "leadpipe_name_key(name) = ? AND list_contains(?, record_id)"
+        result.warehouse["contacts"] = _count(
+            con, f"SELECT count(*) FROM contacts WHERE {theirs}", [person.key, record_ids])
+        con.execute(f"DELETE FROM contacts WHERE {theirs}", [person.key, record_ids])
+        result.warehouse["raw_items"] = _erase_raw_items(
+            con, person, lambda payload: _item_of(items, payload))
+        root = landing_root(landing_dir)
+        for path in iter_landing_files(root):
+            changed = mask_landing_file(path, root, lambda body: [person] if (
+                person.mentioned(body) and _item_of(items, body)) else [])
+            if changed is not None:
+                result.landing.append(changed)
+        _record_masked_files(con, result.landing)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    result.httpcache = erase_httpcache(person, cache_dir, {r[3] for r in records if r[3]})
+    [entry_id] = leaders.add_entries(con, data_dir, [leader], "erased on request")
+    result.warehouse["leadership"] = leaders.scrub(con, data_dir)
+    _log(data_dir, {
+        "at": _now_text(),
+        "kind": leaders.KIND,
+        "person_hash": entry_id.partition(":")[2],
+        "warehouse": result.warehouse,
+        "landing": result.landing,
+        "httpcache": result.httpcache,
+    })
     return result

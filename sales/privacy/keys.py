@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -19,10 +20,14 @@ import pyarrow as pa
 
 from enrich.normalise import email_key, email_keys_array, phone_key, phone_keys_array
 from enrich.normalise.domains import registrable_domain
+from enrich.normalise.legal_forms import fold_term
 
 SALT_FILE = "suppression-salt"
-KINDS = ("company", "domain", "email", "phone")
+KINDS = ("company", "domain", "email", "phone", "leader")
 PERSON_KINDS = ("email", "phone")
+# A name is no identifier on its own: a named leader is kept scoped to the company that names
+# them (``sales.privacy.leaders``), as ``sha256(salt || name_key || '@' || scope)``.
+_NAME_PREFIX = re.compile(r"^(?:(?:dr|prof|mr|mrs|ms|herr|frau|dipl|ing)\.?\s+)+")
 
 
 class MissingSalt(FileNotFoundError):
@@ -59,7 +64,22 @@ def comparable_key(kind: str, value: str) -> str | None:
         return email_key(value)
     if kind == "phone":
         return phone_key(value)
+    if kind == "leader":
+        return name_key(value)
     raise ValueError(f"unknown kind {kind!r}")
+
+
+def name_key(name: str | None) -> str | None:
+    """The form a person's name is compared in: ASCII, lower case, words only, titles dropped
+    ('Dr. Jürgen  Schäfer' -> 'jurgen schafer'); None when nothing is left."""
+    if not name:
+        return None
+    folded = _NAME_PREFIX.sub("", fold_term(name))
+    return folded or None
+
+
+def _name_keys_array(values: pa.Array) -> pa.Array:
+    return pa.array([name_key(v) for v in values.to_pylist()], pa.string())
 
 
 def salted_hash(salt: str, key: str) -> str:
@@ -90,13 +110,15 @@ def _arrow_udf(fn):
 
 
 def register_key_functions(con: duckdb.DuckDBPyConnection) -> None:
-    """``leadpipe_email_key(x)`` and ``leadpipe_phone_key(x)`` in SQL, the very normalisers of
-    ``enrich.normalise`` (vectorised), so SQL and Python never disagree on a key."""
+    """``leadpipe_email_key(x)``, ``leadpipe_phone_key(x)`` and ``leadpipe_name_key(x)`` in
+    SQL, the very normalisers of Python (vectorised), so SQL and Python never disagree on a
+    key."""
     known = {r[0] for r in con.execute(
         "SELECT function_name FROM duckdb_functions() WHERE function_name LIKE 'leadpipe_%'"
     ).fetchall()}
     for name, fn in (("leadpipe_email_key", email_keys_array),
-                     ("leadpipe_phone_key", phone_keys_array)):
+                     ("leadpipe_phone_key", phone_keys_array),
+                     ("leadpipe_name_key", _name_keys_array)):
         if name not in known:
             con.create_function(name, _arrow_udf(fn), [duckdb.sqltype("VARCHAR")],
                                 duckdb.sqltype("VARCHAR"), type="arrow", null_handling="special")

@@ -5,7 +5,9 @@ suppression list: each e-mail address and phone number in it (in a field or in f
 reduced to its comparable key and salted hash (``sales.privacy.keys``, the list's own rule)
 and compared with the entries. A line naming one of them is masked in place, as ``forget``
 masks it (``sales.privacy.erasure``): their contact entry dropped whole, a field holding their
-address or number left out, a mention in text replaced. So the loader stores nothing of
+address or number left out, a mention in text replaced. A suppressed named leader
+(``sales.privacy.leaders``) is found by a contact entry of theirs in an item of their company
+(the item's website gives the scope) and masked the same way. So the loader stores nothing of
 theirs, and nothing downstream (resolution, scoring, exports, notices, alerts) can show it.
 Their cached pages are removed from the HTTP cache too, and what was masked is appended to
 the erasure log, holding only hashes.
@@ -31,7 +33,9 @@ from typing import Any
 import duckdb
 
 from enrich.normalise import email_key, phone_key
+from enrich.normalise.domains import registrable_domain
 from enrich.normalise.emails import addresses_in
+from sales.privacy import leaders
 from sales.privacy.erasure import (
     ERASURE_LOG,
     PHONE_TEXT,
@@ -43,6 +47,7 @@ from sales.privacy.keys import (
     PERSON_KINDS,
     MissingSalt,
     hash_sql,
+    name_key,
     read_salt,
     register_key_functions,
     salted_hash,
@@ -81,12 +86,15 @@ class SuppressedPeople:
     found: set[Person] = field(default_factory=set)
 
     def people_in(self, line: str) -> list[Person]:
-        """The suppressed people a landing line (JSON, or any text) names."""
+        """The suppressed people a landing line (JSON, or any text) names: by e-mail or phone
+        anywhere in it; a suppressed named leader by a contact entry of theirs in an item of
+        their company (the item's website's domain is the name's scope)."""
         try:
-            texts = list(_strings(json.loads(line)))
+            item = json.loads(line)
+            texts = list(_strings(item))
         except ValueError:
-            texts = [line]
-        people = []
+            item, texts = None, [line]
+        people: list[Person] = []
         for text in texts:
             plain = html.unescape(text)
             for kind, found in (("email", lambda t: addresses_in(t, EMAIL_LOCAL, EMAIL_DOMAIN)),
@@ -100,7 +108,22 @@ class SuppressedPeople:
                         if person not in people:
                             people.append(person)
         self.found.update(people)
-        return people
+        # names last: an address is masked whole before a name could mask part of it
+        return people + self._leaders_in(item)
+
+    def _leaders_in(self, item: Any) -> list[Person]:
+        if not self.hashes.get(leaders.KIND) or not isinstance(item, dict):
+            return []
+        fields = item.get("fields") or {}
+        website = fields.get("website")
+        scope = registrable_domain(website) if isinstance(website, str) else None
+        found = []
+        for contact in fields.get("contacts") or []:
+            key = name_key(contact.get("name")) if isinstance(contact, dict) else None
+            if key and scope and salted_hash(self.salt, f"{key}@{scope}") in self.hashes[
+                    leaders.KIND]:
+                found.append(Person("name", key))
+        return found
 
 
 def suppressed_people(
@@ -108,7 +131,7 @@ def suppressed_people(
 ) -> SuppressedPeople | None:
     """The suppressed people of the list, None when it holds no person."""
     rows = con.execute("SELECT kind, key FROM suppression_entries WHERE kind IN "
-                       "('email', 'phone')").fetchall()
+                       "('email', 'phone', 'leader')").fetchall()
     if not rows:
         return None
     salt = read_salt(data_dir)
@@ -116,7 +139,8 @@ def suppressed_people(
         raise MissingSalt(f"the suppression list holds people but the salt file "
                           f"({Path(data_dir) / 'suppression-salt'}) is missing: restore it "
                           "from a backup")
-    hashes = {kind: frozenset(k for kd, k in rows if kd == kind) for kind in PERSON_KINDS}
+    hashes = {kind: frozenset(k for kd, k in rows if kd == kind)
+              for kind in (*PERSON_KINDS, leaders.KIND)}
     return SuppressedPeople(salt, hashes)
 
 
@@ -168,13 +192,14 @@ def screen_landing(
 
 
 def scrub_enrichment(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
-    """Drop suppressed people's addresses and numbers from the website findings; return how
-    many companies' findings changed."""
+    """Drop suppressed people's addresses and numbers, and suppressed named leaders
+    (``sales.privacy.leaders``), from the website findings; return how many companies'
+    findings changed."""
+    changed = leaders.scrub(con, data_dir)
     people = suppressed_people(con, data_dir)
     if people is None:
-        return 0
+        return changed
     register_key_functions(con)
-    changed = 0
     for kind in PERSON_KINDS:
         if not people.hashes[kind]:
             continue

@@ -20,14 +20,17 @@ from pathlib import Path
 
 import duckdb
 
+from sales.privacy import leaders
 from sales.privacy.keys import (
     KINDS,
+    PERSON_KINDS,
     comparable_key,
     guess_kind,
     hash_sql,
     read_salt,
     stored_key,
 )
+from sales.privacy.leaders import NamedLeader, named_leader
 
 
 class NotSuppressible(ValueError):
@@ -76,15 +79,33 @@ def kind_of(con: duckdb.DuckDBPyConnection, value: str, kind: str | None = None)
     guessed = guess_kind(value)
     if guessed is None:
         raise NotSuppressible(
-            f"{value!r} is no known company id, domain, e-mail address or phone number")
+            f"{value!r} is no known company id, domain, e-mail address or phone number (a "
+            "person's name needs --company)")
     return guessed
+
+
+def _leader(con: duckdb.DuckDBPyConnection, value: str, company: str | None) -> NamedLeader:
+    if company is None:
+        raise NotSuppressible(f"{value!r}: a person's name needs the company that names them "
+                              "(--company, its id or domain)")
+    try:
+        return named_leader(con, value, company)
+    except ValueError as exc:  # UnknownCompany, or no name
+        raise NotSuppressible(str(exc)) from None
 
 
 def add_entry(
     con: duckdb.DuckDBPyConnection, data_dir: Path, value: str, reason: str | None,
-    kind: str | None = None,
+    kind: str | None = None, company: str | None = None,
 ) -> Entry:
-    """Suppress ``value`` (re-adding an entry keeps it and updates its reason)."""
+    """Suppress ``value`` (re-adding an entry keeps it and updates its reason).
+
+    With ``company``, ``value`` is a person's name at that company (a named leader,
+    ``sales.privacy.leaders``). An e-mail or phone also suppresses the names their contact rows
+    carry, each at its company."""
+    if company is not None or kind == leaders.KIND:
+        [entry_id] = leaders.add_entries(con, data_dir, [_leader(con, value, company)], reason)
+        return next(e for e in list_entries(con, data_dir) if e.entry_id == entry_id)
     kind = kind_of(con, value, kind)
     salt = read_salt(data_dir, create=kind != "company")
     if comparable_key(kind, value) is None:
@@ -99,21 +120,42 @@ def add_entry(
         "DO UPDATE SET reason = excluded.reason",
         [entry_id, kind, key, reason, _now()],
     )
+    if kind in PERSON_KINDS:
+        person_key = comparable_key(kind, value)
+        assert person_key is not None
+        add_person_names(con, data_dir, leaders.names_of_person(con, kind, person_key), reason)
     refresh(con, data_dir)
     return next(e for e in list_entries(con, data_dir) if e.entry_id == entry_id)
 
 
 _WORDS = {"company": "company id", "domain": "domain", "email": "e-mail address",
-          "phone": "phone number"}
+          "phone": "phone number", "leader": "name"}
+
+
+def add_person_names(con: duckdb.DuckDBPyConnection, data_dir: Path,
+                     names: list[NamedLeader], reason: str | None) -> list[str]:
+    """Suppress the names a suppressed person is known under, each at its company (with the
+    person's reason)."""
+    return leaders.add_entries(con, data_dir, names, reason)
 
 
 def remove_entry(
-    con: duckdb.DuckDBPyConnection, data_dir: Path, value: str, kind: str | None = None
+    con: duckdb.DuckDBPyConnection, data_dir: Path, value: str, kind: str | None = None,
+    company: str | None = None,
 ) -> Entry | None:
-    """Remove the entry for ``value`` (an entry id as ``list`` shows it also works)."""
+    """Remove the entry for ``value`` (an entry id as ``list`` shows it also works; a name
+    with its ``company``). Removing a person's e-mail or phone keeps the entries of their
+    names: remove those by name."""
     found = con.execute("SELECT entry_id FROM suppression_entries WHERE entry_id = ?",
                         [value.strip()]).fetchone()
-    if found is None:
+    if found is None and (company is not None or kind == leaders.KIND):
+        salt = read_salt(data_dir)
+        if salt is None:
+            return None
+        key = leaders.entry_key(salt, _leader(con, value, company))
+        found = con.execute("SELECT entry_id FROM suppression_entries WHERE entry_id = ?",
+                            [f"{leaders.KIND}:{key}"]).fetchone()
+    elif found is None:
         kind = kind_of(con, value, kind)
         salt = read_salt(data_dir)
         if salt is None and kind != "company":

@@ -12,8 +12,9 @@ default properties, which its import tool maps automatically:
 
 A contact import cannot set "Unsubscribed from all email" (HubSpot sets it only through an
 opt-out list import): the contacts whose opt-out the rule of
-``sales.privacy.view.email_opt_out_sql`` sets (a sole trader or partnership under a lawful
-basis other than consent, a suppressed person blanked, a CRM outcome "opted out") are listed
+``sales.privacy.view.email_opt_out_reason_sql`` sets (a sole trader or partnership, or a
+subscriber not known to be a corporate body, under a lawful basis other than consent, a
+suppressed person blanked, a CRM outcome "opted out") are listed
 in a third file, ``-opt-out``, with the one column ``Email`` that import asks for; import it
 after the contacts with "Import an opt-out list":
 - https://knowledge.hubspot.com/marketing-email/import-an-opt-out-list

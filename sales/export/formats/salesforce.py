@@ -5,9 +5,10 @@ Headers are the import-file labels the Data Import Wizard maps to Lead fields by
 https://help.salesforce.com/s/articleView?id=xcloud.field_mapping_for_importing_leads.htm&type=5
 (``Company`` and ``Last Name`` are required; ``Email Opt Out`` takes 1 or 0; ``Record Owner``
 assigns the owner and stays empty until owners are assigned, so the importing user owns them).
-``Email Opt Out`` is 1 by the rule of ``sales.privacy.view.email_opt_out_sql``: a suppressed
-person was blanked from the row, a sole trader or partnership under a lawful basis other than
-consent (UK PECR), or a CRM outcome "opted out".
+``Email Opt Out`` is 1 by the rule of ``sales.privacy.view.email_opt_out_reason_sql``: a
+suppressed person was blanked from the row, a sole trader or partnership (or a subscriber not
+known to be a corporate body) under a lawful basis other than consent (UK PECR), or a CRM
+outcome "opted out".
 Lead fields: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/
 object_reference/sforce_api_objects_lead.htm
 
