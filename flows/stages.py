@@ -194,19 +194,24 @@ def resolve_flow(config_path: str | None = None) -> dict:
 
 @flow(name="enrich")
 def enrich_flow(
-    fetch_websites: bool = True, access: dict | None = None, config_path: str | None = None
+    fetch_websites: bool = True,
+    refresh: bool = False,
+    access: dict | None = None,
+    config_path: str | None = None,
 ) -> dict:
-    """Website signals, industry and solvency per company.
+    """Website signals, industry and solvency per company (re-fetches only stale sites).
 
     Args:
         fetch_websites: Fetch each company's website (off: use what is already stored).
+        refresh: Fetch every website now, not only stale ones (changes become site events),
+            as `leadpipe enrich --refresh` does.
         access: Set by the pipeline (the proxy and the local demo server); leave empty.
         config_path: Project config file (default: the one the deployment was registered with).
     """
     config = _config(config_path)
     # The writer slot is taken only around each brief write: websites are fetched without it.
     with _access(config, access, list(config.crawl.sources)) as via:
-        summary = runner.enrich(config, access=via, fetch=fetch_websites,
+        summary = runner.enrich(config, access=via, fetch=fetch_websites, refresh=refresh,
                                 writer_guard=writer_slot)
     return dict(vars(summary))
 
