@@ -13,8 +13,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from localhttp import SitesProxy
 from typer.testing import CliRunner
 
+from enrich.monitor import facts
 from enrich.monitor.events import changes
 from enrich.monitor.fingerprint import fingerprint
 from enrich.signals.distress import states_proceedings, words_in
@@ -282,3 +284,75 @@ def test_fingerprint_facts_and_the_changes_between_two():
         "new_legal_name": "its website now gives the legal name Acme Robotics Ltd "
                           "(before: Acme Machines Ltd)",
     }  # a jobs page saying "no current vacancies" is no jobs appearing
+
+
+def _careers(*roles: str) -> str:
+    items = "".join(f'<li><a href="/careers/{r.split()[0].lower()}-{i}">{r}</a></li>'
+                    for i, r in enumerate(roles))
+    return f"<html><body><h1>Careers</h1><ul>{items}</ul></body></html>"
+
+
+@pytest.fixture()
+def hiring(tmp_path: Path):
+    """One company site on a local proxy whose careers page lists two vacancies."""
+    with SitesProxy({"northbridge.example": {
+        "/robots.txt": ROBOTS,
+        "/": HOME.format(name="Northbridge", extra=' <a href="/careers">Careers</a>'),
+        "/careers": _careers("CNC machinist", "Welder (m/w/d)"),
+    }}) as sites:
+        path = tmp_path / "leadpipe.toml"
+        path.write_text(
+            f'[project]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
+            f'[crawl]\nproxy = "{sites.url}"\n'
+            '[network]\nallow_addresses = ["127.0.0.1"]\n', "utf-8")
+        config = load_config(path)
+        with LandingWriter(config.landing_dir, "run-1", SOURCE) as writer:
+            writer.write(make_item(
+                kind="organisation", source=SOURCE, native_id="nb", run_id="run-1",
+                url="https://expo.example/nb", method="css",
+                fields={"name": "Northbridge Engineering Ltd", "country": "GB",
+                        "website": "http://northbridge.example/"}))
+        load(config)
+        resolve(config)
+        yield config, sites.sites["northbridge.example"]
+
+
+def test_new_vacancies_replacing_old_ones_are_jobs_appeared_naming_the_roles(hiring):
+    config, site = hiring
+    _cli(config, "enrich")
+    assert _events(config) == []
+
+    # two different vacancies replace the two old ones: the count is the same, the roles new
+    site["/careers"] = _careers("Quality engineer", "Maintenance technician")
+    _cli(config, "enrich", "--refresh")
+    events = _events(config)
+    assert [(e["kind"], e["sentence"], e["url"]) for e in events] == [(
+        "jobs_appeared",
+        "its website lists 2 new job openings: Quality engineer, Maintenance technician",
+        "http://northbridge.example/careers")]
+
+    # one role goes, the other is printed differently: no new role, no event
+    site["/careers"] = _careers("QUALITY ENGINEER (m/f/d)")
+    _cli(config, "enrich", "--refresh")
+    assert len(_events(config)) == 1
+
+    # a role comes back beside the one still listed: it is new against the last fetch
+    site["/careers"] = _careers("Quality engineer", "Welder")
+    _cli(config, "enrich", "--refresh")
+    newest = _events(config)[0]
+    assert newest["sentence"] == "its website lists 1 new job opening: Welder", newest
+    assert len(_events(config)) == 2
+
+
+def test_job_titles_are_read_and_compared_folded():
+    page = facts.Page("http://acme.example/careers", _careers("CNC machinist", "Welder (m/w/d)"))
+    assert facts.job_titles(page) == ["CNC machinist", "Welder (m/w/d)"]
+    assert facts.job_openings(page) == 2
+    assert facts.job_title_key("Welder (m/w/d)") == facts.job_title_key("WELDER")
+    assert facts.job_title_key("Sales Manager – DACH (h/f)") == "sales manager dach"
+    assert facts.job_title_key("Welder") != facts.job_title_key("Welder apprentice")
+    stated = facts.Page("http://acme.example/jobs", "<p>We have 4 open positions.</p>")
+    assert facts.job_titles(stated) == []  # a count, no titles: compared by count
+    none = facts.Page("http://acme.example/jobs",
+                      '<p>No current vacancies.</p><a href="/jobs/old">Old role</a>')
+    assert facts.job_titles(none) == []

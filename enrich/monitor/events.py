@@ -1,8 +1,9 @@
 """What changed between two fingerprints of a company's site, as events in plain words.
 
-Only changes that matter to sales become events: jobs appeared (a jobs page with openings, or
-more openings than before), a distress notice, a new press item or product page, a new legal
-name or address. Pure: two fingerprints in, events out; the first fetch has no ``before``.
+Only changes that matter to sales become events: jobs appeared (a jobs page with openings,
+openings under titles not listed before, or, where a page names no titles, more openings than
+before), a distress notice, a new press item or product page, a new legal name or address.
+Pure: two fingerprints in, events out; the first fetch has no ``before``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
+from enrich.monitor.facts import job_title_key
 from enrich.monitor.fingerprint import SiteFingerprint
 
 JOBS_APPEARED = "jobs_appeared"
@@ -25,6 +27,7 @@ KINDS = (JOBS_APPEARED, DISTRESS_NOTICE, NEW_PRESS_PAGE, NEW_PRODUCT_PAGE, NEW_L
 TIMING_KINDS = (JOBS_APPEARED, NEW_PRESS_PAGE, NEW_PRODUCT_PAGE)  # warm timing
 SHOWN_KINDS = (NEW_LEGAL_NAME, NEW_ADDRESS)  # shown with the reasons, no points
 MAX_PER_KIND = 3  # a relaunched site with 40 new product pages is one story, not 40
+MAX_ROLES_SHOWN = 5  # new job titles named in one sentence; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,15 @@ def _product_name(url: str) -> str:
     return re.sub(r"\.\w{2,5}$", "", last).replace("-", " ").replace("_", " ").strip() or url
 
 
+def _new_roles(before: SiteFingerprint, after: SiteFingerprint) -> list[str] | None:
+    """The titles ``after`` lists that ``before`` did not (normalised, ``facts.job_title_key``);
+    None when either fetch names no titles, so only the counts can be compared."""
+    if not before.job_titles or not after.job_titles:
+        return None
+    was = {job_title_key(t) for t in before.job_titles}
+    return [t for t in after.job_titles if job_title_key(t) not in was]
+
+
 def _jobs(before: SiteFingerprint, after: SiteFingerprint) -> list[SiteEvent]:
     if after.jobs_url is None:
         return []
@@ -57,11 +69,19 @@ def _jobs(before: SiteFingerprint, after: SiteFingerprint) -> list[SiteEvent]:
         if was is None or was == 0:
             return [SiteEvent(JOBS_APPEARED, f"its website now lists "
                               f"{_plural(now, 'job opening')}", after.jobs_url, f"{now}")]
-        if now > was:
+        new = _new_roles(before, after)
+        if new:  # new roles, even where as many old ones went (same count, other vacancies)
+            shown = ", ".join(new[:MAX_ROLES_SHOWN]) + (
+                f" and {len(new) - MAX_ROLES_SHOWN} more" if len(new) > MAX_ROLES_SHOWN else "")
+            return [SiteEvent(JOBS_APPEARED, f"its website lists "
+                              f"{_plural(len(new), 'new job opening')}: {shown}",
+                              after.jobs_url,
+                              "roles:" + ",".join(sorted(job_title_key(t) for t in new)))]
+        if new is None and now > was:
             return [SiteEvent(JOBS_APPEARED, f"its website now lists "
                               f"{_plural(now, 'job opening')}, up from {was}", after.jobs_url,
                               f"{now}")]
-        return []
+        return []  # the same roles, or only fewer of them
     if now is None and before.jobs_url is None:
         return [SiteEvent(JOBS_APPEARED, "its website now has a jobs page", after.jobs_url,
                           "page")]

@@ -160,6 +160,44 @@ def job_openings(page: Page) -> int | None:
     return len(blocks) or None
 
 
+def job_titles(page: Page) -> list[str]:
+    """The titles of the openings a jobs page lists, as printed, in page order; empty when
+    it names none (no openings, only a stated count, or a layout with no title per opening).
+
+    Read the way ``job_openings`` counts: JSON-LD ``JobPosting`` titles, else the links below
+    the jobs page, else the job blocks (``<li>`` / ``<article>`` with a job-like class or id).
+    Titles let two fetches with the same count of openings still tell new roles apart.
+    """
+    doc = page.doc
+    if doc is None:
+        return []
+    postings = _typed(page.json_ld, JOB_TYPES)
+    if postings:
+        titles = [_clean(str(o.get("title") or o.get("name") or "")) for o in postings]
+    elif NO_OPENINGS_RE.search(page.text):
+        return []
+    elif below := _links_below(doc, page.url):
+        titles = [title for _, title in below]
+    else:
+        titles = [_clean(e.text_content()) for e in doc.iter("li", "article")
+                  if JOB_BLOCK_RE.search(f"{e.get('class') or ''} {e.get('id') or ''}")]
+    unique = dict.fromkeys(t for t in titles if job_title_key(t))
+    return list(unique)[:MAX_ITEMS]
+
+
+# '(m/w/d)', '(h/f)', 'm/f/x': the same role advertised to everyone
+_GENDER_TAG = re.compile(
+    r"\(\s*[mwfdhx]\s*(?:/\s*[mwfdhx]\s*){1,3}\)|\b[mwfdhx]/[mwfdhx](?:/[mwfdhx])?\b", re.I)
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def job_title_key(title: str) -> str:
+    """A job title as two fetches compare it: case, punctuation, spacing and gender tags
+    ('(m/w/d)', '(h/f)') folded, so 'CNC Machinist (m/w/d)' and 'CNC machinist' are one
+    role."""
+    return " ".join(_NOT_WORD.sub(" ", _GENDER_TAG.sub(" ", title)).casefold().split())
+
+
 def press_items(page: Page) -> list[PressItem]:
     """The items a news or press page lists (title, date as printed, link), in page order."""
     doc, url = page.doc, page.url

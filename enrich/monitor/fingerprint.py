@@ -1,6 +1,6 @@
 """A site's fingerprint: which watched pages exist, a hash of each one's normalised text, and
-the facts worth comparing (job openings, press items, product pages, legal name, address,
-distress words). Pure: read from the pages of one fetch (``SiteSignals.pages``)."""
+the facts worth comparing (job openings and their titles, press items, product pages, legal
+name, address, distress words). Pure: read from the pages of one fetch (``SiteSignals.pages``)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class SiteFingerprint:
     pages: tuple[PageMark, ...]
     jobs_url: str | None = None
     job_openings: int | None = None  # None: no jobs page, or none that can be counted
+    job_titles: tuple[str, ...] = ()  # the openings' titles as printed (empty: none named)
     news_url: str | None = None
     press_items: tuple[facts.PressItem, ...] = ()
     product_pages: tuple[str, ...] = ()
@@ -74,6 +75,7 @@ def fingerprint(site: SiteSignals) -> SiteFingerprint | None:
         pages=tuple(marks),
         jobs_url=jobs,
         job_openings=facts.job_openings(parsed[jobs]) if jobs else None,
+        job_titles=tuple(facts.job_titles(parsed[jobs])) if jobs else (),
         news_url=news,
         press_items=tuple(facts.press_items(parsed[news])) if news else (),
         product_pages=tuple(pages.product_pages(home, site.pages[home])),

@@ -27,6 +27,7 @@ _PRESS = pa.struct([("title", pa.string()), ("published", pa.string()), ("url", 
 FINGERPRINT_SCHEMA = pa.schema([
     ("company_id", pa.string()), ("website", pa.string()), ("fetched_at", pa.timestamp("us")),
     ("pages", pa.list_(_PAGE)), ("jobs_url", pa.string()), ("job_openings", pa.int32()),
+    ("job_titles", pa.list_(pa.string())),
     ("news_url", pa.string()), ("press_items", pa.list_(_PRESS)),
     ("product_pages", pa.list_(pa.string())), ("legal_name", pa.string()),
     ("address", pa.string()), ("distress", pa.list_(pa.string())), ("distress_url", pa.string()),
@@ -48,7 +49,8 @@ def _row(company_id: str, website: str, at: datetime, fp: SiteFingerprint) -> di
     return {
         "company_id": company_id, "website": website, "fetched_at": at,
         "pages": [vars(p) for p in fp.pages], "jobs_url": fp.jobs_url,
-        "job_openings": fp.job_openings, "news_url": fp.news_url,
+        "job_openings": fp.job_openings, "job_titles": list(fp.job_titles),
+        "news_url": fp.news_url,
         "press_items": [vars(i) for i in fp.press_items],
         "product_pages": list(fp.product_pages), "legal_name": fp.legal_name,
         "address": fp.address, "distress": list(fp.distress), "distress_url": fp.distress_url,
@@ -60,6 +62,7 @@ def from_row(row: Mapping[str, Any]) -> SiteFingerprint:
     marks = tuple(PageMark(**p) for p in row["pages"] or [])
     return SiteFingerprint(
         pages=marks, jobs_url=row["jobs_url"], job_openings=row["job_openings"],
+        job_titles=tuple(row["job_titles"] or []),
         news_url=row["news_url"],
         press_items=tuple(PressItem(**i) for i in row["press_items"] or []),
         product_pages=tuple(row["product_pages"] or []), legal_name=row["legal_name"],
