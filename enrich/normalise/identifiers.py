@@ -80,7 +80,7 @@ def org_identifier(
     """A publisher's (scheme label, id) -> {scheme, id} with an org-id.guide scheme, or None
     if unusable. ``country`` (ISO alpha-2) tells registers apart where labels are wrong."""
     raw_id = clean_id(ident)
-    if not raw_id or set(raw_id) <= {"0", "-"}:
+    if not raw_id.strip("0-"):  # empty, or only zeros and dashes
         return None
     code = normalise_scheme(scheme, country)
     if code == "XM-EORI" and raw_id.isdigit():

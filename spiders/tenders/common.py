@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 PARSER_VERSION = "1"
@@ -47,6 +47,8 @@ def strongest_role(roles: set[str]) -> str | None:
 
 
 _DATE_ONLY = re.compile(r"^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$")
+_UTC_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")  # already the output form
+_FORMAT = "%04d-%02d-%02dT%02d:%02d:%02dZ"
 
 
 def iso_datetime(value: Any, time_part: Any = None) -> str | None:
@@ -54,10 +56,18 @@ def iso_datetime(value: Any, time_part: Any = None) -> str | None:
 
     eForms splits a deadline into a date and a time, each with an offset ('2024-05-01+01:00',
     '12:00:00+01:00'); ``time_part`` joins them. Unparseable text gives None, never an error.
+    A value already in the output form is only checked (several per release: building the
+    text again was the dearest part of reading a date).
     """
     if not value or not isinstance(value, str):
         return None
     text = value.strip()
+    if len(text) == 20 and _UTC_SECONDS.fullmatch(text):
+        try:
+            datetime.fromisoformat(text[:19])  # a real day and time (no month 13)
+        except ValueError:
+            return None
+        return text
     match = _DATE_ONLY.match(text)
     if match:
         day, offset = match.group(1), match.group(2) or ""
@@ -75,14 +85,14 @@ def iso_datetime(value: Any, time_part: Any = None) -> str | None:
             parsed = datetime.fromisoformat(re.sub(r"\.(\d{6})\d+", r".\1", text))
         except ValueError:
             return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        utc = parsed.astimezone(UTC)
-    except OverflowError:  # '0001-01-01T00:00:00+01:00' is before the first UTC day
-        return None
-    return (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T"
-            f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z")
+    offset = parsed.utcoffset()
+    if offset:
+        try:
+            parsed -= offset  # the UTC wall time (a naive time is taken as UTC)
+        except OverflowError:  # '0001-01-01T00:00:00+01:00' is before the first UTC day
+            return None
+    return _FORMAT % (parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute,
+                      parsed.second)
 
 
 _STATUS = {

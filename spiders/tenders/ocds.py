@@ -192,7 +192,9 @@ def _person_label(label: Any) -> bool:
 def _identifiers(party: dict[str, Any], country: str | None) -> tuple[list[dict], bool]:
     found: list[dict[str, str]] = []
     person = False
-    raw_ids = [party.get("identifier")] + list(_list(party.get("additionalIdentifiers")))
+    more = party.get("additionalIdentifiers")
+    raw_ids = [party.get("identifier"), *more] if more and isinstance(more, list) else \
+        (party.get("identifier"),)
     for raw in raw_ids:
         if not isinstance(raw, dict):
             continue
@@ -241,7 +243,11 @@ class _Release:
         if not isinstance(ref, dict):
             return None
         pid = ref.get("id")
-        key: str | int = str(pid) if pid is not None and str(pid) in self.parties else id(ref)
+        key: str | int = id(ref)
+        if pid is not None:
+            text = pid if pid.__class__ is str else str(pid)
+            if text in self.parties:
+                key = text
         native = self.resolved.get(key)
         if native is None:
             native = self._register(ref)
@@ -255,51 +261,76 @@ class _Release:
     def _register(self, ref: dict[str, Any]) -> str | None:
         """The organisation record behind one party reference; its native id (None: no name)."""
         party = self.full_party(ref)
-        name = self.text(party, "name", True) or \
-            self.text(party.get("identifier"), "legalName", True)
+        lang = self.lang
+        name = localised(party, "name", lang, any_tag=True)
         if not name:
-            return None
-        address = party.get("address") if isinstance(party.get("address"), dict) else {}
-        country = country_code(address.get("countryName")) or country_code(
-            address.get("countryCode") if isinstance(address.get("countryCode"), str) else None
-        )
+            ident = party.get("identifier")
+            name = localised(ident, "legalName", lang, any_tag=True) \
+                if isinstance(ident, dict) else None
+            if not name:
+                return None
+        address = party.get("address")
+        if not isinstance(address, dict):
+            address = {}
+        country = country_code(address.get("countryName"))
+        if not country:
+            code = address.get("countryCode")
+            country = country_code(code) if isinstance(code, str) else None
         identifiers, person = _identifiers(party, country)
         if not country and identifiers:
             country = _SCHEME_PREFIX.get(identifiers[0]["scheme"])
-        if self.party_ids and party.get("id") not in (None, ""):
-            native = str(party["id"])  # the publisher keeps party ids stable: they are the key
+        pid = party.get("id")
+        if self.party_ids and pid not in (None, ""):
+            native = str(pid)  # the publisher keeps party ids stable: they are the key
         elif identifiers:
             native = identifier_text(identifiers[0])
-        elif party.get("id") not in (None, ""):
-            native = f"{self.publisher}:{party['id']}"
+        elif pid not in (None, ""):
+            native = f"{self.publisher}:{pid}"
         else:
             native = f"{self.publisher}:{slug(name)}"
         if native not in self.orgs:
-            contact = party.get("contactPoint")
-            contact = contact if isinstance(contact, dict) else {}
-            fields: dict[str, Any] = {
-                "name": name,
-                "identifiers": identifiers,
-                "street": self.text(address, "streetAddress"),
-                "postcode": clean(address.get("postalCode")),
-                "city": self.text(address, "locality"),
-                "region": self.text(address, "region"),
-                "country": country,
-                "email": clean(contact.get("email")),
-                "phone": clean(contact.get("telephone")),
-                "website": clean(contact.get("url")),
-                "is_natural_person": person or is_natural_person_name(name),
-                "tender_ids": [self.ocid] if self.ocid else [],
-            }
-            person_name = self.text(contact, "name")
-            if person_name or fields["email"]:
-                fields["contacts"] = [{k: v for k, v in {
-                    "name": person_name, "role": clean(contact.get("role")) or "contact point",
-                    "email": fields["email"], "phone": fields["phone"],
-                }.items() if v}]
-            self.orgs[native] = {k: v for k, v in fields.items() if v not in (None, "", [])}
+            self.orgs[native] = self._org_fields(party, address, name, identifiers, country,
+                                                 person)
             self.roles[native] = set()
         return native
+
+    def _org_fields(self, party: dict[str, Any], address: dict[str, Any], name: str,
+                    identifiers: list[dict], country: str | None,
+                    person: bool) -> dict[str, Any]:
+        """An organisation's landing fields, absent ones left out (built as they are read:
+        no copy filtered afterwards)."""
+        lang = self.lang
+        fields: dict[str, Any] = {"name": name}
+        if identifiers:
+            fields["identifiers"] = identifiers
+        for field_name, value in (
+            ("street", localised(address, "streetAddress", lang)),
+            ("postcode", clean(address.get("postalCode"))),
+            ("city", localised(address, "locality", lang)),
+            ("region", localised(address, "region", lang)),
+            ("country", country),
+        ):
+            if value:
+                fields[field_name] = value
+        contact = party.get("contactPoint")
+        email = phone = None
+        if isinstance(contact, dict):
+            email, phone = clean(contact.get("email")), clean(contact.get("telephone"))
+            for field_name, value in (("email", email), ("phone", phone),
+                                      ("website", clean(contact.get("url")))):
+                if value:
+                    fields[field_name] = value
+        fields["is_natural_person"] = person or is_natural_person_name(name)
+        if self.ocid:
+            fields["tender_ids"] = [self.ocid]
+        if isinstance(contact, dict):
+            person_name = localised(contact, "name", lang)
+            if person_name or email:
+                entry = {"name": person_name,
+                         "role": clean(contact.get("role")) or "contact point",
+                         "email": email, "phone": phone}
+                fields["contacts"] = [{k: v for k, v in entry.items() if v}]
+        return fields
 
 
 @lru_cache(maxsize=256)
@@ -323,28 +354,40 @@ def _classifications(tender: dict[str, Any], lang: str | None) -> list[dict[str,
     for item in _list(tender.get("items")):
         if isinstance(item, dict):
             candidates.append(item.get("classification"))
-            candidates.extend(_list(item.get("additionalClassifications")))
+            extra = item.get("additionalClassifications")
+            if extra:
+                candidates.extend(_list(extra))
+    coded: set[tuple[str, str]] = set()  # (scheme label, id) already read to a code
     for c in candidates:
         if not isinstance(c, dict):
             continue
-        scheme = _class_scheme(str(c.get("scheme") or c.get("schema") or ""))
+        label, ident = c.get("scheme") or c.get("schema") or "", c.get("id")
+        raw = (label, ident) if label.__class__ is str and ident.__class__ is str else None
+        if raw in coded:
+            continue  # items repeat their tender's code: read it (and its text) once
+        scheme = _class_scheme(label if label.__class__ is str else str(label))
         if scheme is None:
             continue
-        ident = c.get("id")
         if scheme == "CPV":
             code = cpv_code(ident)
         else:
-            match = _EIGHT_DIGITS.match(str(ident or ""))
+            match = _EIGHT_DIGITS.match(ident if ident.__class__ is str else str(ident or ""))
             code = match.group(0) if match else None
+        if code and raw is not None:
+            coded.add(raw)
         if code and (scheme, code) in seen:
-            continue  # items repeat their tender's code: read its description once
+            continue
         description = localised(c, "description", lang)
         key = (scheme, code or description or "")
         if key in seen or not (code or description):
             continue
         seen.add(key)
-        entry = {"scheme": scheme, "id": code, "description": description}
-        out.append({k: v for k, v in entry.items() if v})
+        entry = {"scheme": scheme}
+        if code:
+            entry["id"] = code
+        if description:
+            entry["description"] = description
+        out.append(entry)
     return out
 
 
@@ -413,9 +456,11 @@ def parse_release(release: dict[str, Any], *, party_ids: bool = False) -> Parsed
             rel.org({"id": pid}, role)
 
     for native, fields in rel.orgs.items():
-        role = strongest_role(rel.roles[native] | ({"supplier"} if native in winners else set()))
+        roles = rel.roles[native]
+        role = "supplier" if native in winners else strongest_role(roles)
         if role:
-            out.organisations.append({"native_id": native, "fields": {**fields, "role": role}})
+            fields["role"] = role  # the release's own record: no copy needed
+            out.organisations.append({"native_id": native, "fields": fields})
 
     if tender or buyer_id:
         out.tenders.append(_tender(rel, tender, buyer_id))
