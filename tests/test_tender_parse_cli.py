@@ -192,9 +192,41 @@ def test_a_release_package_is_read_as_a_stream(tmp_path: Path):
             self.read_so_far += n
             return n
 
-    source = Counting()
-    parts = parse_stream(io.BufferedReader(source, buffer_size=8192))
+    source = Counting()  # streamed however small (files from 16 MB up are, by default)
+    parts = parse_stream(io.BufferedReader(source, buffer_size=8192), whole_below=0)
     first = next(parts)
     assert first.tenders and source.read_so_far < len(package) / 10
     rest = list(parts)
     assert 1 + len(rest) == len(releases) and source.read_so_far == len(package)
+
+
+def _streamed(data: bytes, whole_below: int) -> list:
+    from spiders.tenders.stream import parse_stream
+
+    try:
+        return [(p.tenders, p.organisations, p.awards, p.high_water_mark)
+                for p in parse_stream(io.BytesIO(data), whole_below=whole_below)]
+    except Exception as exc:  # noqa: BLE001 - the error itself is compared
+        return [type(exc).__name__, str(exc)]
+
+
+@pytest.mark.parametrize("path", sorted(FIX.glob("ocds-*/*.json")), ids=lambda p: p.name)
+def test_a_small_file_read_whole_gives_what_streaming_it_gives(path: Path):
+    data = path.read_bytes()
+    whole = _streamed(data, len(data) + 1)
+    assert whole and not isinstance(whole[0], str)
+    assert whole == _streamed(data, 0)
+
+
+@pytest.mark.parametrize("doc", [
+    b'[{"releases": [{"ocid": "ocds-a-1", "tender": {"id": "1", "title": "A"}}]},'
+    b' {"releases": [{"ocid": "ocds-a-2", "tender": {"id": "2", "title": "B"}}]}]',
+    b'[1, {"ocid": "ocds-a-3", "tender": {"id": "3", "title": "C"}}]',
+    b'{"releases": "x", "records": [{"compiledRelease": {"ocid": "ocds-a-4", "tender": {}}}]}',
+    b'{"uri": "x", "releases": []}', b'{"releases": "x"}', b'[[{"ocid": "ocds-a-5"}]]',
+    b'{"ocid": "ocds-a-6", "tender": {"id": "6"}} {"ocid": "ocds-a-7", "tender": {"id": "7"}}',
+    b'{"ocid": "ocds-a-8", "tender": {"id": 1e999999}}', b'{"ocid": "ocds-a-9", "tender": {',
+], ids=["list-of-packages", "scalar-first", "records-after-bad-releases", "empty-package",
+        "releases-not-a-list", "list-in-list", "two-values", "huge-number", "truncated"])
+def test_odd_shapes_read_whole_or_streamed_agree(doc: bytes):
+    assert _streamed(doc, len(doc) + 1) == _streamed(doc, 0)
