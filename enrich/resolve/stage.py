@@ -53,12 +53,40 @@ class ResolveSummary:
                 f"{self.redirects} new redirects, {self.review_pairs} pairs to review")
 
 
+# The registry ids, VAT numbers and LEIs a company's own website prints (the enrich stage's
+# ``website_identifiers``, per company and the website it fetched), as identifiers of every
+# record naming that website. Enrichment runs after resolution, so a run's resolution uses what
+# the previous enrich run found: data still flows one way (source records and last run's
+# enrichment in, links out). Left out as ambiguous: a website that two current companies name,
+# and a scheme the site prints with more than one id (a group's imprint naming its sister firms).
+_SITE_IDENTIFIERS = """
+    WITH fetched AS (
+        SELECT e.website, unnest(e.website_identifiers) AS ident,
+               count(DISTINCT e.company_id) OVER (PARTITION BY e.website) AS companies
+        FROM enrichment e JOIN companies c
+          ON c.company_id = e.company_id AND c.website = e.website
+        WHERE len(e.website_identifiers) > 0
+    ), schemes AS (
+        SELECT website, ident, count(DISTINCT ident) OVER (
+            PARTITION BY website, split_part(ident, ':', 1)) AS of_scheme
+        FROM fetched WHERE companies = 1 AND ident IS NOT NULL
+    )
+    SELECT website, list_sort(list_distinct(list(ident))) AS site_ids
+    FROM schemes WHERE of_scheme = 1 GROUP BY website
+"""
+
+
 def _read_records(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    columns = ", ".join(
+        "CASE WHEN s.site_ids IS NULL THEN r.identifiers ELSE list_sort(list_distinct("
+        "list_concat(coalesce(r.identifiers, []), s.site_ids))) END AS identifiers"
+        if c == "identifiers" else f"r.{c}" for c in INPUT_COLUMNS)
     return con.sql(
-        f"""SELECT {", ".join(INPUT_COLUMNS)}
-           FROM source_records
-           WHERE NOT coalesce(is_natural_person, false)
-           ORDER BY record_id"""
+        f"""WITH site AS ({_SITE_IDENTIFIERS})
+           SELECT {columns}
+           FROM source_records r LEFT JOIN site s ON s.website = r.website
+           WHERE NOT coalesce(r.is_natural_person, false)
+           ORDER BY r.record_id"""
     ).to_arrow_table()
 
 
