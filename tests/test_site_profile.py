@@ -142,10 +142,12 @@ def test_a_german_imprint_gives_address_leadership_and_ids_with_their_prefix(pro
     assert facts["address"] == [("Musterstraße 12, 50667 Köln", imprint)]
     assert facts["leadership"] == [("Max Mustermann, Managing Director", imprint),
                                    ("Erika Musterfrau, Managing Director", imprint)]
-    assert [i.key for i in profile.identifiers] == ["DE-CR:HRB12345", "DE-VAT:DE123456789"]
-    # the keys resolution compares (one normaliser): the HRB prefix stays
+    # the register number keeps its prefix and its court (HRB 12345 is not unique in Germany)
+    assert [i.key for i in profile.identifiers] == ["DE-CR:HRB12345@KOELN",
+                                                    "DE-VAT:DE123456789"]
+    # the keys resolution compares (one normaliser)
     assert [normalise_identifier(i.key) for i in profile.identifiers] == [
-        "DE-CR:HRB12345", "DE-VAT:DE123456789"]
+        "DE-CR:HRB12345@KOELN", "DE-VAT:DE123456789"]
     assert profile.language == "de"
     assert profile.description == (
         "Maschinenbau aus Köln: Sondermaschinen und Ersatzteile seit 1962.")
@@ -153,7 +155,7 @@ def test_a_german_imprint_gives_address_leadership_and_ids_with_their_prefix(pro
                               "https://www.xing.com/pages/muster-maschinenbau"]  # no share link
     assert profile.hiring is False  # a "Karriere" link and a page without openings
     registry = next(p for p in registered() if p.columns[0].name == "registry_ids")
-    assert registry.values(site) == {"registry_ids": ["HRB12345"]}
+    assert registry.values(site) == {"registry_ids": ["HRB12345@KOELN"]}
 
 
 def test_a_jobs_page_with_openings_is_hiring(proxy):

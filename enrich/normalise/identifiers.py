@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from enrich.normalise import register_courts
 from enrich.normalise.text import strip_accents
 from spiders.landing_fields import identifier_text
 
@@ -83,6 +84,8 @@ def org_identifier(
     if not raw_id.strip("0-"):  # empty, or only zeros and dashes
         return None
     code = normalise_scheme(scheme, country)
+    if code == register_courts.SCHEME:  # the court read from the words, before clean_id
+        raw_id = register_courts.register_id(str(ident)) or raw_id
     if code == "XM-EORI" and raw_id.isdigit():
         # EORI numbers start with a country code; an all-digit "EORI" is a national register id.
         code = "UA-EDR" if country == "UA" and len(raw_id) in (8, 10) else None
@@ -106,17 +109,44 @@ def identifier_keys_array(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     """'SCHEME:ID' strings -> (scheme, key) arrays, the vectorised :func:`normalise_identifier`.
 
     ``key`` is 'GB-COH:01234567'; both are null where the value has no ':' or no id left
-    after the punctuation is dropped (a value resolution cannot compare)."""
+    after the punctuation is dropped (a value resolution cannot compare). ``scheme`` says which
+    keys are comparable: two records with keys of one scheme and none equal are told apart.
+    German register numbers keep their court (``enrich.normalise.register_courts``:
+    'DE-CR:HRB12345@MUENCHEN'); one printed without its court has the scheme 'DE-CR' and one
+    with it 'DE-CR@', so the same number with and without a court neither links nor separates
+    two records (nobody knows whether the courts agree)."""
     values = values.cast(pa.string())
     scheme = pc.utf8_upper(pc.replace_substring_regex(
         pc.replace_substring_regex(values, r":.*$", ""), _SCHEME_NOISE, ""))
-    ident = pc.utf8_upper(pc.replace_substring_regex(
-        pc.replace_substring_regex(values, r"^[^:]*:", ""), _ID_NOISE, ""))
+    raw = pc.replace_substring_regex(values, r"^[^:]*:", "")
+    ident = pc.utf8_upper(pc.replace_substring_regex(raw, _ID_NOISE, ""))
+    comparable, ident = _with_courts(scheme, raw, ident)
     valid = pc.fill_null(pc.and_(pc.match_substring(values, ":"),
                                  pc.greater(pc.utf8_length(ident), 0)), False)
     null = pa.scalar(None, pa.string())
     key = pc.if_else(valid, pc.binary_join_element_wise(scheme, ident, ":"), null)
-    return pc.if_else(valid, scheme, null), key
+    return pc.if_else(valid, comparable, null), key
+
+
+def _with_courts(scheme: pa.Array, raw: pa.Array, ident: pa.Array
+                 ) -> tuple[pa.Array, pa.Array]:
+    """(comparable scheme, id) with the German register numbers among the ``raw`` ids in their
+    court-keeping form; each distinct text is read once (few records carry one)."""
+    german = pc.fill_null(pc.equal(scheme, register_courts.SCHEME), False)
+    if not pc.any(german).as_py():
+        return scheme, ident
+    texts = pc.filter(raw, german).to_pylist()
+    read: dict[str | None, str | None] = {}
+    for text in texts:
+        if text not in read:
+            read[text] = register_courts.register_id(text) if text else None
+    kept = pc.filter(ident, german).to_pylist()
+    ids = [read[t] or k for t, k in zip(texts, kept, strict=True)]
+    schemes = [register_courts.SCHEME + register_courts.COURT_MARK
+               if register_courts.COURT_MARK in (v or "") else register_courts.SCHEME
+               for v in ids]
+    return (pc.replace_with_mask(scheme, german, pa.array(schemes, pa.string())),
+            pc.replace_with_mask(ident, german, pa.array(ids, pa.string())))
 
 
 def normalise_identifier(scheme: str | dict[str, Any], id: str | None = None) -> str:  # noqa: A002

@@ -1,9 +1,10 @@
 """VAT numbers and company registration ids a site prints (imprint, footer, schema.org vatID).
 
 Each id keeps its scheme and its prefix: ``DE123456789`` is ``DE-VAT:DE123456789``,
-"Amtsgericht Köln, HRB 12345" is ``DE-CR:HRB12345`` (the register's kind is part of the
-number: HRB 12345 and HRA 12345 are different firms), a French VAT number also gives the
-SIREN inside it. Ids go through the project's one identifier normaliser
+"Amtsgericht Köln, HRB 12345" is ``DE-CR:HRB12345@KOELN`` (the register's kind is part of
+the number: HRB 12345 and HRA 12345 are different firms, and so are HRB 12345 at two register
+courts, so the court printed nearest is kept: ``enrich.normalise.register_courts``), a French
+VAT number also gives the SIREN inside it. Ids go through the project's one identifier normaliser
 (``enrich.normalise.org_identifier``), so they are the landing contract's ``SCHEME:ID`` form
 that resolution compares (``normalise_identifier``) and registry records carry.
 """
@@ -80,6 +81,30 @@ def _de_register(m: re.Match[str]) -> list[tuple[str, str]]:
     return [("DE-CR", f"{m.group('kind').upper()} {m.group('id')}{m.group('suffix') or ''}")]
 
 
+# The register court printed with a German register number: "Registergericht: Amtsgericht
+# Köln, HRB 12345", "HRB 12345, AG München", "Handelsregister des Amtsgerichts Frankfurt am
+# Main unter HRB 12345", "Amtsgericht Berlin (Charlottenburg)".
+_PLACE = r"[A-ZÄÖÜ][a-zäöüß]+"
+_COURT = re.compile(
+    r"(?:\bAmtsgerichts?|\bRegistergericht\s*:?(?:\s*Amtsgerichts?)?|"
+    r"(?:^|(?<=[:,;(·]))\s*AG)\s+"
+    rf"(?!Amtsgericht|Registergericht|Handelsregister)(?P<court>{_PLACE}"
+    rf"(?:-{_PLACE}|\s(?:am|an der|im|in der|vor der)\s{_PLACE}|\s?\({_PLACE}\))*)",
+    re.MULTILINE)
+_COURT_REACH = 160  # characters between a court and the number it keeps
+
+
+def _court_near(text: str, number: re.Match[str]) -> str | None:
+    """The court printed nearest to a register number (before or after it), if any."""
+    lo, hi = number.start(), number.end()
+    best: tuple[int, str] | None = None
+    for court in _COURT.finditer(text, max(0, lo - _COURT_REACH), hi + _COURT_REACH):
+        gap = lo - court.end() if court.end() <= lo else court.start() - hi
+        if gap >= 0 and (best is None or gap < best[0]):
+            best = (gap, court["court"])
+    return best[1] if best else None
+
+
 def _siret(m: re.Match[str]) -> list[tuple[str, str]]:
     digits = _digits(m.group("id"))
     return [("FR-SIRET", digits), ("FR-SIREN", digits[:9])]
@@ -127,7 +152,12 @@ def printed_ids(text: str) -> list[PrintedId]:
     found: list[tuple[int, PrintedId]] = []
     for pattern, read in PATTERNS:
         for match in pattern.finditer(text):
-            for scheme, raw in read(match):
+            found_ids = read(match)
+            if read is _de_register:  # the number is unique only with its court
+                court = _court_near(text, match)
+                found_ids = [(scheme, f"{raw}@{court}" if court else raw)
+                             for scheme, raw in found_ids]
+            for scheme, raw in found_ids:
                 ident = org_identifier(scheme, raw)
                 if ident is not None:
                     printed = " ".join(match.group(0).split())
