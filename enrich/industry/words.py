@@ -60,14 +60,35 @@ def _below(code: str, ancestor: str) -> bool:
     return nace.under(code, ancestor)
 
 
+@lru_cache(maxsize=1)
+def _openers() -> dict[str, int]:
+    """Per word that can open a phrase, the longest phrase it opens (in words); the English
+    plurals of a phrase's first word open it too (``_singular`` reads them back), for
+    one-word phrases. Most words of a page open none and are passed over with one lookup."""
+    out: dict[str, int] = {}
+    for key in phrases():
+        first = key[0]
+        out[first] = max(out.get(first, 0), len(key))
+        plurals = [first + "s", first + "es"] + ([first[:-1] + "ies"] if first.endswith("y")
+                                                 else [])
+        for plural in plurals:
+            out.setdefault(plural, 1)
+    return out
+
+
 def find(text: str) -> list[tuple[str, list[str]]]:
     """(phrase as written in the list, its NACE codes) for every phrase in ``text``."""
     tokens = words_of(text)
     table = phrases()
+    openers = _openers()
     hits: list[tuple[str, list[str]]] = []
     i = 0
     while i < len(tokens):
-        for size in range(min(MAX_PHRASE, len(tokens) - i), 0, -1):
+        most = openers.get(tokens[i], 0)
+        if not most:
+            i += 1
+            continue
+        for size in range(min(most, MAX_PHRASE, len(tokens) - i), 0, -1):
             window = tokens[i:i + size]
             found = _lookup(window, table)
             if found is not None:

@@ -115,42 +115,51 @@ def _gb_company(value: str) -> str:
     return value.zfill(8) if value.isdigit() else value
 
 
-# (pattern, what it gives). VAT numbers carry their country prefix, so they are found
-# unlabelled; registration numbers are bare digits and need their label.
-PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], list[tuple[str, str]]]], ...] = (
-    (re.compile(rf"\bDE{_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}\b"), _vat("DE")),
-    (re.compile(r"\bATU\s?\d{8}\b"), _vat("AT")),
-    (re.compile(r"\bFR\s?[0-9A-HJ-NP-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}\b"), _fr_vat),
+# (pattern, what it gives, words without which it cannot match). VAT numbers carry their
+# country prefix, so they are found unlabelled; registration numbers are bare digits and need
+# their label. A pattern runs only on text that holds one of its words (a word in lower case
+# is looked for case-folded, as its pattern ignores case): most pages hold none of them.
+Reader = Callable[[re.Match[str]], list[tuple[str, str]]]
+PATTERNS: tuple[tuple[re.Pattern[str], Reader, tuple[str, ...]], ...] = (
+    (re.compile(rf"\bDE{_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}\b"), _vat("DE"), ("DE",)),
+    (re.compile(r"\bATU\s?\d{8}\b"), _vat("AT"), ("ATU",)),
+    (re.compile(r"\bFR\s?[0-9A-HJ-NP-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}\b"), _fr_vat, ("FR",)),
     (re.compile(r"\b(?:GB|XI)\s?\d{3}\s?\d{4}\s?\d{2}(?:\s?\d{3})?\b"),
-     lambda m: [(f"{m.group(0)[:2]}-VAT", m.group(0))]),
-    (re.compile(r"\bNL\s?\d{9}\s?B\s?\d{2}\b"), _vat("NL")),
-    (re.compile(r"\bBE\s?0?[01]?\d{2,3}[.\s]?\d{3}[.\s]?\d{3}\b"), _be_vat),
-    (re.compile(r"\bDK\s?\d{2}\s?\d{2}\s?\d{2}\s?\d{2}\b"), _dk_vat),
-    (re.compile(r"\bIT\s?\d{11}\b"), _vat("IT")),
-    (re.compile(r"\bES\s?[A-Z0-9]\d{7}[A-Z0-9]\b"), _vat("ES")),
-    (re.compile(r"\bNO\s?\d{3}\s?\d{3}\s?\d{3}\s?MVA\b"), _no_vat),
+     lambda m: [(f"{m.group(0)[:2]}-VAT", m.group(0))], ("GB", "XI")),
+    (re.compile(r"\bNL\s?\d{9}\s?B\s?\d{2}\b"), _vat("NL"), ("NL",)),
+    (re.compile(r"\bBE\s?0?[01]?\d{2,3}[.\s]?\d{3}[.\s]?\d{3}\b"), _be_vat, ("BE",)),
+    (re.compile(r"\bDK\s?\d{2}\s?\d{2}\s?\d{2}\s?\d{2}\b"), _dk_vat, ("DK",)),
+    (re.compile(r"\bIT\s?\d{11}\b"), _vat("IT"), ("IT",)),
+    (re.compile(r"\bES\s?[A-Z0-9]\d{7}[A-Z0-9]\b"), _vat("ES"), ("ES",)),
+    (re.compile(r"\bNO\s?\d{3}\s?\d{3}\s?\d{3}\s?MVA\b"), _no_vat, ("MVA",)),
     (re.compile(r"\b(?P<kind>HRB|HRA|GnR)\s?(?P<id>\d{1,6})(?P<suffix>\s?[A-Z]{1,2}\b)?"
-                r"(?=[^\w]|$)"), _de_register),
+                r"(?=[^\w]|$)"), _de_register, ("HRB", "HRA", "GnR")),
     (re.compile(r"(?i:\b(?:company|registration|registered|reg\.?)\s*(?:no|number|nr)\.?|"
                 r"companies house (?:no\.?|number))\s*:?\s*"
-                r"(?P<id>(?:SC|NI|OC|SO|NC|R0)?\s?\d{6,8})\b"), _group("GB-COH", _gb_company)),
+                r"(?P<id>(?:SC|NI|OC|SO|NC|R0)?\s?\d{6,8})\b"), _group("GB-COH", _gb_company),
+     ("compan", "reg")),
     (re.compile(r"(?i:\bsiret)\s*(?:n[°o]\.?)?\s*:?\s*(?P<id>\d{3}\s?\d{3}\s?\d{3}\s?\d{5})\b"),
-     _siret),
+     _siret, ("siret",)),
     (re.compile(r"(?i:\bsiren|\bRCS\s+[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)\s*(?:n[°o]\.?)?\s*:?\s*"
-                r"(?P<id>\d{3}\s?\d{3}\s?\d{3})\b(?!\s?\d)"), _group("FR-SIREN", _digits)),
+                r"(?P<id>\d{3}\s?\d{3}\s?\d{3})\b(?!\s?\d)"), _group("FR-SIREN", _digits),
+     ("siren", "rcs")),
     (re.compile(r"(?i:\borg(?:anisasjons)?\.?\s?(?:nr|nummer)\.?|\bforetaksregisteret)"
-                r"\s*:?\s*(?P<id>\d{3}\s?\d{3}\s?\d{3})\b"), _group("NO-BRC", _digits)),
+                r"\s*:?\s*(?P<id>\d{3}\s?\d{3}\s?\d{3})\b"), _group("NO-BRC", _digits),
+     ("org", "foretaksregisteret")),
     (re.compile(r"(?i:\bCVR(?:-?(?:nr|nummer))?\.?)\s*:?\s*(?P<id>\d{2}\s?\d{2}\s?\d{2}\s?\d{2})"
-                r"\b"), _group("DK-CVR", _digits)),
+                r"\b"), _group("DK-CVR", _digits), ("cvr",)),
     (re.compile(r"(?i:\bKvK(?:-?(?:nummer|nr))?\.?)\s*:?\s*(?P<id>\d{8})\b"),
-     _group("NL-KVK")),
+     _group("NL-KVK"), ("kvk",)),
 )
 
 
 def printed_ids(text: str) -> list[PrintedId]:
     """Every VAT and registration id in ``text``, each once, in the order printed."""
     found: list[tuple[int, PrintedId]] = []
-    for pattern, read in PATTERNS:
+    folded = text.casefold()
+    for pattern, read, words in PATTERNS:
+        if not any(word in (folded if word.islower() else text) for word in words):
+            continue
         for match in pattern.finditer(text):
             found_ids = read(match)
             if read is _de_register:  # the number is unique only with its court
