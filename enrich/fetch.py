@@ -27,6 +27,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import contextvars
+import email.message
 import email.utils
 import math
 import time
@@ -34,6 +35,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import httpcore
@@ -202,6 +204,21 @@ class _Decoder:
             self._pending = self._z.unconsumed_tail if self._z else b""
 
 
+@lru_cache(maxsize=256)
+def charset(content_type: str | None) -> str:
+    """The charset a Content-Type header names, read as httpx reads it; UTF-8 when it names
+    none or one Python does not know. Cached: sites send the same few headers."""
+    named = None
+    if content_type is not None:
+        message = email.message.Message()
+        message["content-type"] = content_type
+        named = message.get_content_charset(failobj=None)
+    try:
+        return codecs.lookup(named).name if named else "utf-8"
+    except LookupError:  # a charset Python does not know
+        return "utf-8"
+
+
 @dataclass
 class Page:
     """One response, its body decoded and capped."""
@@ -217,13 +234,8 @@ class Page:
         """The body as text: in the charset the headers name (UTF-8 when they name none, or
         one Python does not know); when the bytes are not that charset (a Latin-1 page
         labelled UTF-8 is common), as cp1252, so a name reads "Müller", not "M\ufffdller"."""
-        charset = httpx.Response(200, headers=self.headers).charset_encoding or "utf-8"
-        try:
-            codecs.lookup(charset)
-        except LookupError:  # a charset Python does not know
-            charset = "utf-8"
         # a page cut at the byte cap may end inside a character: that is not a wrong charset
-        decoder = codecs.getincrementaldecoder(charset)()
+        decoder = codecs.getincrementaldecoder(charset(self.headers.get("content-type")))()
         try:
             return decoder.decode(self.content, final=not self.truncated)
         except UnicodeDecodeError:

@@ -53,11 +53,17 @@ _VISIBLE_TEXT = etree.XPath(
 _JSON_LD = etree.XPath("//script[@type='application/ld+json']")
 
 
-class Page:
-    """One fetched page, parsed once for every fact read from it."""
+_UNPARSED: Any = object()
 
-    def __init__(self, url: str, html: str) -> None:
+
+class Page:
+    """One fetched page, parsed once for every fact read from it: ``doc`` is the tree the
+    fetch already parsed (``SiteSignals.documents``), parsed here when not given."""
+
+    def __init__(self, url: str, html: str, doc: Any = _UNPARSED) -> None:
         self.url, self.html = url, html
+        if doc is not _UNPARSED:
+            self.doc = doc
 
     @cached_property
     def doc(self) -> lxml.html.HtmlElement | None:

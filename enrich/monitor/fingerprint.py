@@ -46,10 +46,12 @@ def text_hash(page: facts.Page) -> str:
 
 def fingerprint(site: SiteSignals) -> SiteFingerprint | None:
     """The fingerprint of one fetch; None when nothing was fetched (a failed fetch is not a
-    site that lost its pages). Each page is parsed once (``facts.Page``)."""
+    site that lost its pages). Each page is parsed once: the tree the fetch parsed
+    (``SiteSignals.documents``) is read, not parsed again."""
     if site.status != "ok" or not site.pages:
         return None
-    parsed = {url: facts.Page(url, html) for url, html in site.pages.items()}
+    parsed = {url: facts.Page(url, html, site.documents[url]) if url in site.documents
+              else facts.Page(url, html) for url, html in site.pages.items()}
     home = next(iter(parsed))
     marks: list[PageMark] = []
     kinds: dict[str, str] = {}
@@ -78,7 +80,7 @@ def fingerprint(site: SiteSignals) -> SiteFingerprint | None:
         job_titles=tuple(facts.job_titles(parsed[jobs])) if jobs else (),
         news_url=news,
         press_items=tuple(facts.press_items(parsed[news])) if news else (),
-        product_pages=tuple(pages.product_pages(home, site.pages[home])),
+        product_pages=tuple(pages.product_pages(home, parsed[home].doc)),
         legal_name=legal,
         address=where,
         distress=tuple(distress),

@@ -24,13 +24,18 @@ PRODUCT_PATH = re.compile(r"/(?:products?|produkte?|produits?|producten|solution
 MAX_PRODUCTS = 50
 
 
-def _anchors(html: str) -> list[tuple[str, str]]:
-    """(href, text) of every link on a page; none for a page lxml cannot read."""
-    if not html.strip():
-        return []
-    try:
-        doc = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+def _anchors(page: str | lxml.html.HtmlElement | None) -> list[tuple[str, str]]:
+    """(href, text) of every link on a page (its HTML, or the tree already parsed); none for
+    a page lxml cannot read."""
+    doc = page
+    if isinstance(page, str):
+        if not page.strip():
+            return []
+        try:
+            doc = lxml.html.document_fromstring(page)
+        except (etree.ParserError, ValueError):
+            return []
+    if doc is None:
         return []
     return [(str(a.get("href")).strip(), a.text_content() or "") for a in doc.iter("a")
             if a.get("href") is not None]
@@ -56,10 +61,11 @@ def page_kind(url: str, home: str, kinds: Mapping[str, str] | None = None) -> st
     return kind if kind in WATCHED else None
 
 
-def product_pages(base_url: str, html: str) -> list[str]:
-    """Same-host links to product pages (``/products/<name>``), each once, in page order."""
+def product_pages(base_url: str, page: str | lxml.html.HtmlElement | None) -> list[str]:
+    """Same-host links to product pages (``/products/<name>``), each once, in page order;
+    ``page`` is the HTML or its parsed tree."""
     out: dict[str, None] = {}
-    for href, _ in _anchors(html):
+    for href, _ in _anchors(page):
         url = _same_host(base_url, href)
         if url and PRODUCT_PATH.search(urlparse(url).path):
             out.setdefault(url.rstrip("/"), None)
