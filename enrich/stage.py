@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,12 +29,16 @@ from enrich.monitor.store import distress_pages, record_fetches
 from enrich.registry_facts import RegistryFacts, registry_facts
 from enrich.signals import Column, Provider
 from enrich.signals.headcount import stated_headcount
-from enrich.website import DEFAULT_LIMITS, TEMPORARY, SiteSignals, fetch_site, http_client
+from enrich.site_pool import FetchOptions, ReadSite, read_here, read_websites
+from enrich.website import DEFAULT_LIMITS, TEMPORARY, SiteSignals
 from warehouse.db import transaction
 from warehouse.tenders import WINNING_AWARD_SQL, SupplierHistory, supplier_history
 
 RETRY_TEMPORARY = timedelta(hours=1)  # a site that failed for now is tried again after this
-BATCH_SITES = 25  # fetched sites written per transaction (a kill loses at most one batch)
+# Fetched sites are written a batch at a time, one transaction each, when this many are in
+# hand or this long after the last write: a kill loses at most one batch.
+BATCH_SITES = 200
+BATCH_SECONDS = 10.0
 
 
 @dataclass
@@ -180,7 +184,7 @@ def _needs_fetch(row: dict[str, Any], now: datetime, max_age: timedelta) -> bool
 
 
 def _website_values(
-    row: dict[str, Any], site: SiteSignals | None, providers: Sequence[Provider], now: datetime
+    row: dict[str, Any], site: ReadSite | None, providers: Sequence[Provider], now: datetime
 ) -> dict[str, Any]:
     """The website columns of one company: read from a fresh fetch, else last run's kept.
 
@@ -191,8 +195,7 @@ def _website_values(
     if site is not None and not kept:
         web = {"website": row["website"], "website_fetched_at": now.replace(tzinfo=None),
                "website_status": site.status}
-        for provider in providers:
-            web.update(provider.values(site))
+        web.update(site.values)  # what each provider read (``site_pool.read_fetched``)
         return web
     has_site = bool(row["website"])
     web = {
@@ -215,47 +218,12 @@ def fetch_websites(
     allow_addresses: Sequence[str] = (),
     workers: int = 8,
     limits: FetchLimits = DEFAULT_LIMITS,
-    progress: Callable[[], None] | None = None,
-    on_batch: Callable[[dict[str, SiteSignals]], None] | None = None,
-    batch_size: int = BATCH_SITES,
 ) -> dict[str, SiteSignals]:
-    """Fetch many sites concurrently (one request at a time per site), never from private
+    """Fetch many sites concurrently (one request at a time per host), never from private
     address space unless ``allow_addresses`` names it (see ``spiders.netpolicy``), each
-    bounded by ``limits`` (``enrich.fetch``).
-
-    With ``on_batch``, the fetched sites are handed over every ``batch_size`` sites (and at
-    the end) and not kept: the return value then only holds each site's status."""
-    out: dict[str, SiteSignals] = {}
-    if not websites:
-        return out
-    batch: dict[str, SiteSignals] = {}
-    with http_client(user_agent, proxy=proxy, workers=workers, limits=limits,
-                     allow_addresses=allow_addresses) as client:
-
-        def one(site: str) -> SiteSignals:
-            return fetch_site(client, site, user_agent, limits=limits)
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(one, site): site for site in websites}
-            try:
-                for future in as_completed(futures):
-                    site, signals = futures[future], future.result()
-                    if progress:
-                        progress()
-                    if on_batch is None:
-                        out[site] = signals
-                        continue
-                    out[site] = SiteSignals(status=signals.status)
-                    batch[site] = signals
-                    if len(batch) >= batch_size:
-                        on_batch(batch)
-                        batch = {}
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-            if batch and on_batch is not None:
-                on_batch(batch)
+    bounded by ``limits`` (``enrich.fetch``); in this process (``enrich.site_pool``)."""
+    options = FetchOptions(user_agent, proxy, tuple(allow_addresses), limits, workers)
+    out = dict(read_here(websites, options, lambda site: site))
     return {site: out[site] for site in websites}  # in the order asked
 
 
@@ -270,7 +238,7 @@ WHERE c.website IS NOT NULL AND c.website <> ''
 
 
 def _store_sites(
-    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], sites: dict[str, SiteSignals],
+    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], sites: dict[str, ReadSite],
     providers: Sequence[Provider], now: datetime,
 ) -> None:
     """Write the website columns of every company whose website is in ``sites``, in one
@@ -308,13 +276,16 @@ def refresh_websites(
     progress: Callable[[], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SITES,
+    workers: int = 8,
+    processes: int | None = None,
 ) -> EnrichSummary:
     """Fetch every new or stale website and write what each says, holding the warehouse only
     to read the list and to write each batch (``open_writer`` opens it, briefly).
 
     The web is never fetched while the writer lock is held, so load, resolve and score run
     meanwhile; a kill keeps every batch already written, and the next run fetches only the
-    sites that are still stale."""
+    sites that are still stale. ``workers`` threads fetch in each of ``processes`` processes
+    (default: one per core, for long lists; ``enrich.site_pool``)."""
     providers = signals.registered() if providers is None else tuple(providers)
     now = datetime.now(UTC)
     previous = "".join(
@@ -327,22 +298,38 @@ def refresh_websites(
                     if _needs_fetch(r, now, timedelta(days=max_age_days))})
     if on_total:
         on_total(len(stale))
+    companies: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        companies.setdefault(row["website"], []).append(row)
 
-    def store(batch: dict[str, SiteSignals]) -> None:
+    def store(batch: dict[str, ReadSite]) -> None:
+        of_batch = [row for site in batch for row in companies[site]]
         with open_writer() as con:
-            _store_sites(con, rows, batch, providers, now)
-            record_fetches(con, rows, batch, now)  # fingerprints and site events
+            _store_sites(con, of_batch, batch, providers, now)
+            record_fetches(con, of_batch, {site: read.fingerprint for site, read in
+                                           batch.items()}, now)  # fingerprints and events
 
-    fetched = fetch_websites(stale, user_agent=user_agent, proxy=proxy,
-                             allow_addresses=allow_addresses, limits=limits,
-                             progress=progress, on_batch=store, batch_size=batch_size)
-    statuses = Counter(s.status for s in fetched.values())
+    options = FetchOptions(user_agent, proxy, tuple(allow_addresses), limits, workers)
+    statuses: Counter[str] = Counter()
+    batch: dict[str, ReadSite] = {}
+    written = time.monotonic()
+    for site, read in read_websites(stale, options, providers, processes):
+        statuses[read.status] += 1
+        batch[site] = read
+        if progress:
+            progress()
+        if len(batch) >= batch_size or time.monotonic() - written >= BATCH_SECONDS:
+            store(batch)
+            batch, written = {}, time.monotonic()
+    if batch:
+        store(batch)
+    fetched = sum(statuses.values())
     return EnrichSummary(
-        websites_fetched=len(fetched),
+        websites_fetched=fetched,
         websites_ok=statuses["ok"],
         websites_refused=statuses["refused"],
         websites_temporary=statuses[TEMPORARY],
-        websites_failed=len(fetched) - statuses["ok"] - statuses["refused"]
+        websites_failed=fetched - statuses["ok"] - statuses["refused"]
         - statuses[TEMPORARY],
     )
 

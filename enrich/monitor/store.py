@@ -18,8 +18,7 @@ import pyarrow as pa
 
 from enrich.monitor import events as events_mod
 from enrich.monitor.facts import PressItem
-from enrich.monitor.fingerprint import PageMark, SiteFingerprint, fingerprint
-from enrich.website import SiteSignals
+from enrich.monitor.fingerprint import PageMark, SiteFingerprint
 from warehouse.db import transaction
 
 _PAGE = pa.struct([("kind", pa.string()), ("url", pa.string()), ("text_sha256", pa.string())])
@@ -78,15 +77,15 @@ def event_id(company_id: str, event: events_mod.SiteEvent, detected_at: datetime
 
 def record_fetches(
     con: duckdb.DuckDBPyConnection, companies: Sequence[Mapping[str, Any]],
-    sites: Mapping[str, SiteSignals], now: datetime,
+    fingerprints: Mapping[str, SiteFingerprint | None], now: datetime,
 ) -> int:
-    """Store the fingerprint of every company whose website is in ``sites`` (fetched ``now``)
-    and the events against its previous one; return how many events are new."""
+    """Store the fingerprint of every company whose website is in ``fingerprints`` (fetched
+    ``now``; None for a failed fetch, which stores nothing) and the events against its
+    previous one; return how many events are new."""
     at = now.replace(tzinfo=None)
     fresh = {}
     for company in companies:
-        site = sites.get(company["website"])
-        fp = fingerprint(site) if site is not None else None
+        fp = fingerprints.get(company["website"])
         if fp is not None:
             fresh[company["company_id"]] = (company["website"], fp)
     if not fresh:
