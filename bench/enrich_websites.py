@@ -1,13 +1,15 @@
 """Benchmark: website enrichment of 10,000 local company websites (``bench.site_world``) as
 ``leadpipe enrich`` runs it (``enrich.stage.refresh_websites``: robots.txt, home page and the
-contact, imprint, about and careers pages it links to, one request at a time per site, every
+contact, imprint, about and careers pages it links to, one request at a time per host, every
 signal provider, each batch written to a real DuckDB warehouse), against a bare baseline in
-the same run: the same requests with plain httpx and the same number of threads, nothing
-parsed or stored.
+the same run: the same requests with plain httpx, in as many processes and threads as the
+enricher uses, nothing parsed or stored.
 
 The sites are served from a process of their own (started afresh for every round); its CPU
-time is reported apart, so the enricher's figures are the enricher's. Peak memory is this
-process's maximum resident set (the enricher runs here).
+time is reported apart, so the enricher's figures are the enricher's. The enricher's CPU is
+this process's plus its worker processes'. Peak memory: this process's maximum resident set,
+and the largest worker process's (the site server's own is printed too, as it is a child of
+this process as well).
 
     .venv/bin/python -m bench.enrich_websites [--sites 10000] [--rounds 2]
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import multiprocessing
 import resource
 import statistics
 import subprocess
@@ -32,12 +35,18 @@ from typing import Any
 import httpx
 
 from bench.site_world import host
+from enrich.site_pool import default_processes
 from enrich.stage import refresh_websites
 from warehouse.db import connect
 
 UA = "leadpipe-bench"
-WORKERS = 8  # the enrich stage's default
+WORKERS = 8  # the enrich stage's default threads per process
 PATHS = ("/robots.txt", "/", "/contact", "/imprint", "/about", "/careers")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 @contextlib.contextmanager
@@ -55,7 +64,8 @@ def site_server() -> Iterator[tuple[str, dict[str, float]]]:
             yield f"http://127.0.0.1:{port_file.read_text()}", cost
         finally:
             out, _ = proc.communicate(input="", timeout=60)
-            cost["cpu"] = json.loads(out.strip().splitlines()[-1])["cpu_seconds"]
+            report = json.loads(out.strip().splitlines()[-1])
+            cost["cpu"], cost["rss_mb"] = report["cpu_seconds"], report["max_rss_mb"]
 
 
 def build_warehouse(path: Path, sites: int) -> None:
@@ -70,7 +80,7 @@ def build_warehouse(path: Path, sites: int) -> None:
         con.close()
 
 
-def enrich_round(path: Path, proxy: str) -> dict[str, float]:
+def enrich_round(path: Path, proxy: str, processes: int) -> dict[str, float]:
     con = connect(path)
     con.execute("DELETE FROM enrichment")  # every site new: all fetched
     con.close()
@@ -83,10 +93,12 @@ def enrich_round(path: Path, proxy: str) -> dict[str, float]:
         finally:
             con.close()
 
-    cpu0, wall0 = time.process_time(), time.perf_counter()
+    cpu0, wall0, kids0 = time.process_time(), time.perf_counter(), _children_cpu()
     summary = refresh_websites(writer, user_agent=UA, proxy=proxy,
-                               allow_addresses=("127.0.0.1",))
+                               allow_addresses=("127.0.0.1",), workers=WORKERS,
+                               processes=processes)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    cpu += _children_cpu() - kids0  # the worker processes (the site server is not yet waited)
     con = connect(path)
     facts, hiring = con.execute(
         "SELECT sum(len(website_facts)), count(*) FILTER (WHERE website_growth) "
@@ -96,9 +108,8 @@ def enrich_round(path: Path, proxy: str) -> dict[str, float]:
             "cpu": cpu, "facts": facts, "hiring": hiring}
 
 
-def bare_round(sites: int, proxy: str) -> dict[str, float]:
-    """The same pages fetched with plain httpx, nothing parsed, checked or stored."""
-    cpu0, wall0 = time.process_time(), time.perf_counter()
+def _bare_share(sites: list[int], proxy: str) -> int:
+    """One process's share of the bare fetch: plain httpx, ``WORKERS`` threads."""
     with httpx.Client(proxy=proxy, headers={"User-Agent": UA},
                       limits=httpx.Limits(max_connections=WORKERS * 2,
                                           max_keepalive_connections=WORKERS)) as client:
@@ -106,16 +117,36 @@ def bare_round(sites: int, proxy: str) -> dict[str, float]:
             return sum(len(client.get(f"http://{host(n)}{p}").content) for p in PATHS)
 
         with ThreadPoolExecutor(WORKERS) as pool:
-            list(pool.map(one, range(sites)))
+            return sum(pool.map(one, sites))
+
+
+def bare_round(sites: int, proxy: str, processes: int) -> dict[str, float]:
+    """The same pages fetched with plain httpx, nothing parsed, checked or stored, in as many
+    processes as the enricher uses."""
+    cpu0, wall0, kids0 = time.process_time(), time.perf_counter(), _children_cpu()
+    if processes <= 1:
+        _bare_share(list(range(sites)), proxy)
+    else:
+        context = multiprocessing.get_context("spawn")
+        workers = [context.Process(target=_bare_share,
+                                   args=(list(range(i, sites, processes)), proxy))
+                   for i in range(processes)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    return {"sites": sites, "wall": wall, "cpu": cpu}
+    return {"sites": sites, "wall": wall, "cpu": cpu + _children_cpu() - kids0}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sites", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--processes", type=int, default=default_processes(),
+                        help="worker processes (default: one per core, as leadpipe enrich)")
     ns = parser.parse_args()
+    print(f"{ns.sites} sites, {ns.processes} process(es) x {WORKERS} threads")
     print("load average:", Path("/proc/loadavg").read_text().split()[:3])
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -123,13 +154,14 @@ def main() -> None:
         build_warehouse(warehouse, ns.sites)
         for i in range(ns.rounds):
             with site_server() as (proxy, bare_cost):
-                bare = bare_round(ns.sites, proxy)
+                bare = bare_round(ns.sites, proxy, ns.processes)
             with site_server() as (proxy, enrich_cost):
-                got = enrich_round(warehouse, proxy)
+                got = enrich_round(warehouse, proxy, ns.processes)
             row = {
                 "enrich_sites_per_s": got["sites"] / got["wall"],
                 "enrich_cpu_ms_per_site": 1000 * got["cpu"] / got["sites"],
                 "enrich_server_cpu_s": enrich_cost["cpu"],
+                "server_rss_mb": enrich_cost["rss_mb"],
                 "enrich_ok": got["ok"], "facts": got["facts"], "hiring": got["hiring"],
                 "bare_sites_per_s": bare["sites"] / bare["wall"],
                 "bare_cpu_ms_per_site": 1000 * bare["cpu"] / bare["sites"],
@@ -142,7 +174,10 @@ def main() -> None:
     med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
     print("median:", json.dumps({k: round(v, 2) for k, v in med.items()}))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of the enricher process: {peak_mb:.0f} MB")
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory (maximum resident set): enricher process {peak_mb:.0f} MB; largest "
+          f"child process {child_mb:.0f} MB (a worker, or the site server, whose own peak "
+          f"was {max(r['server_rss_mb'] for r in rows):.0f} MB)")
     print("load average:", Path("/proc/loadavg").read_text().split()[:3])
 
 

@@ -9,12 +9,14 @@ every third site. A minimal asyncio HTTP/1.1 server (keep-alive, absolute-form t
 proxy receives them) keeps the server's own cost small next to the enricher's.
 
     python -m bench.site_world PORT_FILE   # serves until stdin closes, then prints its CPU s
+                                           # and peak memory
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import resource
 import sys
 import time
 from functools import cache
@@ -134,4 +136,5 @@ async def _main(port_file: Path) -> None:
 
 if __name__ == "__main__":
     asyncio.run(_main(Path(sys.argv[1])))
-    print(json.dumps({"cpu_seconds": time.process_time()}), flush=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"cpu_seconds": time.process_time(), "max_rss_mb": peak_mb}), flush=True)
