@@ -42,7 +42,7 @@ SELECT 'c' || i, 'Company ' || i || CASE i % 4 WHEN 0 THEN ' Machinery Ltd'
        [['Industrial Machinery'], ['Freight'], ['Catering'], ['Software']][1 + i % 4],
        'We make things since ' || (1950 + i % 70),
        CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 7919) % 3000 END,
-       ['demo_directory'], ['http://directory.test/' || i], now()
+       ['demo_directory'], ['http://directory.test/' || i], {now}
 FROM range({n}) t(i);
 
 INSERT INTO enrichment (company_id, industry, industry_reason, solvency, solvency_reasons,
@@ -59,25 +59,25 @@ SELECT 'c' || i,
           'url': 'http://directory.test/' || i}},
         {{'code': 'not_hiring', 'text': 'no jobs advertised on its website', 'points': -0.6,
           'url': 'https://company' || i || '.test/'}}],
-       now()
+       {now}
 FROM range({n}) t(i);
 
 INSERT INTO company_links (record_id, company_id, linked_at)
-SELECT 'r' || i, 'c' || i, now() FROM range({n}) t(i);
+SELECT 'r' || i, 'c' || i, {now} FROM range({n}) t(i);
 
 INSERT INTO source_records (record_id, source, native_id, role, name, event_name, url,
                             first_seen_at, last_seen_at, run_id)
 SELECT 'r' || i, CASE WHEN i % 7 = 0 THEN 'demo_expo' ELSE 'demo_directory' END, 'n' || i,
        CASE WHEN i % 50 = 0 THEN 'buyer' WHEN i % 7 = 0 THEN 'exhibitor' ELSE 'listing' END,
        'Company ' || i, CASE WHEN i % 7 = 0 THEN 'Bench Fair' END,
-       'http://directory.test/' || i, now(), now(), 'bench'
+       'http://directory.test/' || i, {now}, {now}, 'bench'
 FROM range({n}) t(i);
 
 INSERT INTO tenders (tender_key, source, tender_id, title, buyer_record_id, cpv, deadline,
                      status, url, first_seen_at, last_seen_at)
 SELECT 't' || i, 'demo_tenders', 'T' || i, 'Maintenance software', 'r' || i,
-       [['48000000'], ['90910000']][1 + (i // 50) % 2], now() + INTERVAL 30 DAY, 'active',
-       'http://tenders.test/' || i, now(), now()
+       [['48000000'], ['90910000']][1 + (i // 50) % 2], {now} + INTERVAL 30 DAY, 'active',
+       'http://tenders.test/' || i, {now}, {now}
 FROM range(0, {n}, 50) t(i);
 """
 
@@ -130,9 +130,21 @@ def _run(config: Path, what: str) -> dict[str, float]:
     return json.loads(line[len("RESULT "):])
 
 
-def generate(root: Path, companies: int) -> Path:
+def fill_warehouse(path: Path, companies: int, now: str = "now()") -> None:
+    """Write the bench world of ``companies`` into the warehouse at ``path``; ``now`` is the SQL
+    of the moment it was seen (a fixed timestamp makes the world the same on every run)."""
     from warehouse.db import connect
 
+    con = connect(path)
+    try:
+        for statement in GENERATE_SQL.format(n=companies, now=now).split(";\n"):
+            if statement.strip():
+                con.execute(statement)
+    finally:
+        con.close()
+
+
+def generate(root: Path, companies: int) -> Path:
     config = root / "leadpipe.toml"
     managers = root / "managers.csv"
     managers.write_text("name,email,sectors,regions,capacity\n" + "".join(
@@ -146,13 +158,7 @@ def generate(root: Path, companies: int) -> Path:
         '[profiles.default]\nhome_base = "Leeds, GB"\nmax_distance_km = 300\n',
         encoding="utf-8")
     (root / "data").mkdir()
-    con = connect(root / "data" / "warehouse.duckdb")
-    try:
-        for statement in GENERATE_SQL.format(n=companies).split(";\n"):
-            if statement.strip():
-                con.execute(statement)
-    finally:
-        con.close()
+    fill_warehouse(root / "data" / "warehouse.duckdb", companies)
     return config
 
 
