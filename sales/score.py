@@ -167,8 +167,13 @@ def scored_sql(rules: Sequence[Rule], profile: IcpProfile, now: datetime,
                with_fit_reasons: bool = False) -> str:
     """Every column of a ``scores`` row plus the fit reasons and the chosen ``positive`` and
     ``negative`` reasons, for each company of the relation ``source`` (the company rows with
-    ``is_client``). Reasons are ranked in long form (one row per reason, window functions),
-    which DuckDB runs far faster than per-row list lambdas."""
+    ``is_client``).
+
+    Which reasons are chosen, and in what order, depends only on each candidate's sign, points
+    and place (its *shape*), never on its text. So reasons are ranked once per distinct shape,
+    in long form (one row per candidate, window functions), and each company then takes the
+    reasons its shape picked by position: a million companies share a few hundred shapes, and
+    no per-company sort or per-row list lambda runs."""
     x, ins = sqlrow.text(qualify.BAND_X), sqlrow.text(qualify.BAND_INSUFFICIENT)
     exprs = rule_expressions(rules, profile)
     n = len(exprs)
@@ -187,14 +192,34 @@ def scored_sql(rules: Sequence[Rule], profile: IcpProfile, now: datetime,
     tier = qualify.tier_sql("fit", profile)
     fit_reasons = (", list_filter(s.rule_reasons[1:coalesce(s.ko, len(s.rule_reasons))], "
                    "lambda r: r IS NOT NULL) AS fit_reasons" if with_fit_reasons else "")
+    # A fit reason counts up to a knock-out; what ranks it is its points and flags.
+    fit_shape = "[" + ", ".join(
+        f"CASE WHEN rule_reasons[{k}] IS NOT NULL AND (ko IS NULL OR {k} <= ko) THEN "
+        f"struct_pack(points := rule_reasons[{k}].points, "
+        f"knock_out := rule_reasons[{k}].knock_out, against := rule_reasons[{k}].against, "
+        f"drops_tier := rule_reasons[{k}].drops_tier) END" for k in range(1, n + 1)) + "]"
+    # Where a pick points: 0 the timing (positive) or the stage note (negative), 1..n the
+    # fit rule of that place, n + i the i-th solvency evidence.
+    def reason_at(ref: str, first: str) -> str:
+        evidence = f"s.solvency_evidence[{ref} - {n}]"
+        return (f"CASE WHEN {ref} = 0 THEN {first} WHEN {ref} <= {n} THEN s.rule_reasons[{ref}] "
+                f"ELSE struct_pack(code := {evidence}.code, text := {evidence}.text, "
+                f"points := coalesce({evidence}.points, 0.0)::DOUBLE, knock_out := false, "
+                f"url := {evidence}.url, against := s.band = {x}, drops_tier := false) "
+                f"END::{REASON_TYPE}")
 
-    def pivot(sign: str) -> str:
-        picks = ", ".join(f"any_value(r) FILTER (WHERE sign = '{sign}' AND rank = {k})"
+    timing_reason = ("struct_pack(code := coalesce(s.timing.code, s.timing.timing), "
+                     "text := s.timing.text, points := 0.0::DOUBLE, knock_out := false, "
+                     "url := s.timing.url, against := false, drops_tier := false)")
+
+    def picked(sign: str) -> str:
+        first = timing_reason if sign == "positive" else "s.decision.note"
+        picks = ", ".join(reason_at(f"p.{sign}[{k}]", first)
                           for k in range(1, REASONS_PER_SIGN + 1))
-        return f"[{picks}][1:count(*) FILTER (WHERE sign = '{sign}')]"
+        return f"[{picks}][1:len(p.{sign})]"
 
     return f"""
-WITH base AS MATERIALIZED (
+WITH base AS (
     SELECT * EXCLUDE (solvency, is_client, suppressed),
            coalesce(is_client, false) AS is_client, coalesce(suppressed, false) AS suppressed,
            [{', '.join(exprs) or 'NULL'}]::{REASON_TYPE}[] AS rule_reasons,
@@ -204,12 +229,6 @@ WITH base AS MATERIALIZED (
     FROM {source}
 ), knocked AS (
     SELECT *, {ko} AS ko FROM base
-), fit_long AS MATERIALIZED (
-    -- one row per reason; after a knock-out, later rules do not count
-    SELECT company_id, r, i FROM (
-        SELECT company_id, ko, unnest(rule_reasons) AS r,
-               unnest(range(1, len(rule_reasons) + 1)) AS i FROM knocked)
-    WHERE r IS NOT NULL AND (ko IS NULL OR i <= ko)
 ), scored AS (
     -- the points in rule order (as Python adds them), 0 after a knock-out
     SELECT *, CASE WHEN ko IS NOT NULL THEN 0.0 ELSE round(greatest(0.0, least(1.0,
@@ -220,24 +239,40 @@ WITH base AS MATERIALIZED (
     SELECT * EXCLUDE (drops), CASE WHEN drops THEN {qualify.drop_tier_sql(tier)} ELSE {tier}
            END AS tier
     FROM scored
-), staged AS MATERIALIZED (
+), decided AS (
     SELECT *, {_stage_sql(profile, fit_min, solvency_min)} AS decision
     FROM tiered
+), staged AS MATERIALIZED (
+    SELECT *, struct_pack(
+               fit := {fit_shape},
+               evidence := coalesce(list_transform(solvency_evidence,
+                                                   lambda e: coalesce(e.points, 0.0)::DOUBLE),
+                                    []::DOUBLE[]),
+               x := band = {x}, timing := timing.text IS NOT NULL,
+               note := decision.note IS NOT NULL) AS shape
+    FROM decided
+), shapes AS MATERIALIZED (
+    SELECT DISTINCT shape FROM staged
+), fit_long AS (
+    -- one row per reason; after a knock-out, later rules do not count
+    SELECT shape, r, i FROM (
+        SELECT shape, unnest(shape.fit) AS r, unnest(range(1, len(shape.fit) + 1)) AS i
+        FROM shapes)
+    WHERE r IS NOT NULL
 ), solvency_long AS (
-    SELECT company_id, struct_pack(code := e.code, text := e.text,
-               points := coalesce(e.points, 0.0)::DOUBLE, knock_out := false, url := e.url,
-               against := band = {x}, drops_tier := false) AS r, i
-    FROM (SELECT company_id, band, unnest(solvency_evidence) AS e,
-                 unnest(range(1, len(solvency_evidence) + 1)) AS i
-          FROM staged WHERE len(solvency_evidence) > 0)
+    SELECT shape, struct_pack(points := p, knock_out := false, against := shape.x,
+                              drops_tier := false) AS r, i
+    FROM (SELECT shape, unnest(shape.evidence) AS p,
+                 unnest(range(1, len(shape.evidence) + 1)) AS i
+          FROM shapes WHERE len(shape.evidence) > 0)
 ), signed AS (
-    SELECT *, row_number() OVER (PARTITION BY company_id, sign, k1, g
+    SELECT *, row_number() OVER (PARTITION BY shape, sign, k1, g
                                  ORDER BY -abs(r.points), i) AS rn
-    FROM (SELECT company_id, r, i, {_sign_sql('r')} AS sign, 0 AS g,
+    FROM (SELECT shape, r, i, {_sign_sql('r')} AS sign, 0 AS g,
                  CASE WHEN {_sign_sql('r')} = 'positive' THEN 1 ELSE 2 END AS k1
           FROM fit_long
           UNION ALL
-          SELECT company_id, r, i, {_sign_sql('r')} AS sign, 1 AS g,
+          SELECT shape, r, i, {_sign_sql('r')} AS sign, 1 AS g,
                  CASE WHEN {_sign_sql('r')} = 'positive' THEN 1
                       WHEN r.points = 0 THEN 1 ELSE 2 END AS k1
           FROM solvency_long)
@@ -245,36 +280,38 @@ WITH base AS MATERIALIZED (
 ), candidates AS (
     -- positive: the timing, then fit and solvency alternating, strongest first;
     -- negative: the stage note, solvency knock-outs, then fit and solvency alternating
-    SELECT company_id, sign, k1, CASE WHEN k1 = 1 AND sign = 'negative' THEN i ELSE rn END
-           AS rn, g, r
+    SELECT shape, sign, k1, CASE WHEN k1 = 1 AND sign = 'negative' THEN i ELSE rn END AS rn,
+           g, CASE WHEN g = 0 THEN i ELSE {n} + i END AS ref
     FROM signed
     UNION ALL
-    SELECT company_id, 'positive', 0, 0, 0, struct_pack(
-               code := coalesce(timing.code, timing.timing), text := timing.text,
-               points := 0.0::DOUBLE, knock_out := false, url := timing.url, against := false,
-               drops_tier := false)
-    FROM staged WHERE timing.text IS NOT NULL
+    SELECT shape, 'positive', 0, 0, 0, 0 FROM shapes WHERE shape.timing
     UNION ALL
-    SELECT company_id, 'negative', 0, 0, 0, decision.note FROM staged
-    WHERE decision.note IS NOT NULL
+    SELECT shape, 'negative', 0, 0, 0, 0 FROM shapes WHERE shape.note
 ), ranked AS (
-    SELECT company_id, sign, r,
-           row_number() OVER (PARTITION BY company_id, sign ORDER BY k1, rn, g) AS rank
+    SELECT shape, sign, ref,
+           row_number() OVER (PARTITION BY shape, sign ORDER BY k1, rn, g) AS rank
     FROM candidates
     QUALIFY rank <= {REASONS_PER_SIGN}
+), picks AS (
+    -- at most three of each sign, as places in the company's own reasons
+    SELECT h.shape,
+           coalesce(list(r.ref ORDER BY r.rank) FILTER (WHERE r.sign = 'positive'),
+                    []::INTEGER[]) AS positive,
+           coalesce(list(r.ref ORDER BY r.rank) FILTER (WHERE r.sign = 'negative'),
+                    []::INTEGER[]) AS negative
+    FROM shapes h LEFT JOIN ranked r ON r.shape = h.shape
+    GROUP BY h.shape
 ), chosen AS (
-    -- at most three of each sign, ranks 1, 2, 3 without gaps: pivoted, no ordered lists
-    SELECT company_id,
-           {pivot('positive')} AS positive, {pivot('negative')} AS negative
-    FROM ranked GROUP BY company_id
+    SELECT s.*, {picked('positive')} AS positive, {picked('negative')} AS negative
+    FROM staged s JOIN picks p ON p.shape = s.shape
 )
 SELECT s.company_id, {sqlrow.text(profile.name)} AS profile,
        {sqlrow.text(profile.version)} AS profile_version, '{MODEL_VERSION}' AS model_version,
        s.solvency_model, s.fit, s.solvency, s.tier, s.band AS solvency_band,
        s.timing.timing AS timing, {label} AS priority,
        {rank} AS priority_rank, s.decision.stage AS stage,
-       list_concat(list_transform(coalesce(c.positive, []), lambda r: r.text),
-                   list_transform(coalesce(c.negative, []), lambda r: 'against: ' || r.text),
+       list_concat(list_transform(s.positive, lambda r: r.text),
+                   list_transform(s.negative, lambda r: 'against: ' || r.text),
                    -- a change worth knowing that counts neither way (a new address, a new
                    -- legal name on the company's website, enrich.monitor)
                    CASE WHEN s.site_note_text IS NOT NULL AND s.site_note_at BETWEEN
@@ -282,9 +319,8 @@ SELECT s.company_id, {sqlrow.text(profile.name)} AS profile,
                         AND {sqlrow.timestamp(now)}
                         THEN ['noticed: ' || s.site_note_text] ELSE []::VARCHAR[] END)
          AS reasons, {sqlrow.timestamp(now)} AS scored_at,
-       coalesce(c.positive, []::{REASON_TYPE}[]) AS positive,
-       coalesce(c.negative, []::{REASON_TYPE}[]) AS negative{fit_reasons}
-FROM staged s LEFT JOIN chosen c USING (company_id)
+       s.positive, s.negative{fit_reasons}
+FROM chosen s
 """
 
 
