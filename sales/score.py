@@ -198,25 +198,20 @@ def scored_sql(rules: Sequence[Rule], profile: IcpProfile, now: datetime,
         f"struct_pack(points := rule_reasons[{k}].points, "
         f"knock_out := rule_reasons[{k}].knock_out, against := rule_reasons[{k}].against, "
         f"drops_tier := rule_reasons[{k}].drops_tier) END" for k in range(1, n + 1)) + "]"
-    # Where a pick points: 0 the timing (positive) or the stage note (negative), 1..n the
-    # fit rule of that place, n + i the i-th solvency evidence.
-    def reason_at(ref: str, first: str) -> str:
-        evidence = f"s.solvency_evidence[{ref} - {n}]"
-        return (f"CASE WHEN {ref} = 0 THEN {first} WHEN {ref} <= {n} THEN s.rule_reasons[{ref}] "
-                f"ELSE struct_pack(code := {evidence}.code, text := {evidence}.text, "
-                f"points := coalesce({evidence}.points, 0.0)::DOUBLE, knock_out := false, "
-                f"url := {evidence}.url, against := s.band = {x}, drops_tier := false) "
-                f"END::{REASON_TYPE}")
+    # Where a pick points in the company's candidates: 1 the timing, 2 the stage note,
+    # 2 + k the fit rule of place k, 2 + n + i the i-th solvency evidence.
+    def evidence_reasons(against: str) -> str:
+        return ("list_transform(solvency_evidence, lambda e: struct_pack(code := e.code, "
+                "text := e.text, points := coalesce(e.points, 0.0)::DOUBLE, knock_out := false, "
+                f"url := e.url, against := {against}, drops_tier := false))")
 
-    timing_reason = ("struct_pack(code := coalesce(s.timing.code, s.timing.timing), "
-                     "text := s.timing.text, points := 0.0::DOUBLE, knock_out := false, "
-                     "url := s.timing.url, against := false, drops_tier := false)")
-
-    def picked(sign: str) -> str:
-        first = timing_reason if sign == "positive" else "s.decision.note"
-        picks = ", ".join(reason_at(f"p.{sign}[{k}]", first)
-                          for k in range(1, REASONS_PER_SIGN + 1))
-        return f"[{picks}][1:len(p.{sign})]"
+    timing_reason = ("struct_pack(code := coalesce(timing.code, timing.timing), "
+                     "text := timing.text, points := 0.0::DOUBLE, knock_out := false, "
+                     "url := timing.url, against := false, drops_tier := false)")
+    candidates_list = (
+        f"list_concat([{timing_reason}, decision.note]::{REASON_TYPE}[], rule_reasons, "
+        f"CASE WHEN band = {x} THEN {evidence_reasons('true')} "
+        f"ELSE {evidence_reasons('false')} END::{REASON_TYPE}[])")
 
     return f"""
 WITH base AS (
@@ -249,7 +244,8 @@ WITH base AS (
                                                    lambda e: coalesce(e.points, 0.0)::DOUBLE),
                                     []::DOUBLE[]),
                x := band = {x}, timing := timing.text IS NOT NULL,
-               note := decision.note IS NOT NULL) AS shape
+               note := decision.note IS NOT NULL) AS shape,
+           {candidates_list} AS candidates
     FROM decided
 ), shapes AS MATERIALIZED (
     SELECT DISTINCT shape FROM staged
@@ -281,12 +277,12 @@ WITH base AS (
     -- positive: the timing, then fit and solvency alternating, strongest first;
     -- negative: the stage note, solvency knock-outs, then fit and solvency alternating
     SELECT shape, sign, k1, CASE WHEN k1 = 1 AND sign = 'negative' THEN i ELSE rn END AS rn,
-           g, CASE WHEN g = 0 THEN i ELSE {n} + i END AS ref
+           g, CASE WHEN g = 0 THEN 2 + i ELSE {2 + n} + i END AS ref
     FROM signed
     UNION ALL
-    SELECT shape, 'positive', 0, 0, 0, 0 FROM shapes WHERE shape.timing
+    SELECT shape, 'positive', 0, 0, 0, 1 FROM shapes WHERE shape.timing
     UNION ALL
-    SELECT shape, 'negative', 0, 0, 0, 0 FROM shapes WHERE shape.note
+    SELECT shape, 'negative', 0, 0, 0, 2 FROM shapes WHERE shape.note
 ), ranked AS (
     SELECT shape, sign, ref,
            row_number() OVER (PARTITION BY shape, sign ORDER BY k1, rn, g) AS rank
@@ -302,7 +298,8 @@ WITH base AS (
     FROM shapes h LEFT JOIN ranked r ON r.shape = h.shape
     GROUP BY h.shape
 ), chosen AS (
-    SELECT s.*, {picked('positive')} AS positive, {picked('negative')} AS negative
+    SELECT s.*, list_select(s.candidates, p.positive) AS positive,
+           list_select(s.candidates, p.negative) AS negative
     FROM staged s JOIN picks p ON p.shape = s.shape
 )
 SELECT s.company_id, {sqlrow.text(profile.name)} AS profile,
