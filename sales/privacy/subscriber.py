@@ -130,20 +130,28 @@ def decide(legal_form: str | None, identifiers: list[str] | None, natural_person
 
 
 def refresh_subscriber_types(con: duckdb.DuckDBPyConnection) -> int:
-    """Decide every company's subscriber type again; return how many companies were decided."""
-    rows = con.execute(COMPANY_FACTS_SQL).fetchall()
-    decided = [decide(*row[1:]) for row in rows]
+    """Decide every company's subscriber type again; return how many companies were decided.
+
+    ``decide`` runs once per distinct set of facts, not once per company: a million companies
+    share few legal forms, and the answers are joined back to the companies in DuckDB."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE subscriber_facts AS {COMPANY_FACTS_SQL}")
+    kinds = con.sql("SELECT DISTINCT legal_form, identifiers, natural_person, public_buyer "
+                    "FROM subscriber_facts").to_arrow_table()
+    decided = [decide(*row.values()) for row in kinds.to_pylist()]
+    table = kinds.append_column("subscriber_type", pa.array([d[0] for d in decided],
+                                                            pa.string()))
+    table = table.append_column("reason", pa.array([d[1] for d in decided], pa.string()))
     now = datetime.now(UTC).replace(tzinfo=None)
-    table = pa.table({
-        "company_id": pa.array([r[0] for r in rows], pa.string()),
-        "subscriber_type": pa.array([d[0] for d in decided], pa.string()),
-        "reason": pa.array([d[1] for d in decided], pa.string()),
-    })
     con.register("staged_subscriber_types", table)
     try:
         con.execute("DELETE FROM company_subscriber_types")
-        con.execute("INSERT INTO company_subscriber_types SELECT company_id, subscriber_type, "
-                    "reason, ? FROM staged_subscriber_types", [now])
+        con.execute(
+            "INSERT INTO company_subscriber_types SELECT f.company_id, d.subscriber_type, "
+            "d.reason, ? FROM subscriber_facts f JOIN staged_subscriber_types d "
+            "ON f.legal_form IS NOT DISTINCT FROM d.legal_form "
+            "AND f.identifiers IS NOT DISTINCT FROM d.identifiers "
+            "AND f.natural_person = d.natural_person AND f.public_buyer = d.public_buyer", [now])
+        return con.execute("SELECT count(*) FROM subscriber_facts").fetchall()[0][0]
     finally:
         con.unregister("staged_subscriber_types")
-    return len(rows)
+        con.execute("DROP TABLE IF EXISTS subscriber_facts")
