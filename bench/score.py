@@ -126,7 +126,9 @@ def _run(config: Path, what: str) -> dict[str, float]:
                           capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"{what} failed:\n{done.stderr[-3000:]}")
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        raise SystemExit(f"{what} printed no result:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return json.loads(line[len("RESULT "):])
 
 
