@@ -126,10 +126,11 @@ def _run(config: Path, what: str) -> dict[str, float]:
                           capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"{what} failed:\n{done.stderr[-3000:]}")
-    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
-    if line is None:
+    # DuckDB's progress bar may share the line (a query over 2 s on a loaded machine)
+    found = done.stdout.rfind("RESULT ")
+    if found < 0:
         raise SystemExit(f"{what} printed no result:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return json.loads(line[len("RESULT "):])
+    return json.loads(done.stdout[found + len("RESULT "):].splitlines()[0])
 
 
 def fill_warehouse(path: Path, companies: int, now: str = "now()") -> None:
