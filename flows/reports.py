@@ -31,11 +31,11 @@ def _count_rule(source: str) -> str:
     definition = load_definition(path)
     low, high = definition.count_min, definition.count_max
     if low is not None and high is not None:
-        return f"{low} to {high} items"
+        return f"{low:,} to {high:,} items"
     if low is not None:
-        return f"at least {low} items"
+        return f"at least {low:,} items"
     if high is not None:
-        return f"at most {high} items"
+        return f"at most {high:,} items"
     return ""
 
 
@@ -146,15 +146,18 @@ def _cell(value: str) -> str:
 
 
 def top_prospects_markdown(rows: Sequence[Mapping[str, str]], profile: str) -> str:
-    """A markdown table (its long "Why" cells wrap in the UI, where a table artifact's are cut
-    off at the page's edge), with the priority code spelled out under it."""
+    """A table of name, priority and owner, then the reasons of each prospect as a numbered
+    paragraph under it: the UI never wraps a table cell (a table's long "Why" column is cut off
+    at the page's edge), but it wraps a paragraph."""
     lines = [f"## Top {len(rows)} prospects, profile {profile}", "",
-             "| | Company | Priority | Owner | Why |", "|---:|---|---|---|---|"]
-    lines += [f"| {i} | {_cell(r['Company'])} | {_cell(r['Priority'])} | {_cell(r['Owner'])} | "
-              f"{_cell(r['Why'])} |" for i, r in enumerate(rows, 1)]
+             "| | Company | Priority | Owner |", "|---:|---|---|---|"]
+    lines += [f"| {i} | {_cell(r['Company'])} | {_cell(r['Priority'])} | {_cell(r['Owner'])} |"
+              for i, r in enumerate(rows, 1)]
     lines += ["", PRIORITY_KEY]
     if all(r["Owner"] == NOT_ASSIGNED for r in rows):
         lines.append("No owner yet: `leadpipe assign` gives prospects to the sales managers.")
+    lines += ["", "### Why", ""]
+    lines += [f"{i}. **{r['Company']}**: {r['Why']}" for i, r in enumerate(rows, 1)]
     return "\n".join(lines)
 
 

@@ -77,15 +77,18 @@ def test_score_run_is_named_and_publishes_prospects_with_owner_and_whole_reasons
     text = _artifact_of(run_id, "top-prospects")
 
     lines = text.splitlines()
-    assert "| | Company | Priority | Owner | Why |" in lines
-    fit = next(line for line in lines if "Northbridge Precision Engineering Ltd (GB)" in line)
+    assert "| | Company | Priority | Owner |" in lines
+    fit = next(line for line in lines
+               if line.startswith("| ") and "Northbridge Precision Engineering Ltd (GB)" in line)
     cells = [c.strip() for c in fit.strip("|").split(" | ")]
-    assert cells[1:4] == ["Northbridge Precision Engineering Ltd (GB)", "A-1-none",
-                          "Alice Ward"], cells
-    assert f"Industry manufacturing ({EVIDENCE})." in cells[4]
-    assert "Won 4 public contracts." in cells[4]
-    other = next(line for line in lines if "Calder Valley Machinery Ltd (GB)" in line)
-    assert "| A-2-none | not assigned |" in other
+    assert cells[1:] == ["Northbridge Precision Engineering Ltd (GB)", "A-1-none", "Alice Ward"]
+    why = next(line for line in lines
+               if line.endswith(".") and "**Northbridge Precision Engineering Ltd (GB)**" in line)
+    assert why.startswith(f"{cells[0]}. **Northbridge"), why  # numbered as in the table
+    assert f"Industry manufacturing ({EVIDENCE})." in why
+    assert "Won 4 public contracts." in why
+    other = next(line for line in lines if line.startswith("| ") and "Calder Valley" in line)
+    assert other.endswith("| A-2-none | not assigned |"), other
     assert "Priority reads fit tier (A best)" in text
     assert "{" not in text and "['" not in text
 
