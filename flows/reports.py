@@ -157,7 +157,8 @@ def top_prospects_markdown(rows: Sequence[Mapping[str, str]], profile: str) -> s
     if all(r["Owner"] == NOT_ASSIGNED for r in rows):
         lines.append("No owner yet: `leadpipe assign` gives prospects to the sales managers.")
     lines += ["", "### Why", ""]
-    lines += [f"{i}. **{r['Company']}**: {r['Why']}" for i, r in enumerate(rows, 1)]
+    # bullets, the number in bold: an ordered list's gutter cuts off a two-digit number
+    lines += [f"- **{i}. {r['Company']}**: {r['Why']}" for i, r in enumerate(rows, 1)]
     return "\n".join(lines)
 
 
@@ -179,6 +180,16 @@ def publish_top_prospects(config: Any, profile: str | None, limit: int = TOP_PRO
     return text
 
 
+def _shown_folder(path: Path) -> Path:
+    """The export's folder relative to the project folder flow runs start in (``data/exports``),
+    absolute only when it lies elsewhere."""
+    folder = path.parent.resolve()
+    try:
+        return folder.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return folder
+
+
 def export_markdown(rows: int, export_format: str, path: Path, from_snapshot: bool,
                     link: str | None) -> str:
     """The export in words: rows, format, file and, when a file server is set, a link."""
@@ -188,7 +199,7 @@ def export_markdown(rows: int, export_format: str, path: Path, from_snapshot: bo
         f"| Companies exported | {rows} |",
         f"| Format | {export_format} |",
         f"| File | `{path.name}` |",
-        f"| Folder | `{path.parent}` |",
+        f"| Folder | `{_shown_folder(path)}` |",
     ]
     if link:
         lines.append(f"| Download | [{path.name}]({link}) |")

@@ -83,8 +83,9 @@ def test_score_run_is_named_and_publishes_prospects_with_owner_and_whole_reasons
     cells = [c.strip() for c in fit.strip("|").split(" | ")]
     assert cells[1:] == ["Northbridge Precision Engineering Ltd (GB)", "A-1-none", "Alice Ward"]
     why = next(line for line in lines
-               if line.endswith(".") and "**Northbridge Precision Engineering Ltd (GB)**" in line)
-    assert why.startswith(f"{cells[0]}. **Northbridge"), why  # numbered as in the table
+               if line.startswith("- **") and "Northbridge Precision Engineering" in line)
+    # numbered as in the table
+    assert why.startswith(f"- **{cells[0]}. Northbridge Precision Engineering Ltd (GB)**: "), why
     assert f"Industry manufacturing ({EVIDENCE})." in why
     assert "Won 4 public contracts." in why
     other = next(line for line in lines if line.startswith("| ") and "Calder Valley" in line)
@@ -101,7 +102,11 @@ def test_export_run_is_named_by_profile_and_format(tmp_path, monkeypatch, prefec
     runner.score(config)
     state = export_flow(config_path=str(path), export_format="generic", return_state=True)
     assert state.is_completed(), state.message
-    assert _run_name(state.state_details.flow_run_id) == "export profile default as generic"
+    run_id = state.state_details.flow_run_id
+    assert _run_name(run_id) == "export profile default as generic"
+    text = _artifact_of(run_id, "export")
+    assert "| Folder | `data/exports` |" in text, text  # the project folder's, not a full path
+    assert "| Format | generic |" in text
 
 
 def test_the_pipeline_summary_counts_in_plain_words():
