@@ -16,7 +16,8 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.states import Failed, State
 
-from flows import reports
+from enrich.normalise.words import plural
+from flows import reports, run_names
 from flows.stages import (
     alert_flow,
     crawl_flow,
@@ -94,29 +95,37 @@ def _crawl_row(config: Any, run_id: str, source: str, run_error: str) -> dict:
 def _stage_rows(crawl_rows: list[dict], loaded: dict, resolved: dict, enriched: dict,
                 scored: dict, purged: dict, exported: dict,
                 alerted: dict) -> list[dict[str, str]]:
+    """One plain sentence per stage (counts in singular or plural, never "file(s)")."""
     failed = [r["Source"] for r in crawl_rows if r["Result"] != "ok"]
-    crawl = f"{len(crawl_rows)} source(s), {sum(r['Items landed'] for r in crawl_rows)} items"
+    items = sum(r["Items landed"] for r in crawl_rows)
+    crawl = f"{plural(len(crawl_rows), 'source')}, {plural(items, 'item')} landed"
     crawl += f"; failed: {', '.join(failed)}" if failed else "; all finished"
+    quarantined = loaded["quarantined"]
     return [
         {"Stage": "crawl", "Outcome": crawl},
-        {"Stage": "load", "Outcome": f"{loaded['new_items']} new items from "
-                                     f"{loaded['files_loaded']} file(s); "
-                                     f"{loaded['quarantined']} line(s) quarantined"},
-        {"Stage": "resolve", "Outcome": f"{resolved['records']} records into "
-                                        f"{resolved['companies']} companies; "
-                                        f"{resolved['review_pairs']} pair(s) to review"},
-        {"Stage": "enrich", "Outcome": f"{enriched['companies']} companies; websites "
-                                       f"{enriched['websites_ok']} read, "
-                                       f"{enriched['websites_failed']} failed, "
-                                       f"{enriched['websites_refused']} refused"},
-        {"Stage": "score", "Outcome": f"{scored['companies']} companies: "
-                                      f"{scored['prospects']} prospects, "
-                                      f"{scored['suspects']} suspects"},
+        {"Stage": "load", "Outcome": (
+            f"{plural(loaded['new_items'], 'new item')} from "
+            f"{plural(loaded['files_loaded'], 'file')}; "
+            + (f"{plural(quarantined, 'line')} quarantined" if quarantined
+               else "no line quarantined"))},
+        {"Stage": "resolve", "Outcome": (
+            f"{plural(resolved['records'], 'record')} into "
+            f"{plural(resolved['companies'], 'company', 'companies')}; "
+            f"{plural(resolved['review_pairs'], 'pair')} to review")},
+        {"Stage": "enrich", "Outcome": (
+            f"{plural(enriched['companies'], 'company', 'companies')}; websites: "
+            f"{enriched['websites_ok']} read, {enriched['websites_failed']} failed, "
+            f"{enriched['websites_refused']} refused")},
+        {"Stage": "score", "Outcome": (
+            f"{plural(scored['companies'], 'company', 'companies')}: "
+            f"{plural(scored['prospects'], 'prospect')}, {plural(scored['suspects'], 'suspect')}")},
         {"Stage": "privacy purge", "Outcome": (
-            f"{purged['contacts_purged']} contact(s) past {purged['retention_months']} months "
-            "removed" if purged["retention_months"] else "no retention period set")},
-        {"Stage": "export", "Outcome": f"{exported['rows']} companies, {exported['format']}, "
-                                       f"file {exported['path'].rsplit('/', 1)[-1]}"},
+            f"{plural(purged['contacts_purged'], 'contact')} not seen for "
+            f"{plural(purged['retention_months'], 'month')} removed" if purged["retention_months"]
+            else "no retention period set")},
+        {"Stage": "export", "Outcome": (
+            f"{plural(exported['rows'], 'company', 'companies')}, {exported['format']} format, "
+            f"file {exported['path'].rsplit('/', 1)[-1]}")},
         {"Stage": "alert", "Outcome": _alert_outcome(alerted)},
     ]
 
@@ -126,10 +135,10 @@ def _alert_outcome(alerted: dict) -> str:
         return "nothing new to alert"
     where = " and ".join(alerted["sent"]) or "nowhere (alerts are off)"
     failed = f"; failed: {'; '.join(alerted['errors'])}" if alerted["errors"] else ""
-    return f"{alerted['new_signals']} new signal(s) sent by {where}{failed}"
+    return f"{plural(alerted['new_signals'], 'new signal')} sent by {where}{failed}"
 
 
-@flow(name="pipeline")
+@flow(name="pipeline", flow_run_name=run_names.pipeline)
 def pipeline_flow(
     sources: list[str] | None = None,
     profile: str | None = None,

@@ -13,6 +13,7 @@ from typing import Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from enrich.normalise.words import plural
 from spiders.landing import STAT_ERRORS, STAT_FINISH_REASON, items_landed, report_path
 from spiders.netpolicy import REFUSED_STAT
 from spiders.registry import SOURCES_DIR
@@ -30,11 +31,11 @@ def _count_rule(source: str) -> str:
     definition = load_definition(path)
     low, high = definition.count_min, definition.count_max
     if low is not None and high is not None:
-        return f"{low} to {high} items"
+        return f"{low:,} to {high:,} items"
     if low is not None:
-        return f"at least {low} items"
+        return f"at least {low:,} items"
     if high is not None:
-        return f"at most {high} items"
+        return f"at most {high:,} items"
     return ""
 
 
@@ -75,7 +76,7 @@ def publish_crawl_table(rows: Sequence[Mapping[str, Any]], run_id: str) -> None:
     create_table_artifact(
         [dict(r) for r in rows],
         key="crawl-report",
-        description=f"Crawl of {len(rows)} source(s), landing run {run_id}",
+        description=f"Crawl of {plural(len(rows), 'source')}, landing run {run_id}",
     )
 
 
@@ -97,31 +98,72 @@ def publish_resolution(summary: Any) -> None:
 
 
 TOP_PROSPECTS = 15
+NOT_ASSIGNED = "not assigned"
+PRIORITY_KEY = ("Priority reads fit tier (A best), solvency band (1 best, P a public body, "
+                "? too little data) and timing (hot, warm or none).")
 
 
-def top_prospect_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The best prospects as the sales team would read them: name, priority, owner, reasons.
-
-    Priority when the scores carry one, else fit and solvency; owner only when assigned."""
+def reason_sentences(reasons: str | None) -> list[str]:
+    """The reasons of a scored row as whole sentences. The view joins them with "; ", and a
+    reason may hold "; " inside its brackets (an industry's evidence), so only a "; " outside
+    brackets separates two reasons."""
+    parts, depth, current = [], 0, []
+    text = str(reasons or "")
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        depth += (ch == "(") - (ch == ")")
+        if depth <= 0 and text.startswith("; ", i):
+            parts.append("".join(current))
+            current, i = [], i + 2
+            continue
+        current.append(ch)
+        i += 1
+    parts.append("".join(current))
     out = []
-    has_owner = any(r.get("owner") for r in rows)
-    for r in rows:
-        row: dict[str, Any] = {"Company": f"{r['name']} ({r['country']})" if r.get("country")
-                               else r["name"]}
-        if r.get("priority"):
-            row["Priority"] = r["priority"]
-        else:
-            row["Fit"] = r.get("fit")
-            row["Solvency"] = r.get("solvency")
-        if has_owner:
-            row["Owner"] = r.get("owner") or "unassigned"
-        row["Why"] = "; ".join(str(r.get("reasons") or "").split("; ")[:3])
-        out.append(row)
+    for part in (p.strip() for p in parts):
+        if part:
+            sentence = part[0].upper() + part[1:]
+            out.append(sentence if sentence[-1] in ".!?" else sentence + ".")
     return out
 
 
-def publish_top_prospects(config: Any, profile: str | None, limit: int = TOP_PROSPECTS) -> int:
-    """Read the best prospects from the scored view and publish them; returns how many."""
+def top_prospect_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The best prospects as the sales team would read them: name, priority, owner and every
+    reason in whole sentences (priority falls back to fit and solvency when not scored)."""
+    out = []
+    for r in rows:
+        name = f"{r['name']} ({r['country']})" if r.get("country") else str(r["name"])
+        priority = r.get("priority") or f"fit {r.get('fit')}, solvency {r.get('solvency')}"
+        out.append({"Company": name, "Priority": str(priority),
+                    "Owner": str(r.get("owner") or NOT_ASSIGNED),
+                    "Why": " ".join(reason_sentences(r.get("reasons")))})
+    return out
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def top_prospects_markdown(rows: Sequence[Mapping[str, str]], profile: str) -> str:
+    """A table of name, priority and owner, then the reasons of each prospect as a numbered
+    paragraph under it: the UI never wraps a table cell (a table's long "Why" column is cut off
+    at the page's edge), but it wraps a paragraph."""
+    lines = [f"## Top {len(rows)} prospects, profile {profile}", "",
+             "| | Company | Priority | Owner |", "|---:|---|---|---|"]
+    lines += [f"| {i} | {_cell(r['Company'])} | {_cell(r['Priority'])} | {_cell(r['Owner'])} |"
+              for i, r in enumerate(rows, 1)]
+    lines += ["", PRIORITY_KEY]
+    if all(r["Owner"] == NOT_ASSIGNED for r in rows):
+        lines.append("No owner yet: `leadpipe assign` gives prospects to the sales managers.")
+    lines += ["", "### Why", ""]
+    # bullets, the number in bold: an ordered list's gutter cuts off a two-digit number
+    lines += [f"- **{i}. {r['Company']}**: {r['Why']}" for i, r in enumerate(rows, 1)]
+    return "\n".join(lines)
+
+
+def publish_top_prospects(config: Any, profile: str | None, limit: int = TOP_PROSPECTS) -> str:
+    """Read the best prospects from the scored view and publish them; returns the markdown."""
     from sales.export.view import Selection, open_scored_rows
 
     selection = Selection(profile=config.profile(profile).name, stages=("prospect",))
@@ -130,12 +172,22 @@ def publish_top_prospects(config: Any, profile: str | None, limit: int = TOP_PRO
         table = scored.fetch(columns, selection).slice(0, limit)
     rows = top_prospect_rows(table.to_pylist())
     if rows:
-        create_table_artifact(rows, key="top-prospects",
-                              description=f"Top {len(rows)} prospects, profile {selection.profile}")
+        text = top_prospects_markdown(rows, selection.profile)
     else:
-        create_markdown_artifact("No company is a prospect for profile "
-                                 f"**{selection.profile}** yet.", key="top-prospects")
-    return len(rows)
+        text = f"No company is a prospect for profile **{selection.profile}** yet."
+    create_markdown_artifact(text, key="top-prospects",
+                             description=f"Top prospects, profile {selection.profile}")
+    return text
+
+
+def _shown_folder(path: Path) -> Path:
+    """The export's folder relative to the project folder flow runs start in (``data/exports``),
+    absolute only when it lies elsewhere."""
+    folder = path.parent.resolve()
+    try:
+        return folder.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return folder
 
 
 def export_markdown(rows: int, export_format: str, path: Path, from_snapshot: bool,
@@ -147,7 +199,7 @@ def export_markdown(rows: int, export_format: str, path: Path, from_snapshot: bo
         f"| Companies exported | {rows} |",
         f"| Format | {export_format} |",
         f"| File | `{path.name}` |",
-        f"| Folder | `{path.parent}` |",
+        f"| Folder | `{_shown_folder(path)}` |",
     ]
     if link:
         lines.append(f"| Download | [{path.name}]({link}) |")

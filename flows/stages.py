@@ -15,7 +15,8 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.concurrency.sync import concurrency
 
-from flows import reports
+from enrich.normalise.words import plural
+from flows import reports, run_names
 from leadpipe import runner
 from leadpipe.config import Config, load_config
 from leadpipe.demo.session import source_access
@@ -81,7 +82,8 @@ def crawl_source(
         full=full,
     )
     logger = get_run_logger()
-    logger.info("%s: %d items landed (%s)", source, report.items, report.finish_reason)
+    logger.info("%s: %s landed (%s)", source, plural(report.items, "item"),
+                report.finish_reason)
     for error in report.errors:
         logger.error("%s: %s", source, error)  # the spiders name the URL in each error
     return reports.crawl_row(source, report.stats, report.errors)
@@ -102,15 +104,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _crawl_run_name() -> str:
-    """'crawl demo_expo' in the run list and the pipeline's graph (not a random name)."""
-    from prefect.runtime import flow_run
-
-    sources = (flow_run.parameters or {}).get("sources") or []
-    return "crawl " + (", ".join(sources) if sources else "configured sources")
-
-
-@flow(name="crawl", log_prints=True, flow_run_name=_crawl_run_name)
+@flow(name="crawl", log_prints=True, flow_run_name=run_names.crawl)
 def crawl_flow(
     sources: list[str] | None = None,
     since: date | None = None,
@@ -151,7 +145,7 @@ def crawl_flow(
     return rows
 
 
-@flow(name="load")
+@flow(name="load", flow_run_name=run_names.load)
 def load_flow(config_path: str | None = None) -> dict:
     """Load new landing files into the warehouse (idempotent: a file loads once).
 
@@ -178,7 +172,7 @@ def load_flow(config_path: str | None = None) -> dict:
     }
 
 
-@flow(name="resolve")
+@flow(name="resolve", flow_run_name=run_names.resolve)
 def resolve_flow(config_path: str | None = None) -> dict:
     """Merge source records into companies with stable ids; publishes the resolution summary.
 
@@ -192,7 +186,7 @@ def resolve_flow(config_path: str | None = None) -> dict:
             ("records", "companies", "multi_record_companies", "redirects", "review_pairs")}
 
 
-@flow(name="enrich")
+@flow(name="enrich", flow_run_name=run_names.enrich)
 def enrich_flow(
     fetch_websites: bool = True,
     refresh: bool = False,
@@ -216,7 +210,7 @@ def enrich_flow(
     return dict(vars(summary))
 
 
-@flow(name="score")
+@flow(name="score", flow_run_name=run_names.score)
 def score_flow(profile: str | None = None, config_path: str | None = None) -> dict:
     """Fit tier, solvency band, timing, priority and reasons per company; publishes the top
     prospects.
@@ -240,7 +234,7 @@ def purge_task(config_path: str | None = None) -> dict:
     return {"contacts_purged": done.contacts, "retention_months": done.months}
 
 
-@flow(name="alert")
+@flow(name="alert", flow_run_name=run_names.alert)
 def alert_flow(profile: str | None = None, config_path: str | None = None) -> dict:
     """New hot signals of the profile, sent once by e-mail and/or webhook (``[alerts]``)."""
     with writer_slot():
@@ -249,7 +243,7 @@ def alert_flow(profile: str | None = None, config_path: str | None = None) -> di
     return dict(vars(summary))
 
 
-@flow(name="export")
+@flow(name="export", flow_run_name=run_names.export)
 def export_flow(
     profile: str | None = None,
     funnel_stages: list[str] | None = None,

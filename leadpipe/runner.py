@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from enrich.normalise.words import plural
 from leadpipe.config import Config
 from sales.searches import searches_for
 from spiders.crawl import CrawlReport, run_crawl
@@ -344,9 +345,10 @@ def load(config: Config, *, progress: Callable[[Path], None] | None = None) -> A
             summary.masked_lines = screened.lines
             _record_crawl_reports(con, config.landing_dir)
             run["items"] = summary.new_items
-            notes = [f"{summary.quarantined} line(s) quarantined"] if summary.quarantined else []
+            notes = ([f"{plural(summary.quarantined, 'line')} quarantined"]
+                     if summary.quarantined else [])
             if screened.lines:
-                notes.append(f"{screened.lines} line(s) naming suppressed people masked")
+                notes.append(f"{plural(screened.lines, 'line')} naming suppressed people masked")
             notes += (summary.errors + summary.warnings)[:5]
             run["message"] = "; ".join(notes)[:1000] or None
         return summary
@@ -621,8 +623,9 @@ def purge(config: Config, *, now: datetime | None = None) -> Purge:
         with recorded_run(con, "purge") as run:
             count = purge_contacts(con, months, now)
             run["items"] = count
-            run["message"] = (f"purged {count} contact(s) not seen since "
-                              f"{cutoff(now, months):%Y-%m-%d} (retention {months} months)")
+            run["message"] = (f"purged {plural(count, 'contact')} not seen since "
+                              f"{cutoff(now, months):%Y-%m-%d} "
+                              f"(retention {plural(months, 'month')})")
         if count:
             _rewrite_snapshot(con, config)
     return Purge(months, cutoff(now, months), count)

@@ -2,7 +2,8 @@
 
 Needs a server with leadpipe's deployments and one finished pipeline run (``leadpipe up``, then
 ``prefect deployment run pipeline/pipeline --watch``). Writes into docs/img/:
-deployments.png, pipeline-form.png, run-artifacts.png and one page per pipeline artifact.
+deployments.png, pipeline-form.png, run-graph.png (the finished run's stage runs by name),
+run-artifacts.png (the artifacts list) and one page per pipeline artifact.
 
     python scripts/screenshots.py --api http://127.0.0.1:4200/api
 """
@@ -25,7 +26,9 @@ CHROMIUM_FLAGS = [
     "--virtual-time-budget=15000",
 ]
 ARTIFACT_PAGES = ("pipeline-summary", "crawl-report", "resolution-summary", "top-prospects",
-                  "export")
+                  "export", "funnel")
+# Window per artifact page: wide tables need width, the long markdown pages height.
+ARTIFACT_SIZES = {"top-prospects": "1600,2700", "funnel": "1900,1300"}
 
 
 def shoot(url: str, out: Path, size: str = "1440,1000") -> None:
@@ -83,11 +86,15 @@ def main(argv: list[str] | None = None) -> int:
     shoot(f"{ui}/deployments", args.out / "deployments.png")
     shoot(f"{ui}/deployments/deployment/{pipeline.id}/run", args.out / "pipeline-form.png",
           "1440,1500")
-    shoot(f"{ui}/runs/flow-run/{run.id}?tab=Artifacts", args.out / "run-artifacts.png")
+    # The run page's top only: its graph of stage runs (the logs under it name server paths).
+    shoot(f"{ui}/runs/flow-run/{run.id}", args.out / "run-graph.png", "1440,500")
+    # The artifacts list, the latest of each key: the run page's own Artifacts tab cannot be
+    # opened by its address (the UI falls back to Logs while the run loads).
+    shoot(f"{ui}/artifacts", args.out / "run-artifacts.png", "1440,1100")
     for key in ARTIFACT_PAGES:
         if key in artifacts:
             shoot(f"{ui}/artifacts/artifact/{artifacts[key].id}", args.out / f"artifact-{key}.png",
-                  "1900,900")
+                  ARTIFACT_SIZES.get(key, "1900,900"))
     return 0
 
 

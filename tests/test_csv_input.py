@@ -65,7 +65,7 @@ def test_dedupe_names_the_line_of_a_ragged_row(tmp_path):
     result = runner.invoke(app, ["dedupe", str(src), "--map", "name=name"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert lines(result.output) == [
-        f"error: {src}:4: 4 field(s) where the header has 3 (fields separated by ',')"]
+        f"error: {src}:4: 4 fields where the header has 3 (fields separated by ',')"]
 
 
 def test_dedupe_sniffs_semicolons_and_takes_a_delimiter(tmp_path):
@@ -89,11 +89,11 @@ def test_dedupe_sniffs_semicolons_and_takes_a_delimiter(tmp_path):
 def test_a_quoted_field_over_two_lines_keeps_the_line_numbers_right(tmp_path):
     path = tmp_path / "multi.csv"
     path.write_text('id,name\n1,"Two\nlines"\n2,ok,extra\n', encoding="utf-8")
-    with pytest.raises(CsvInputError, match=r"multi.csv:4: 3 field\(s\) where the header has 2"):
+    with pytest.raises(CsvInputError, match=r"multi.csv:4: 3 fields where the header has 2"):
         read_csv_text(path)
     read, problems = read_csv_text(path, ragged="skip")
     assert [r.values for r in read.rows] == [["1", "Two\nlines"]]
-    assert problems == [f"{path}:4: 3 field(s) where the header has 2 (fields separated by "
+    assert problems == [f"{path}:4: 3 fields where the header has 2 (fields separated by "
                         "','); row skipped"]
 
 
@@ -109,10 +109,10 @@ def test_clients_import_names_ragged_rows_and_reads_latin1(tmp_path, monkeypatch
     out = " ".join(result.output.split())
     assert result.exit_code == 0, result.output
     assert f"{src}: read as cp1252 (it is not UTF-8)" in out
-    assert f"{src}:3: 5 field(s) where the header has 3 (fields separated by ','); row " \
+    assert f"{src}:3: 5 fields where the header has 3 (fields separated by ','); row " \
            "skipped" in out
-    assert f"{src}:4: 1 field(s) where the header has 3" in out
-    assert "imported 1 client(s)" in out and "not found yet: Müller GmbH" in out
+    assert f"{src}:4: 1 field where the header has 3" in out
+    assert "imported 1 client" in out and "not found yet: Müller GmbH" in out
     only_bad = write(tmp_path / "bad.csv", [("name", "country"), ("A", "GB", "x")])
     result = runner.invoke(app, ["clients", "import", str(only_bad)])
     assert result.exit_code == 1 and "Traceback" not in result.output

@@ -123,7 +123,8 @@ def test_retention_purges_contacts_not_seen_and_logs_it(tmp_path, monkeypatch):
     finally:
         con.close()
     assert (message, items) == (
-        f"purged {old} contact(s) not seen since 2026-02-05 (retention 1 months)", old)
+        f"purged {old} contact{'' if old == 1 else 's'} not seen since 2026-02-05 "
+        "(retention 1 month)", old)
 
 
 def test_cutoff_counts_calendar_months():

@@ -135,7 +135,7 @@ def test_a_recrawl_brings_no_forgotten_or_suppressed_person_back(world, tmp_path
                     for p in (cfg.landing_dir / RECRAWL).glob("*.jsonl")}
 
     said = _cli(cfg, "load")
-    assert "line(s) naming people on the suppression list were masked before loading" in said
+    assert "lines naming people on the suppression list were masked before loading" in said
     runner.resolve(cfg)
     runner.score(cfg)
 

@@ -41,7 +41,7 @@ def test_robinson_and_hughes_is_a_client_and_never_exported(tmp_path, monkeypatc
     out = " ".join(result.output.split())
     assert f"{accounts}:3: no name; row skipped" in out
     assert f"{accounts}:4: country 'United Kingdom' is not a two-letter code" in out
-    assert "imported 2 client(s): 1 match a company found so far" in out
+    assert "imported 2 clients: 1 matches a company found so far" in out
     assert "not found yet: Ashdown Valves GmbH" in out
     assert "Traceback" not in result.output
 

@@ -111,7 +111,7 @@ def test_conversion_from_an_imported_outcomes_file_matches_the_hand_computed_tab
             "lost, opted out") in out
     assert f"{path}:13: date '31/01/2026' is not a date (YYYY-MM-DD)" in out
     assert f"{path}:14: no company matches 'c-nope'" in out
-    assert "imported 12 outcome(s); 3 row(s) skipped" in out
+    assert "imported 12 outcomes; 3 rows skipped" in out
 
     con = connect(config.warehouse_path, read_only=True)
     try:

@@ -218,7 +218,7 @@ def test_a_site_gaining_a_jobs_page_becomes_an_event_a_timing_reason_and_a_chang
         "Dunmore Tools Ltd"]["reasons"]
 
     table = _cli(config, "events")
-    assert "4 change(s) on company websites" in table
+    assert "4 changes on company websites" in table
     assert ("Northbridge Precision Engineering Ltd: its website now lists 3 job openings "
             "(http://northbridge.example/careers)") in table
 

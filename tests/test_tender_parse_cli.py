@@ -149,7 +149,7 @@ def test_a_folder_reports_every_file_it_skips_and_why(tmp_path: Path):
         " and .xml, each also as .gz)",
         f"skipped: {folder / 'sub' / 'export.csv'}: not a tender file (.csv; reads .json, "
         ".jsonl, .ndjson and .xml, each also as .gz)"]
-    assert "from 4 file(s), 2 skipped" in result.stderr
+    assert "from 4 files, 2 skipped" in result.stderr
     assert {Path(r["file"]).name for r in _rows(tmp_path / "o.jsonl")} == {
         "a.json", "b.jsonl", "c.json.gz", "d.XML"}
 

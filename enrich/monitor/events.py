@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlparse
 
 from enrich.monitor.facts import job_title_key
 from enrich.monitor.fingerprint import SiteFingerprint
+from enrich.normalise.words import plural
 
 JOBS_APPEARED = "jobs_appeared"
 DISTRESS_NOTICE = "distress_notice"
@@ -36,10 +37,6 @@ class SiteEvent:
     sentence: str
     url: str | None
     detail: str  # what changed, stable (part of the event's id)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -68,18 +65,18 @@ def _jobs(before: SiteFingerprint, after: SiteFingerprint) -> list[SiteEvent]:
     if now:
         if was is None or was == 0:
             return [SiteEvent(JOBS_APPEARED, f"its website now lists "
-                              f"{_plural(now, 'job opening')}", after.jobs_url, f"{now}")]
+                              f"{plural(now, 'job opening')}", after.jobs_url, f"{now}")]
         new = _new_roles(before, after)
         if new:  # new roles, even where as many old ones went (same count, other vacancies)
             shown = ", ".join(new[:MAX_ROLES_SHOWN]) + (
                 f" and {len(new) - MAX_ROLES_SHOWN} more" if len(new) > MAX_ROLES_SHOWN else "")
             return [SiteEvent(JOBS_APPEARED, f"its website lists "
-                              f"{_plural(len(new), 'new job opening')}: {shown}",
+                              f"{plural(len(new), 'new job opening')}: {shown}",
                               after.jobs_url,
                               "roles:" + ",".join(sorted(job_title_key(t) for t in new)))]
         if new is None and now > was:
             return [SiteEvent(JOBS_APPEARED, f"its website now lists "
-                              f"{_plural(now, 'job opening')}, up from {was}", after.jobs_url,
+                              f"{plural(now, 'job opening')}, up from {was}", after.jobs_url,
                               f"{now}")]
         return []  # the same roles, or only fewer of them
     if now is None and before.jobs_url is None:

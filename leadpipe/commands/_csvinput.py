@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from enrich.normalise.words import plural
+
 AUTO = "auto"
 FALLBACK_ENCODING = "cp1252"  # what "Save as CSV" writes on a Western-European desktop
 DELIMITERS = ",;\t|"
@@ -153,7 +155,8 @@ def read_csv_text(path: Path, *, encoding: str = AUTO, delimiter: str | None = N
         if len(values) > width and not any(v.strip() for v in values[width:]):
             values = values[:width]
         if len(values) != width:
-            problem = (f"{path}:{row.line}: {len(values)} field(s) where the header has {width}"
+            problem = (f"{path}:{row.line}: {plural(len(values), 'field')} where the header has "
+                       f"{width}"
                        f" (fields separated by {delimiter_name(chosen)})")
             if ragged == "error":
                 raise CsvInputError(problem)

@@ -54,7 +54,8 @@ def _read(path: Path, encoding: str = AUTO, delimiter: str | None = None):
     header = read.header
     if len(set(header)) != len(header):
         seen = sorted({h for h in header if header.count(h) > 1})
-        raise CsvInputError(f"{path}:1: duplicate column name(s) in the header: "
+        raise CsvInputError(f"{path}:1: duplicate column {'name' if len(seen) == 1 else 'names'} "
+                            "in the header: "
                             f"{', '.join(map(repr, seen))}")
     columns = list(zip(*(r.values for r in read.rows), strict=True)) if read.rows else \
         [() for _ in header]
@@ -148,7 +149,8 @@ def dedupe(
             raise ValueError(f"--id {id_column!r}: no such column")
         clash = [c for c in OUT_COLUMNS if c in header]
         if clash:
-            raise ValueError(f"the input already has column(s) {', '.join(clash)}")
+            which = "a column" if len(clash) == 1 else "columns"
+            raise ValueError(f"the input already has {which} {', '.join(clash)}")
         records = _records(table, mapping, id_column, country)
         dec = load_decisions(decisions)
     except (ValueError, DecisionsError, pa.ArrowInvalid) as exc:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from enrich.normalise.words import plural
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
 from leadpipe.commands.tenders import _jsonable, _open_read_only, _when
 
@@ -52,7 +53,7 @@ def events(
         for row in rows:
             typer.echo(json.dumps(_jsonable(row), ensure_ascii=False))
         return
-    title = f"{len(rows)} change(s) on company websites" + (
+    title = f"{plural(len(rows), 'change')} on company websites" + (
         f" since {since_value:%Y-%m-%d %H:%M}" if since_value else "")
     console.print(title, highlight=False)
     for r in rows:  # one sentence per change, never cut to a column's width

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from enrich.normalise.words import plural
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
 from leadpipe.config import ConfigError
 
@@ -105,7 +106,8 @@ def import_outcomes(
         con.close()
     for problem in result.problems:
         console.print(f"[yellow]warning:[/] {escape(problem)}", highlight=False)
-    console.print(f"imported {result.loaded} outcome(s); {len(result.problems)} row(s) skipped")
+    console.print(f"imported {plural(result.loaded, 'outcome')}; "
+                  f"{plural(len(result.problems), 'row')} skipped")
 
 
 def _percent(value: float | None) -> str:

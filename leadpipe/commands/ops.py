@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from enrich.normalise.words import plural
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
 from leadpipe.commands._csvinput import CsvInputError, read_csv_text
 
@@ -138,8 +139,9 @@ def import_clients(
     if problems and not records:
         fail(f"{path}: no row imported ({len(problems)} skipped: see the warnings)")
     matched = [m for m in matches if m.company_ids]
-    console.print(f"imported {len(records)} client(s): {len(matched)} match a company found so "
-                  f"far; run `leadpipe score` to apply")
+    console.print(f"imported {plural(len(records), 'client')}: {len(matched)} "
+                  f"{'matches' if len(matched) == 1 else 'match'} a company found so far; "
+                  "run `leadpipe score` to apply")
     for m in [m for m in matches if not m.company_ids][:10]:
         console.print(f"  not found yet: {m.name} (kept; it matches once the company is found)",
                       highlight=False)

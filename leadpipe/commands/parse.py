@@ -10,6 +10,7 @@ from typing import IO, Annotated
 import typer
 from rich.progress import Progress
 
+from enrich.normalise.words import plural
 from spiders.tenders import TenderParseError, landing_items
 from spiders.tenders.stream import LineError, parse_stream
 
@@ -128,7 +129,7 @@ def register(app: typer.Typer) -> None:
             if output:
                 fh.close()
         if output or failed or skipped:
-            typer.echo(f"{records} records from {len(files) - failed} file(s)"
+            typer.echo(f"{plural(records, 'record')} from {plural(len(files) - failed, 'file')}"
                        f"{f', {failed} with errors' if failed else ''}"
                        f"{f', {skipped} skipped' if skipped else ''}"
                        f"{f' -> {output}' if output else ''}", err=True)

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from enrich.normalise.words import plural
 from leadpipe import runner
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
 from warehouse.db import WarehouseBusy
@@ -150,8 +151,8 @@ def forget(
     for name, count in done.warehouse.items():
         table.add_row(words.get(name, name), str(count))
     table.add_row(f"landing files ({len(done.landing)} rewritten)",
-                  f"{done.landing_lines} line(s) masked")
-    table.add_row("HTTP cache", f"{len(done.httpcache)} cached page(s) removed")
+                  f"{plural(done.landing_lines, 'line')} masked")
+    table.add_row("HTTP cache", f"{plural(len(done.httpcache), 'cached page')} removed")
     console.print(table)
     console.print("suppressed: never exported again (kept only as a salted hash); what was "
                   f"masked is logged in {cfg.data_dir / 'erasure-log.jsonl'}", highlight=False,
@@ -231,8 +232,9 @@ def privacy_purge(config: ConfigOption = None) -> None:
         console.print("no retention period configured ([privacy] retention_months): nothing "
                       "purged", highlight=False)
         return
-    console.print(f"purged {done.contacts} contact(s) not seen since {done.cutoff:%Y-%m-%d} "
-                  f"(retention {done.months} months)", highlight=False)
+    console.print(f"purged {plural(done.contacts, 'contact')} not seen since "
+                  f"{done.cutoff:%Y-%m-%d} (retention {plural(done.months, 'month')})",
+                  highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from enrich.normalise.words import plural
 from leadpipe import runner
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
 from leadpipe.config import ConfigError
@@ -74,7 +75,7 @@ def crawl(
     except (SearchError, ConfigError, DefinitionError) as exc:
         fail(str(exc))
     for source, found in searches.items():
-        console.print(f"{source}: {len(found)} search(es): "
+        console.print(f"{source}: {plural(len(found), 'search', 'searches')}: "
                       + "; ".join(", ".join(s.values()) for s in found))
     table = Table("source", "items", "finished", "landing file", "errors")
     with source_access(cfg, chosen) as access, _progress() as bar:
@@ -128,13 +129,15 @@ def load(
     except WarehouseBusy as exc:
         fail(str(exc))
     console.print(
-        f"loaded {summary.files_loaded} file(s), {summary.new_items} new item(s); "
-        f"{summary.files_skipped} already loaded; {summary.quarantined} line(s) quarantined",
+        f"loaded {plural(summary.files_loaded, 'file')}, {plural(summary.new_items, 'new item')}; "
+        f"{summary.files_skipped} already loaded; {plural(summary.quarantined, 'line')} "
+        "quarantined",
         highlight=False,
     )
     if summary.masked_lines:
-        console.print(f"{summary.masked_lines} line(s) naming people on the suppression list "
-                      "were masked before loading (see erasure-log.jsonl)", highlight=False)
+        console.print(f"{plural(summary.masked_lines, 'line')} naming people on the suppression "
+                      f"list {'was' if summary.masked_lines == 1 else 'were'} masked before "
+                      "loading (see erasure-log.jsonl)", highlight=False)
     for error in summary.errors[:20]:
         console.print(f"[yellow]warning:[/] {error}", highlight=False, soft_wrap=True)
     if len(summary.errors) > 20:
@@ -146,9 +149,10 @@ def load(
         console.print(f"[yellow]warning:[/] ... and {len(summary.warnings) - 20} more repeats",
                       highlight=False)
     if summary.files_failed:
-        fail(f"{summary.files_failed} file(s) not loaded (see the warnings); re-run to retry")
+        fail(f"{plural(summary.files_failed, 'file')} not loaded (see the warnings); "
+             "re-run to retry")
     if strict and summary.quarantined:
-        fail(f"{summary.quarantined} landing line(s) quarantined (--strict)")
+        fail(f"{plural(summary.quarantined, 'landing line')} quarantined (--strict)")
 
 
 def resolve(config: ConfigOption = None) -> None:

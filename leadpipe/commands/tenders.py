@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from enrich.normalise.words import plural
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
 
 tenders_app = typer.Typer(help="Leads from public tenders: new open tenders, buyers, suppliers.",
@@ -87,7 +88,7 @@ def new(
         for row in rows:
             typer.echo(json.dumps(_jsonable(row), ensure_ascii=False))
         return
-    title = (f"{len(rows)} open tender(s), CPV {', '.join(prefixes) or 'any'}, "
+    title = (f"{plural(len(rows), 'open tender')}, CPV {', '.join(prefixes) or 'any'}, "
              f"new since {since_value or 'the beginning'}")
     table = Table("deadline", "buyer", "title", "CPV", "value", "source", title=title)
     for r in rows:

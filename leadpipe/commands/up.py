@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from enrich.normalise.words import plural
 from leadpipe.commands._common import ConfigOption, console, fail, get_config
 
 WORKER_NAME = "leadpipe-worker-1"
@@ -115,7 +116,7 @@ def down(config: ConfigOption = None) -> None:
         fail(f"{state_path}: not a file `leadpipe up` wrote ({exc})", code=2)
     lp.stop_all(started)
     state_path.unlink(missing_ok=True)
-    console.print(f"stopped {len(started.worker_pids)} worker(s) and the server on port "
+    console.print(f"stopped {plural(len(started.worker_pids), 'worker')} and the server on port "
                   f"{started.port}")
 
 

@@ -13,6 +13,7 @@ from typing import Protocol
 
 import duckdb
 
+from enrich.normalise.words import plural
 from sales.alerts.deliver import DeliveryFailed, post_webhook, send_email
 from sales.alerts.message import compose
 from sales.alerts.signals import AlertProfile, new_signals, record_alerted, record_profile_mark
@@ -56,7 +57,8 @@ class AlertSummary:
             return f"profile {self.profile}: nothing new to alert"
         where = " and ".join(self.sent) or "nowhere (alerts are off)"
         tail = f"; {'; '.join(self.errors)}" if self.errors else ""
-        return f"profile {self.profile}: {self.new_signals} new signal(s) sent by {where}{tail}"
+        return (f"profile {self.profile}: {plural(self.new_signals, 'new signal')} sent by "
+                f"{where}{tail}")
 
 
 def run_alerts(con: duckdb.DuckDBPyConnection, profile: AlertProfile, channels: AlertChannels,
