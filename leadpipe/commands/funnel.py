@@ -52,7 +52,7 @@ def assign(
     except ManagersError as exc:
         fail(str(exc), code=2)
     try:
-        con = connect(cfg.warehouse_path)
+        con = connect(cfg.warehouse)
     except WarehouseBusy as exc:
         fail(str(exc))
     try:
@@ -94,7 +94,7 @@ def import_outcomes(
 
     cfg = get_config(config)
     try:
-        con = connect(cfg.warehouse_path)
+        con = connect(cfg.warehouse)
     except WarehouseBusy as exc:
         fail(str(exc))
     try:
@@ -151,7 +151,7 @@ def report(
     except ConfigError as exc:
         fail(str(exc), code=2)
     try:
-        con = connect(cfg.warehouse_path, read_only=True)
+        con = connect(cfg.warehouse, read_only=True)
     except (FileNotFoundError, WarehouseBusy) as exc:
         fail(str(exc))
     try:
