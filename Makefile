@@ -36,8 +36,12 @@ env-lake: $(LAKE_VENV)/.synced
 demo: env
 	$(VENV)/bin/leadpipe demo
 
-test: env
+# The lake tests run again in the lake environment (in .venv they skip: no extensions there).
+LAKE_TESTS := tests/test_lake_warehouse.py
+
+test: env env-lake
 	$(VENV)/bin/python -m pytest
+	$(LAKE_VENV)/bin/python -m pytest $(LAKE_TESTS)
 
 lint: env
 	$(VENV)/bin/ruff check .
