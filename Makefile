@@ -6,7 +6,13 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: demo test lint env bench clean
+# The many-writer warehouse ([warehouse] backend = "ducklake") needs DuckDB's ducklake and
+# postgres extensions, which PyPI ships only for DuckDB $(LAKE_DUCKDB): a second environment,
+# the locked set with that one pin changed.
+LAKE_VENV := .venv-lake
+LAKE_DUCKDB := 1.5.5
+
+.PHONY: demo test lint env env-lake bench clean
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	test -x $(UV) || ($(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet uv)
@@ -15,11 +21,27 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 env: $(VENV)/.synced
 
+$(LAKE_VENV)/.synced: pyproject.toml uv.lock $(VENV)/.synced
+	test -x $(LAKE_VENV)/bin/python || $(PYTHON) -m venv $(LAKE_VENV)
+	$(UV) export --frozen --no-hashes --no-emit-project --quiet \
+	  | sed 's/^duckdb==.*/duckdb==$(LAKE_DUCKDB)/' > $(LAKE_VENV)/requirements.txt
+	echo "duckdb-extension-ducklake==$(LAKE_DUCKDB)" >> $(LAKE_VENV)/requirements.txt
+	echo "duckdb-extension-postgres==$(LAKE_DUCKDB)" >> $(LAKE_VENV)/requirements.txt
+	$(UV) pip install --quiet --python $(LAKE_VENV)/bin/python -r $(LAKE_VENV)/requirements.txt
+	$(UV) pip install --quiet --python $(LAKE_VENV)/bin/python --no-deps -e .
+	touch $@
+
+env-lake: $(LAKE_VENV)/.synced
+
 demo: env
 	$(VENV)/bin/leadpipe demo
 
-test: env
+# The lake tests run again in the lake environment (in .venv they skip: no extensions there).
+LAKE_TESTS := tests/test_lake_warehouse.py
+
+test: env env-lake
 	$(VENV)/bin/python -m pytest
+	$(LAKE_VENV)/bin/python -m pytest $(LAKE_TESTS)
 
 lint: env
 	$(VENV)/bin/ruff check .
@@ -28,4 +50,4 @@ bench: env
 	$(VENV)/bin/python -m bench.pipeline
 
 clean:
-	rm -rf $(VENV) .prefect data
+	rm -rf $(VENV) $(LAKE_VENV) .prefect data

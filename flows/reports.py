@@ -168,7 +168,7 @@ def publish_top_prospects(config: Any, profile: str | None, limit: int = TOP_PRO
 
     selection = Selection(profile=config.profile(profile).name, stages=("prospect",))
     columns = ["name", "country", "priority", "fit", "solvency", "owner", "reasons"]
-    with open_scored_rows(config.warehouse_path, config.snapshot_path) as scored:
+    with open_scored_rows(config.warehouse, config.snapshot_path) as scored:
         table = scored.fetch(columns, selection).slice(0, limit)
     rows = top_prospect_rows(table.to_pylist())
     if rows:
@@ -269,7 +269,7 @@ def publish_funnel(config: Any, profile: str | None) -> str:
     from warehouse.db import connect
 
     chosen = config.profile(profile).name
-    con = connect(config.warehouse_path, read_only=True)
+    con = connect(config.warehouse, read_only=True)
     try:
         report = funnel_report(con, chosen)
     finally:

@@ -30,6 +30,7 @@ from pydantic import (
 
 from enrich.solvency import SolvencyPoints
 from spiders.landing import landing_root
+from warehouse.lake import Lake
 
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
 
@@ -274,6 +275,25 @@ class AlertsSection(_Section):
         return os.environ.get("LEADPIPE_SMTP_PASSWORD") or None
 
 
+class WarehouseSection(_Section):
+    """Where the warehouse lives: the embedded DuckDB file (one writer at a time), or DuckLake
+    (many writers: the catalog in PostgreSQL, the data as Parquet files; see docs/scaling.md)."""
+
+    backend: Literal["embedded", "ducklake"]
+    # ducklake: a PostgreSQL connection string ("host=db port=5432 dbname=leadpipe user=...").
+    catalog: str = ""
+    # ducklake: a folder every writer reaches (relative to the config file) or an object-store
+    # URL; empty for <data_dir>/lake.
+    data_path: str = ""
+
+    @model_validator(mode="after")
+    def _catalog_for_ducklake(self) -> WarehouseSection:
+        if self.backend == "ducklake" and not self.catalog.strip():
+            raise ValueError("backend = \"ducklake\" needs catalog (a PostgreSQL connection "
+                             "string)")
+        return self
+
+
 class ScheduleSection(_Section):
     pipeline_cron: str | None = None
 
@@ -291,6 +311,7 @@ class Settings(_Section):
     resolve: ResolveSection
     enrich: EnrichSection
     schedule: ScheduleSection
+    warehouse: WarehouseSection
     network: NetworkSection
     sales: SalesSection
     privacy: PrivacySection
@@ -404,7 +425,21 @@ class Config:
 
     @property
     def warehouse_path(self) -> Path:
+        """The embedded warehouse file (``[warehouse] backend = "embedded"``)."""
         return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def warehouse(self) -> Path | Lake:
+        """What ``warehouse.db.connect`` opens: the embedded file, or the DuckLake lake."""
+        section = self.settings.warehouse
+        if section.backend == "embedded":
+            return self.warehouse_path
+        data_path = section.data_path
+        if not data_path:
+            data_path = str(self.data_dir / "lake")
+        elif "://" not in data_path and not Path(data_path).is_absolute():
+            data_path = str(self.base_dir / data_path)
+        return Lake(catalog=section.catalog, data_path=data_path)
 
     @property
     def exports_dir(self) -> Path:

@@ -8,6 +8,7 @@ Only ``crawl`` runs without the warehouse; every other stage opens it as the one
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import socket
@@ -34,6 +35,7 @@ from spiders.landing import (
 from spiders.registry import SOURCES_DIR
 from spiders.search import SearchError
 from warehouse.db import WarehouseBusy, connect
+from warehouse.lake import retrying
 from warehouse.marks import all_high_water_marks, set_high_water_mark
 
 # How long a short write (a batch of fetched sites, a run's end) waits for another writer.
@@ -206,9 +208,9 @@ def read_high_water_marks(config: Config) -> dict[str, str]:
     holds it), overlaid by newer marks in the landing runs' reports (a crawl landed but not yet
     loaded still counts: its files are on disk and will be loaded)."""
     marks: dict[str, str] = {}
-    if config.warehouse_path.exists():
+    if config.warehouse.exists():
         try:
-            con = connect(config.warehouse_path, read_only=True)
+            con = connect(config.warehouse, read_only=True)
         except WarehouseBusy:
             con = None
         if con is not None:
@@ -330,13 +332,25 @@ def _record_crawl_reports(con: Any, landing_dir: Path) -> None:
         set_high_water_mark(con, source, str(stats.get(STAT_HIGH_WATER_MARK) or ""))
 
 
+def _retried_on_conflict(stage: Callable[..., Any]) -> Callable[..., Any]:
+    """Run the whole stage again when its commit lost a race with another writer's (the
+    many-writer lake; the embedded file's writers queue for the file instead)."""
+
+    @functools.wraps(stage)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return retrying(lambda: stage(*args, **kwargs))
+
+    return run
+
+
+@_retried_on_conflict
 def load(config: Config, *, progress: Callable[[Path], None] | None = None) -> Any:
     """Load the new landing files, after masking the suppressed people in them (so a re-crawl
     brings nobody on the suppression list back; ``sales.privacy.screen``)."""
     from sales.privacy.screen import screen_landing
     from warehouse.load import load_landing
 
-    con = connect(config.warehouse_path)
+    con = connect(config.warehouse)
     try:
         with recorded_run(con, "load") as run:
             screened = screen_landing(con, config.data_dir, config.landing_dir,
@@ -356,12 +370,13 @@ def load(config: Config, *, progress: Callable[[Path], None] | None = None) -> A
         con.close()
 
 
+@_retried_on_conflict
 def resolve(config: Config) -> Any:
     from enrich.resolve.stage import run_resolution
     from sales.privacy.suppression import refresh as refresh_suppression
 
     decisions = config.decisions_path
-    con = connect(config.warehouse_path)
+    con = connect(config.warehouse)
     try:
         with recorded_run(con, "resolve") as run:
             summary = run_resolution(con, decisions_path=decisions)
@@ -390,7 +405,7 @@ def enrich(
     from sales.privacy.screen import scrub_enrichment
 
     access = access or configured_access(config)
-    path = config.warehouse_path
+    path = config.warehouse
 
     @contextlib.contextmanager
     def writer() -> Iterator[Any]:
@@ -428,6 +443,7 @@ def enrich(
     return summary
 
 
+@_retried_on_conflict
 def score(config: Config, *, profile: str | None = None) -> Any:
     from sales.export.view import write_snapshot
     from sales.privacy.lawful_basis import record_lawful_basis
@@ -436,7 +452,7 @@ def score(config: Config, *, profile: str | None = None) -> Any:
     from sales.score import run_scoring
 
     chosen = config.profile(profile)
-    con = connect(config.warehouse_path)
+    con = connect(config.warehouse)
     try:
         with recorded_run(con, "score") as run:
             # suppression, subscriber types and the lawful basis as the export will read them
@@ -456,12 +472,13 @@ def score(config: Config, *, profile: str | None = None) -> Any:
         con.close()
 
 
+@_retried_on_conflict
 def alert(config: Config, *, profile: str | None = None, now: datetime | None = None) -> Any:
     """Send the profile's new hot signals once (``[alerts]``); nothing new, nothing sent."""
     from sales.alerts import run_alerts
 
     chosen = config.profile(profile)
-    con = connect(config.warehouse_path)
+    con = connect(config.warehouse)
     try:
         with recorded_run(con, "alert") as run:
             summary = run_alerts(con, chosen, config.alerts, now=now)
@@ -517,7 +534,7 @@ def export(
         changed=changed, excel=excel, provenance=provenance,
     )
     outcome = run_export(
-        fmt, request, output, warehouse=config.warehouse_path,
+        fmt, request, output, warehouse=config.warehouse,
         snapshot=config.snapshot_path, exports_dir=config.exports_dir,
     )
     return ExportResult(output, outcome.rows, outcome.from_snapshot, outcome.files)
@@ -530,7 +547,7 @@ def export(
 
 @contextlib.contextmanager
 def _writer(config: Config) -> Iterator[Any]:
-    con = connect(config.warehouse_path)
+    con = connect(config.warehouse)
     try:
         yield con
     finally:
@@ -573,7 +590,7 @@ def suppress_remove(config: Config, value: str, kind: str | None = None,
 def suppress_list(config: Config) -> list[Any]:
     from sales.privacy.suppression import list_entries
 
-    con = connect(config.warehouse_path, read_only=True)
+    con = connect(config.warehouse, read_only=True)
     try:
         return list_entries(con, config.data_dir)
     finally:
@@ -597,7 +614,7 @@ def contact_notice(config: Config, value: str) -> tuple[list[Any], bool]:
     """The contacts held for a person (an e-mail or a phone) and whether they are suppressed."""
     from sales.privacy.notice import held_contacts, is_suppressed
 
-    con = connect(config.warehouse_path, read_only=True)
+    con = connect(config.warehouse, read_only=True)
     try:
         return held_contacts(con, value), is_suppressed(con, config.data_dir, value)
     finally:

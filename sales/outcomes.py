@@ -20,6 +20,7 @@ from enrich.normalise import registrable_domain
 from sales.clients import match_clients
 from sales.privacy.view import OPTED_OUT
 from warehouse.db import transaction
+from warehouse.upsert import merge_row
 
 # "opted out": the company asked for no more marketing e-mail (``sales.privacy.view``: the
 # CRM files then carry its opt-out); the funnel counts it as contacted.
@@ -110,8 +111,9 @@ def import_outcomes(con: duckdb.DuckDBPyConnection, path: Path) -> OutcomesImpor
     if out:
         with transaction(con):
             con.executemany(
-                "INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (company_id, stage, reached_on) DO UPDATE SET "
-                "channel = excluded.channel, imported_from = excluded.imported_from", out)
+                merge_row("outcomes", ["company_id", "stage", "reached_on", "channel",
+                                       "imported_from", "imported_at"],
+                          ["company_id", "stage", "reached_on"], ["channel", "imported_from"]),
+                out)
     result.loaded = len(out)
     return result

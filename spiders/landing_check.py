@@ -139,7 +139,12 @@ def _datetime(value: Any, key: str) -> str:
     if not ok:
         raise BadLine(f"{key}: {_show(value)} is not an ISO 8601 date (2026-03-01) or date and "
                       "time (2026-03-01T12:00:00Z)")
-    return value.strip()
+    text = value.strip()
+    if match.group(5) is not None and match.group(6) is None:
+        # hours and minutes only: seconds added, so every DuckDB casts it (1.5 refuses
+        # "2026-03-01T12:00Z"; the many-writer warehouse runs on 1.5)
+        text = f"{text[:match.end(5)]}:00{text[match.end(5):]}"
+    return text
 
 
 def _entries(value: Any, key: str, spec: Field) -> list[Any]:

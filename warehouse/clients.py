@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 import duckdb
 
+from warehouse.upsert import merge_row
+
 ClientRow = tuple[str, str, str | None, str | None]  # (client_key, name, domain, country)
 
 
@@ -14,8 +16,8 @@ def upsert_clients(con: duckdb.DuckDBPyConnection, rows: Iterable[ClientRow]) ->
     rows = list(rows)
     if rows:
         con.executemany(
-            "INSERT INTO clients VALUES (?, ?, ?, ?, now()) ON CONFLICT (client_key) DO UPDATE "
-            "SET name = excluded.name, country = excluded.country",
+            merge_row("clients", {"client_key": "?", "name": "?", "domain": "?", "country": "?",
+                                  "imported_at": "now()"}, ["client_key"], ["name", "country"]),
             rows,
         )
     return len(rows)

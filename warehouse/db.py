@@ -1,8 +1,9 @@
-"""Open the DuckDB warehouse, applying schema migrations, under the one-writer rule.
+"""Open the warehouse, applying schema migrations: the embedded DuckDB file, or a DuckLake.
 
-DuckDB lets one process write, or several read, never both; a blocked open fails at once.
-Writers therefore wait (bounded) for the file; readers that cannot open it fall back to the
-latest Parquet snapshot (see ``warehouse.snapshot``).
+The embedded file lets one process write, or several read, never both; a blocked open fails
+at once. Writers therefore wait (bounded) for the file; readers that cannot open it fall back
+to the latest Parquet snapshot (see ``warehouse.snapshot``). A DuckLake (``warehouse.lake``)
+takes many writers at once: it is opened at once, and its conflicting commits are retried.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from warehouse.lake import Lake, attach, retrying, without_keys
 
 MIGRATIONS_PACKAGE = "warehouse.migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -40,7 +43,8 @@ def transaction(con: duckdb.DuckDBPyConnection, **staged: Any) -> Iterator[None]
         yield
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        with contextlib.suppress(duckdb.TransactionException):
+            con.execute("ROLLBACK")  # a COMMIT that failed has already rolled back
         raise
     finally:
         for name in staged:
@@ -60,19 +64,25 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations not yet applied, each in its own transaction; return their names."""
-    con.execute(
+def migrate(con: duckdb.DuckDBPyConnection, *, keys: bool = True) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction; return their names.
+
+    ``keys=False`` applies them without PRIMARY KEY / UNIQUE constraints (DuckLake has none)."""
+    shape = (lambda sql: sql) if keys else without_keys
+    con.execute(shape(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-    )
+    ))
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for version, name, sql in migrations():
         if version in done:
             continue
         with transaction(con):
-            con.execute(sql)
+            if con.execute("SELECT 1 FROM schema_migrations WHERE version = ?",
+                           [version]).fetchall():
+                continue  # another writer applied it meanwhile
+            con.execute(shape(sql))
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
         applied.append(name)
     return applied
@@ -83,11 +93,25 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("could not set" in text or "conflicting" in text)
 
 
+def _connect_lake(lake: Lake) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached as its default catalog, migrated."""
+    con = duckdb.connect()
+    try:
+        attach(con, lake)
+        retrying(lambda: migrate(con, keys=False))
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def connect(
-    path: str | Path, *, read_only: bool = False, wait_seconds: float | None = None
+    path: str | Path | Lake, *, read_only: bool = False, wait_seconds: float | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse. Writers wait up to ``wait_seconds`` (default
-    ``WRITER_WAIT_SECONDS``) for another writer to finish."""
+    """Open the warehouse. Writers of the embedded file wait up to ``wait_seconds`` (default
+    ``WRITER_WAIT_SECONDS``) for another writer to finish; a lake is opened at once."""
+    if isinstance(path, Lake):
+        return _connect_lake(path)
     path = Path(path)
     if wait_seconds is None:
         wait_seconds = WRITER_WAIT_SECONDS

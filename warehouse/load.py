@@ -23,6 +23,7 @@ from spiders.landing import item_hash, iter_landing_files, landing_root, record_
 from spiders.landing_check import BadLine, check_line
 from warehouse.db import transaction
 from warehouse.hashing import file_sha256
+from warehouse.upsert import match_on, merge_new, merge_row
 
 # Contract type -> Arrow type of the staged column (dates are cast to TIMESTAMP by the SQL).
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -315,15 +316,17 @@ ORG_DATE_FIELDS = tuple(f.name for f in ORG_COLUMNS if f.type == "datetime")
 _ORG_DATES = ", ".join(f"CAST(CAST({n} AS TIMESTAMP) AS DATE) AS {n}" for n in ORG_DATE_FIELDS)
 
 _ORG_UPSERT = """
-INSERT INTO source_records BY NAME
-SELECT * EXCLUDE (seen_at, rn){replace},
-       CAST(seen_at AS TIMESTAMP) AS first_seen_at, CAST(seen_at AS TIMESTAMP) AS last_seen_at
-FROM (SELECT *, row_number() OVER (PARTITION BY record_id ORDER BY seen_at DESC) AS rn
-      FROM staged_orgs) WHERE rn = 1
-ON CONFLICT (record_id) DO UPDATE SET
+MERGE INTO source_records USING (
+    SELECT * EXCLUDE (seen_at, rn){replace},
+           CAST(seen_at AS TIMESTAMP) AS first_seen_at, CAST(seen_at AS TIMESTAMP) AS last_seen_at
+    FROM (SELECT *, row_number() OVER (PARTITION BY record_id ORDER BY seen_at DESC) AS rn
+          FROM staged_orgs) WHERE rn = 1
+) AS incoming ON (source_records.record_id = incoming.record_id)
+WHEN MATCHED THEN UPDATE SET
     {updates},
-    first_seen_at = LEAST(source_records.first_seen_at, excluded.first_seen_at),
-    last_seen_at = GREATEST(source_records.last_seen_at, excluded.last_seen_at)
+    first_seen_at = LEAST(source_records.first_seen_at, incoming.first_seen_at),
+    last_seen_at = GREATEST(source_records.last_seen_at, incoming.last_seen_at)
+WHEN NOT MATCHED THEN INSERT BY NAME
 """
 
 
@@ -331,8 +334,8 @@ def _upsert_orgs(con: duckdb.DuckDBPyConnection) -> None:
     columns = [n for n in _ORG_SCHEMA.names if n not in ("record_id", "seen_at")]
     # Newer sightings replace older values; an older file loaded late changes nothing.
     updates = ",\n    ".join(
-        f"{c} = CASE WHEN excluded.last_seen_at >= source_records.last_seen_at "
-        f"THEN excluded.{c} ELSE source_records.{c} END"
+        f"{c} = CASE WHEN incoming.last_seen_at >= source_records.last_seen_at "
+        f"THEN incoming.{c} ELSE source_records.{c} END"
         for c in columns
     )
     replace = f" REPLACE ({_ORG_DATES})" if _ORG_DATES else ""
@@ -349,16 +352,21 @@ def _upsert_latest(
 ) -> None:
     cols = [n for n in schema.names if n not in (key, "seen_at")]
     seen = "CAST(seen_at AS TIMESTAMP) AS first_seen_at, " if first_seen else ""
-    updates = ", ".join(f"{c} = excluded.{c}" for c in cols)
+    updates = ", ".join(f"{c} = incoming.{c}" for c in cols)
     con.execute(f"""
-        INSERT INTO {table} BY NAME
-        SELECT * EXCLUDE (seen_at, rn), {seen}CAST(seen_at AS TIMESTAMP) AS last_seen_at
-        FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY seen_at DESC) AS rn
-              FROM {staged}) WHERE rn = 1
-        ON CONFLICT ({key}) DO UPDATE SET {updates},
-            last_seen_at = GREATEST({table}.last_seen_at, excluded.last_seen_at)
-            WHERE excluded.last_seen_at >= {table}.last_seen_at
+        MERGE INTO {table} USING (
+            SELECT * EXCLUDE (seen_at, rn), {seen}CAST(seen_at AS TIMESTAMP) AS last_seen_at
+            FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY seen_at DESC) AS rn
+                  FROM {staged}) WHERE rn = 1
+        ) AS incoming ON ({match_on(table, [key])})
+        WHEN MATCHED AND incoming.last_seen_at >= {table}.last_seen_at THEN UPDATE SET
+            {updates}, last_seen_at = GREATEST({table}.last_seen_at, incoming.last_seen_at)
+        WHEN NOT MATCHED THEN INSERT BY NAME
     """)
+
+
+_LANDING_FILE_ROW = {"path": "?", "run_id": "?", "source": "?", "sha256": "?", "items": "?",
+                     "loaded_at": "now()"}
 
 
 @dataclass(frozen=True)
@@ -407,10 +415,10 @@ def load_file(
         staged["staged_awards"] = _table(awards, _AWARD_SCHEMA)
     with transaction(con, **staged):
         before = con.execute("SELECT count(*) FROM raw_items").fetchall()[0][0]
-        con.execute("""INSERT INTO raw_items BY NAME
-                       SELECT * REPLACE (CAST(fetched_at AS TIMESTAMP) AS fetched_at,
-                                         CAST(payload AS JSON) AS payload)
-                       FROM staged_raw ON CONFLICT DO NOTHING""")
+        con.execute(merge_new("raw_items", """
+            SELECT * REPLACE (CAST(fetched_at AS TIMESTAMP) AS fetched_at,
+                              CAST(payload AS JSON) AS payload)
+            FROM staged_raw""", ["run_id", "item_hash"]))
         new = con.execute("SELECT count(*) FROM raw_items").fetchall()[0][0] - before
         if orgs:
             _upsert_orgs(con)
@@ -428,7 +436,7 @@ def load_file(
                 [[key, q.line, q.reason, q.content, sha256] for q in read.quarantined],
             )
         con.execute(
-            "INSERT OR REPLACE INTO landing_files VALUES (?, ?, ?, ?, ?, now())",
+            merge_row("landing_files", _LANDING_FILE_ROW, ["path"]),
             [key, run_id, source, sha256, len(items)],
         )
     return LoadedFile(len(items), new, len(read.quarantined), read.messages(path))

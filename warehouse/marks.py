@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from warehouse.upsert import merge_row
+
 
 def get_high_water_mark(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
     """The mark the last crawl of ``source`` reached."""
@@ -22,7 +24,6 @@ def set_high_water_mark(con: duckdb.DuckDBPyConnection, source: str, mark: str) 
     if not mark:
         return
     con.execute(
-        "INSERT INTO high_water_marks VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE "
-        "SET mark = excluded.mark, updated_at = excluded.updated_at",
+        merge_row("high_water_marks", ["source", "mark", "updated_at"], ["source"]),
         [source, mark, datetime.now(UTC).replace(tzinfo=None)],
     )

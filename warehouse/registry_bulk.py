@@ -240,20 +240,22 @@ def load_bulk(con: duckdb.DuckDBPyConnection, path: Path, *, registry: str = "co
         return BulkLoad(path, 0, True, as_of)
     run_id = run_id or f"bulk-{registry}-{digest[:12]}"
     select = _companies_house_select(path, as_of, run_id)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATE_COLUMNS)
+    updates = ", ".join(f"{c} = incoming.{c}" for c in _UPDATE_COLUMNS)
     try:
         with transaction(con):
             present = con.execute("SELECT count(*) FROM source_records WHERE source = ?",
                                   [SOURCE]).fetchall()[0][0]
-            # The first load of a register is a plain insert (the conflict clause costs about
-            # as much again as reading the file); later loads update what is there.
-            conflict = "" if not present else (
-                f"ON CONFLICT (record_id) DO UPDATE SET {updates}, "
-                "first_seen_at = LEAST(source_records.first_seen_at, excluded.first_seen_at), "
-                "last_seen_at = GREATEST(source_records.last_seen_at, excluded.last_seen_at)")
+            # The first load of a register is a plain insert (the merge costs about as much
+            # again as reading the file); later loads update what is there.
+            statement = f"INSERT INTO source_records BY NAME {select}" if not present else (
+                f"MERGE INTO source_records USING ({select}) AS incoming "
+                "ON (source_records.record_id = incoming.record_id) "
+                f"WHEN MATCHED THEN UPDATE SET {updates}, "
+                "first_seen_at = LEAST(source_records.first_seen_at, incoming.first_seen_at), "
+                "last_seen_at = GREATEST(source_records.last_seen_at, incoming.last_seen_at) "
+                "WHEN NOT MATCHED THEN INSERT BY NAME")
             # the file's path is the one parameter (read_csv(?)), never part of the SQL text
-            rows = con.execute(f"INSERT INTO source_records BY NAME {select} {conflict}",
-                               [str(path)]).fetchall()[0][0]
+            rows = con.execute(statement, [str(path)]).fetchall()[0][0]
             con.execute("INSERT INTO registry_bulk_files VALUES (?, ?, ?, ?, ?, ?, now())",
                         [str(path), registry, SOURCE, digest, rows, as_of])
     except duckdb.Error as exc:

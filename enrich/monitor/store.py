@@ -20,6 +20,7 @@ from enrich.monitor import events as events_mod
 from enrich.monitor.facts import PressItem
 from enrich.monitor.fingerprint import PageMark, SiteFingerprint
 from warehouse.db import transaction
+from warehouse.upsert import merge_new
 
 _PAGE = pa.struct([("kind", pa.string()), ("url", pa.string()), ("text_sha256", pa.string())])
 _PRESS = pa.struct([("title", pa.string()), ("published", pa.string()), ("url", pa.string())])
@@ -109,10 +110,10 @@ def record_fetches(
         con.register("staged_fingerprints", pa.Table.from_pylist(rows, FINGERPRINT_SCHEMA))
         con.register("staged_events", pa.Table.from_pylist(found, EVENT_SCHEMA))
         try:
-            con.execute("INSERT INTO site_fingerprints BY NAME SELECT * FROM staged_fingerprints "
-                        "ON CONFLICT DO NOTHING")
-            new = con.execute("INSERT INTO site_events BY NAME SELECT * FROM staged_events "
-                              "ON CONFLICT DO NOTHING").fetchone()
+            con.execute(merge_new("site_fingerprints", "SELECT * FROM staged_fingerprints",
+                                  ["company_id", "fetched_at"]))
+            new = con.execute(merge_new("site_events", "SELECT * FROM staged_events",
+                                        ["event_id"])).fetchone()
         finally:
             con.unregister("staged_fingerprints")
             con.unregister("staged_events")

@@ -26,6 +26,7 @@ from enrich.resolve.settings import ResolveSettings
 from spiders.landing import new_run_id
 from spiders.landing_fields import organisation_fields
 from warehouse.db import transaction
+from warehouse.upsert import merge_row
 
 # Default trust by how a value was obtained: structured feeds beat scraped markup.
 METHOD_TRUST = {"api": 4, "export": 4, "jsonld": 3, "microdata": 3, "state_json": 3, "css": 2}
@@ -265,9 +266,8 @@ def run_resolution(
     with transaction(con, _links=links, _redirects=redirects, _review=review):
         # first, so that any later failure takes the model back with the rest
         con.execute(
-            "INSERT INTO resolution_models (run_id, fitted_at, model) VALUES (?, now(), ?) "
-            "ON CONFLICT (run_id) DO UPDATE SET fitted_at = excluded.fitted_at, "
-            "model = excluded.model",
+            merge_row("resolution_models", {"run_id": "?", "fitted_at": "now()",
+                                            "model": "CAST(? AS JSON)"}, ["run_id"]),
             [run_id, json.dumps(model, sort_keys=True)],
         )
         _sync(con, "company_links", "_links", "record_id",
@@ -278,10 +278,10 @@ def run_resolution(
             "FROM _redirects r WHERE company_redirects.new_id = r.old_id"
         )
         con.execute(
-            "INSERT INTO company_redirects (old_id, new_id, redirected_at) "
-            "SELECT old_id, new_id, now() FROM _redirects "
-            "ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id, "
-            "redirected_at = excluded.redirected_at"
+            "MERGE INTO company_redirects USING (SELECT old_id, new_id, now() AS redirected_at "
+            "FROM _redirects) AS incoming ON (company_redirects.old_id = incoming.old_id) "
+            "WHEN MATCHED THEN UPDATE SET new_id = incoming.new_id, "
+            "redirected_at = incoming.redirected_at WHEN NOT MATCHED THEN INSERT BY NAME"
         )
         # an id in use again is no longer redirected
         con.execute(

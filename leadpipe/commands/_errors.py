@@ -27,8 +27,9 @@ def _plain_errors() -> dict[type[BaseException], int]:
     from enrich.resolve.decisions import DecisionsError
     from leadpipe.config import ConfigError
     from warehouse.db import WarehouseBusy
+    from warehouse.lake import LakeUnavailable
 
-    return {ConfigError: 2, WarehouseBusy: 1, DecisionsError: 1}
+    return {ConfigError: 2, WarehouseBusy: 1, DecisionsError: 1, LakeUnavailable: 1}
 
 
 def one_line(exc: BaseException) -> str:

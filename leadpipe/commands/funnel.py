@@ -53,7 +53,7 @@ def assign(
     except ManagersError as exc:
         fail(str(exc), code=2)
     try:
-        con = connect(cfg.warehouse_path)
+        con = connect(cfg.warehouse)
     except WarehouseBusy as exc:
         fail(str(exc))
     try:
@@ -95,7 +95,7 @@ def import_outcomes(
 
     cfg = get_config(config)
     try:
-        con = connect(cfg.warehouse_path)
+        con = connect(cfg.warehouse)
     except WarehouseBusy as exc:
         fail(str(exc))
     try:
@@ -153,7 +153,7 @@ def report(
     except ConfigError as exc:
         fail(str(exc), code=2)
     try:
-        con = connect(cfg.warehouse_path, read_only=True)
+        con = connect(cfg.warehouse, read_only=True)
     except (FileNotFoundError, WarehouseBusy) as exc:
         fail(str(exc))
     try:

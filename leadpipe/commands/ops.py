@@ -29,13 +29,13 @@ def status(config: ConfigOption = None) -> None:
 
     cfg = get_config(config)
     try:
-        con = connect(cfg.warehouse_path, read_only=True)
+        con = connect(cfg.warehouse, read_only=True)
     except FileNotFoundError as exc:
         fail(str(exc))
     except WarehouseBusy as exc:
         fail(f"{exc}; try again when it finishes")
     try:
-        sizes = Table("table", "rows", title=str(cfg.warehouse_path))
+        sizes = Table("table", "rows", title=str(cfg.warehouse))
         for name, rows in table_sizes(con).items():
             sizes.add_row(name, str(rows))
         console.print(sizes)
@@ -126,7 +126,7 @@ def import_clients(
         records.append((key, row["name"], domain, country))
     if not records and not problems:
         fail(f"{path}: no client rows below the header")
-    con = connect(cfg.warehouse_path)
+    con = connect(cfg.warehouse)
     try:
         upsert_clients(con, records)
         matches = match_clients(con, [(name, domain, country)

@@ -39,7 +39,7 @@ def load_bulk_command(
             fail(f"--as-of {as_of!r} is not an ISO date (2026-06-01)")
     cfg = get_config(config)
     try:
-        con = connect(cfg.warehouse_path)
+        con = connect(cfg.warehouse)
     except WarehouseBusy as exc:
         fail(f"{exc}; try again when it finishes")
     try:

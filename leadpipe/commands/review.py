@@ -43,7 +43,7 @@ def _pairs(cfg: Config) -> list[ReviewPair]:
     from warehouse.queries import review_band
 
     try:
-        con = connect(cfg.warehouse_path, read_only=True)
+        con = connect(cfg.warehouse, read_only=True)
     except FileNotFoundError as exc:
         fail(f"{exc}; run `leadpipe load` and `leadpipe resolve` first")
     except WarehouseBusy as exc:

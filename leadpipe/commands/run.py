@@ -81,7 +81,7 @@ def pipeline(
     console.print(f"pipeline finished in {time.monotonic() - started:.1f}s")
     result = state.result(raise_on_failure=False)
     if isinstance(result, dict) and "export" in result:
-        _summary(Path(result["export"]["path"]), cfg.warehouse_path)
+        _summary(Path(result["export"]["path"]), cfg.warehouse)
     if not state.is_completed():
         fail(state.message or f"the pipeline ended {state.name}")
 

@@ -20,7 +20,7 @@ def _open_read_only(cfg: Any) -> Any:
     from warehouse.db import WarehouseBusy, connect
 
     try:
-        return connect(cfg.warehouse_path, read_only=True)
+        return connect(cfg.warehouse, read_only=True)
     except FileNotFoundError as exc:
         fail(str(exc))
     except WarehouseBusy as exc:

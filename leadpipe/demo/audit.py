@@ -135,13 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not config.warehouse_path.exists():
-        print(f"error: no warehouse at {config.warehouse_path}: run `leadpipe demo` first",
+    if not config.warehouse.exists():
+        print(f"error: no warehouse at {config.warehouse}: run `leadpipe demo` first",
               file=sys.stderr)
         return 2
     world = generate_world(config.demo.companies, config.demo.seed)
     profile = config.profile()
-    con = connect(config.warehouse_path, read_only=True)
+    con = connect(config.warehouse, read_only=True)
     try:
         result = audit(con, world, profile)
     finally:

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import duckdb
 
 from warehouse.tenders import new_open_tenders
+from warehouse.upsert import merge_row
 
 TIER_ORDER = "ABCD"
 
@@ -123,13 +124,17 @@ def new_signals(con: duckdb.DuckDBPyConnection, profile: AlertProfile,
     return [s for s in found if (s.kind, s.key) not in sent]
 
 
+_ALERTED_COLUMNS = ["profile", "kind", "signal_key", "company_id", "sentence", "alerted_at",
+                    "channels"]
+
+
 def record_alerted(con: duckdb.DuckDBPyConnection, profile: str, signals: Iterable[Signal],
                    channels: Sequence[str], at: datetime) -> None:
     rows = [(profile, s.kind, s.key, s.company_id, s.sentence, at, ",".join(channels))
             for s in signals]
     if rows:
-        con.executemany("INSERT OR IGNORE INTO alerted_signals VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        rows)
+        con.executemany(merge_row("alerted_signals", _ALERTED_COLUMNS,
+                                  ["profile", "kind", "signal_key"], update=[]), rows)
 
 
 def _latest_load(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, datetime | None]:
@@ -141,7 +146,8 @@ def _latest_load(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, datet
 def record_profile_mark(con: duckdb.DuckDBPyConnection, profile: str, at: datetime) -> None:
     """This profile's run saw the warehouse up to the end of the latest load."""
     _, finished = _latest_load(con)
-    con.execute("INSERT OR REPLACE INTO profile_marks VALUES (?, ?, ?)", [profile, at, finished])
+    con.execute(merge_row("profile_marks", ["profile", "run_at", "loaded_until"],
+                          ["profile", "run_at"]), [profile, at, finished])
 
 
 def since_last_run(con: duckdb.DuckDBPyConnection, profile: str) -> datetime | None:

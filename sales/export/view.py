@@ -249,17 +249,21 @@ class ScoredRows:
         self._select(selection)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        earlier, params = "", []
+        earlier = ""
         if previous is not None and Path(previous).exists():
+            # read first, in a statement of its own: DuckDB 1.5 binds a COPY's parameters in
+            # another order than 2.0 (the destination first)
+            self.con.execute("CREATE OR REPLACE TEMP TABLE previous_fingerprints AS "
+                             "SELECT company_id, fingerprint FROM read_parquet(?)",
+                             [str(previous)])
             earlier = (
-                " UNION ALL SELECT company_id, fingerprint FROM read_parquet(?) "
+                " UNION ALL SELECT company_id, fingerprint FROM previous_fingerprints "
                 "WHERE company_id NOT IN (SELECT company_id FROM export_selection)"
             )
-            params.append(str(previous))
         tmp = path.with_name(path.name + ".tmp")
         self.con.execute(
             f"COPY (SELECT company_id, fingerprint FROM export_selection{earlier}) "
-            "TO ? (FORMAT parquet)", [*params, str(tmp)]
+            "TO ? (FORMAT parquet)", [str(tmp)]
         )
         os.replace(tmp, path)
 

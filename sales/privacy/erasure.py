@@ -44,6 +44,7 @@ from sales.privacy.keys import (
 from sales.privacy.suppression import add_entry, add_person_names
 from spiders.landing import is_local, item_hash, iter_landing_files, landing_root
 from warehouse.hashing import file_sha256
+from warehouse.upsert import merge_new
 
 ERASURE_LOG = "erasure-log.jsonl"
 MASK = "[erased]"
@@ -339,8 +340,9 @@ def _erase_raw_items(con: duckdb.DuckDBPyConnection, person: Person,
                     "WHERE run_id = ? AND item_hash = ?", [run_id, old_hash])
         con.execute("DELETE FROM raw_items WHERE run_id = ? AND item_hash = ?",
                     [run_id, old_hash])
-        con.execute("INSERT INTO raw_items SELECT * REPLACE (? AS item_hash, "
-                    "CAST(? AS JSON) AS payload) FROM erasing ON CONFLICT DO NOTHING",
+        con.execute(merge_new("raw_items", "SELECT * REPLACE (? AS item_hash, "
+                              "CAST(? AS JSON) AS payload) FROM erasing",
+                              ["run_id", "item_hash"]),
                     [item_hash(item), json.dumps(item, ensure_ascii=False, default=str)])
     con.execute("DROP TABLE IF EXISTS erasing")
     return hits

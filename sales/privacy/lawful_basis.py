@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from warehouse.upsert import merge_row
+
 
 def record_lawful_basis(con: duckdb.DuckDBPyConnection, profile: str, basis: str) -> None:
     con.execute(
-        "INSERT OR REPLACE INTO profile_lawful_basis VALUES (?, ?, ?)",
+        merge_row("profile_lawful_basis", ["profile", "lawful_basis", "updated_at"], ["profile"]),
         [profile, basis, datetime.now(UTC).replace(tzinfo=None)],
     )
 

@@ -30,6 +30,7 @@ from sales.privacy.keys import (
     register_key_functions,
     salted_hash,
 )
+from warehouse.upsert import merge_row
 
 KIND = "leader"
 
@@ -106,8 +107,9 @@ def add_entries(con: duckdb.DuckDBPyConnection, data_dir: Path, leaders: list[Na
     for leader in leaders:
         key = entry_key(salt, leader)
         ids.append(f"{KIND}:{key}")
-        con.execute("INSERT INTO suppression_entries VALUES (?, ?, ?, ?, ?) ON CONFLICT "
-                    "(entry_id) DO UPDATE SET reason = excluded.reason",
+        con.execute(merge_row("suppression_entries",
+                              ["entry_id", "kind", "key", "reason", "created_at"],
+                              ["entry_id"], ["reason"]),
                     [ids[-1], KIND, key, reason, now])
     return ids
 

@@ -31,6 +31,7 @@ from sales.privacy.keys import (
     stored_key,
 )
 from sales.privacy.leaders import NamedLeader, named_leader
+from warehouse.upsert import merge_new, merge_row
 
 
 class NotSuppressible(ValueError):
@@ -116,8 +117,8 @@ def add_entry(
         key = current_company_id(con, key) or key
     entry_id = f"{kind}:{key}"
     con.execute(
-        "INSERT INTO suppression_entries VALUES (?, ?, ?, ?, ?) ON CONFLICT (entry_id) "
-        "DO UPDATE SET reason = excluded.reason",
+        merge_row("suppression_entries", ["entry_id", "kind", "key", "reason", "created_at"],
+                  ["entry_id"], ["reason"]),
         [entry_id, kind, key, reason, _now()],
     )
     if kind in PERSON_KINDS:
@@ -219,20 +220,16 @@ def refresh(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
 
     Run after every change of the list and of the resolution (the runner does both)."""
     salt = read_salt(data_dir)
-    con.execute(f"""
-        INSERT INTO suppression_records
+    con.execute(merge_new("suppression_records", f"""
         SELECT DISTINCT ec.entry_id, l.record_id
         FROM ({entry_companies_sql(salt)}) ec JOIN company_links l USING (company_id)
         WHERE ec.entry_id LIKE 'company:%'
-        ON CONFLICT DO NOTHING
-    """)
-    con.execute(f"""
-        INSERT INTO suppressions
-        SELECT company_id, any_value(e.reason), ?
+    """, ["entry_id", "record_id"]))
+    con.execute(merge_new("suppressions", f"""
+        SELECT company_id, any_value(e.reason) AS reason, ? AS created_at
         FROM ({entry_companies_sql(salt)}) ec JOIN suppression_entries e USING (entry_id)
         GROUP BY company_id
-        ON CONFLICT DO NOTHING
-    """, [_now()])
+    """, ["company_id"]), [_now()])
     return con.execute(f"SELECT count(*) FROM ({suppressed_company_ids_sql(salt)})").fetchall()[
         0][0]
 
