@@ -28,6 +28,35 @@ def test_a_budget_cuts_the_biggest_blocks_first():
     assert block_pair_count(sizes, capped).sum() <= 1200
 
 
+def test_over_budget_small_blocks_become_chains_and_then_the_biggest_drop_out():
+    sizes = np.array([3, 4, 50])
+    free = adaptive_windows(sizes, window=8)
+    assert block_pair_count(sizes, free).sum() == 3 + 6 + 144
+    # the big block goes down to a chain first, then the next biggest
+    assert adaptive_windows(sizes, window=8, budget=58).tolist() == [8, 8, 1]
+    assert adaptive_windows(sizes, window=8, budget=55).tolist() == [8, 1, 1]
+    # even the chains (49 + 3 + 2 pairs) are over: the biggest block yields nothing
+    tight = adaptive_windows(sizes, window=8, budget=20)
+    assert tight.tolist() == [1, 1, 0]
+    assert block_pair_count(sizes, tight).sum() <= 20
+
+
+def test_a_dense_key_keeps_its_pairs_per_record_as_the_file_grows():
+    """A key drawn from a fixed pool of values (5,000 postcodes): ten times the records put ten
+    times the firms in every block, and all-to-all pairs would grow a hundredfold. Within the
+    budget the pairs grow with the records, and every pair still shares the key."""
+    rng = np.random.default_rng(5)
+    per_record = []
+    for n in (20_000, 200_000):
+        key = rng.integers(0, 5000, n)
+        free, _ = key_pairs(key, rng.permutation(n), window=8)
+        a, b = key_pairs(key, rng.permutation(n), window=8, budget=n // 2)
+        assert len(free) > n and len(a) <= n // 2
+        assert np.all(key[a] == key[b]) and np.all(a != b)
+        per_record.append(len(a) / n)
+    assert abs(per_record[1] - per_record[0]) < 0.05
+
+
 def test_key_pairs_obey_the_budget_and_keep_small_blocks_whole():
     rng = np.random.default_rng(3)
     # 20,000 records: half in 2-record blocks, half in five hub blocks (a common word)

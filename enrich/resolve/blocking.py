@@ -5,8 +5,9 @@ means its key value is common ("smith", "bau", a switchboard number): sharing it
 evidence, so its members are sorted by name and each meets only its next few neighbours, fewer
 the bigger the block (``adaptive_windows``: the window shrinks with the square root of the
 block size). And a key whose pairs would still exceed its budget (``max_pairs_per_record``
-times the records) has the windows of its biggest blocks cut further, biggest first, down to one
-neighbour. This is the cost control Splink leaves to the user (it warns about big blocks) and
+times the records) has its blocks cut further, biggest first, down to one neighbour, and if
+need be to none: its pairs grow in step with the records, however dense the key gets as a file
+grows. This is the cost control Splink leaves to the user (it warns about big blocks) and
 dedupe learns from labels: here it follows from the block sizes alone, on any distribution.
 """
 
@@ -16,6 +17,10 @@ import numpy as np
 
 from enrich.resolve.features import Features
 from enrich.resolve.settings import BlockingKey
+
+# a key's budget is never below this many pairs: on a small file comparing is cheap, and a
+# per-record budget there would cut the very blocks that hold its few duplicates
+MIN_BUDGET = 1000
 
 
 def block_pair_count(sizes: np.ndarray, windows: np.ndarray) -> np.ndarray:
@@ -29,23 +34,31 @@ def block_pair_count(sizes: np.ndarray, windows: np.ndarray) -> np.ndarray:
 def adaptive_windows(sizes: np.ndarray, window: int, budget: int | None = None) -> np.ndarray:
     """The neighbour window of each block: ``window`` (all pairs) up to ``window`` + 1
     members; beyond, ``window * sqrt((window + 1) / size)``, at least 1, so a block of s
-    records yields about ``window * sqrt((window + 1) * s)`` pairs, not ``window * s``. If the
-    key's pairs still exceed ``budget``, the biggest blocks drop to one neighbour, biggest
-    first, until it fits (or every big block is down to one)."""
+    records yields about ``window * sqrt((window + 1) * s)`` pairs, not ``window * s``.
+
+    If the key's pairs still exceed ``budget``, blocks drop to one neighbour (a chain in name
+    order), biggest first, small ones too: where a key grows dense (more firms to a postcode
+    and trade word as the file grows) its small blocks are chance meetings as well. If even
+    the chains exceed it, the biggest blocks yield nothing (window 0): a value shared by that
+    many records is no evidence, and their records still meet through the other keys. So a
+    key's pairs stay within ``budget`` (pairs per record times records) at any size."""
     sizes = sizes.astype(np.int64)
     big = sizes > window + 1
     w = np.full(len(sizes), window, np.int64)
     if big.any():
         w[big] = np.maximum(1, np.round(window * np.sqrt((window + 1) / sizes[big]))).astype(
             np.int64)
-    if budget is not None:
+    if budget is None:
+        return w
+    for floor, cuttable in ((1, sizes > 2), (0, sizes > 1)):
         total = int(block_pair_count(sizes, w).sum())
-        if total > budget and big.any():
-            order = np.flatnonzero(big)[np.argsort(-sizes[big], kind="stable")]
-            saving = block_pair_count(sizes[order], w[order]) - block_pair_count(
-                sizes[order], np.ones(len(order), np.int64))
-            cut = np.searchsorted(np.cumsum(saving), total - budget) + 1
-            w[order[:cut]] = 1
+        if total <= budget or not cuttable.any():
+            break
+        order = np.flatnonzero(cuttable)[np.argsort(-sizes[cuttable], kind="stable")]
+        saving = block_pair_count(sizes[order], w[order]) - block_pair_count(
+            sizes[order], np.full(len(order), floor, np.int64))
+        cut = np.searchsorted(np.cumsum(saving), total - budget) + 1
+        w[order[:cut]] = np.minimum(w[order[:cut]], floor)
     return w
 
 
@@ -119,7 +132,8 @@ def candidate_pairs(
             feats.combined_codes(bk.parts)
 
     def pairs_of(bk: BlockingKey) -> np.ndarray:
-        budget = None if bk.max_pairs_per_record is None else int(bk.max_pairs_per_record * n)
+        budget = (None if bk.max_pairs_per_record is None
+                  else max(int(bk.max_pairs_per_record * n), MIN_BUDGET))
         if bk.parts == ("identifier",):  # every id of a record, not just one
             a, b = exploded_pairs(feats.ident_offsets, feats.ident_codes, order, bk.window,
                                   budget)

@@ -33,7 +33,7 @@ class BlockingKey:
 
     parts: tuple[str, ...]
     window: int = 10
-    max_pairs_per_record: float | None = 2.0
+    max_pairs_per_record: float | None = 0.5
 
     @property
     def name(self) -> str:
