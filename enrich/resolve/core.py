@@ -389,16 +389,22 @@ def _link_explanations(rids, labels, i, j, weight, levels, scores, settings, alo
     best_other = np.full(n, -1, np.int64)
     if len(same):
         w = weight[same]
+        w = np.where(np.isnan(w), -np.inf, w)
         for a, b in ((i[same], j[same]), (j[same], i[same])):
-            order = np.lexsort((-w, a))
-            sa = a[order]
-            first = np.r_[True, sa[1:] != sa[:-1]]
-            rec, pos = sa[first], same[order[first]]
+            # each record's heaviest pair (the first of equals), in linear time: no sort
+            top = np.full(n, -np.inf)
+            np.maximum.at(top, a, w)
+            hit = np.flatnonzero(w == top[a])
+            first = np.full(n, len(w), np.int64)
+            np.minimum.at(first, a[hit], hit)
+            rec = np.flatnonzero(first < len(w))
+            pos = same[first[rec]]
+            other = b[first[rec]]
             wv = weight[pos]
             better = wv > best_w[rec]
             best_w[rec[better]] = wv[better]
             best_pair[rec[better]] = pos[better]
-            best_other[rec[better]] = b[order[first]][better]
+            best_other[rec[better]] = other[better]
     has = best_pair >= 0
     expl = pa.nulls(n, pa.string())
     if has.any():

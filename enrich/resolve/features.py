@@ -120,8 +120,11 @@ def _name_token_features(nt: nz.NameTokens) -> dict[str, pa.Array]:
     rank = np.empty(nv, np.int64)
     if nv:
         rank[np.asarray(pc.sort_indices(vocab))] = np.arange(nv)
-    # words sorted within each name: word order does not matter ("Supplies Acme" = "Acme ...")
-    order = np.lexsort((rank[codes], parent)) if len(codes) else np.zeros(0, np.int64)
+    # words sorted within each name: word order does not matter ("Supplies Acme" = "Acme ...");
+    # one stable sort of a combined key (already in name order: short runs) instead of a
+    # lexsort, which costs ten times more on tens of millions of words
+    order = (np.argsort(parent * max(nv, 1) + rank[codes], kind="stable") if len(codes)
+             else np.zeros(0, np.int64))
     sorted_codes = codes[order]
     valid = pc.is_valid(nt.clean)
     name_sorted = nz._join_lists(nt.offsets, pc.take(vocab, pa.array(sorted_codes)), valid)

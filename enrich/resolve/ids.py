@@ -28,10 +28,10 @@ def founder_id(record_id: str, used: set[str]) -> str:
 
 def age_rank(record_ids: pa.Array, first_seen: np.ndarray) -> np.ndarray:
     """0 for the oldest record; ties broken by record_id."""
-    rid_order = np.asarray(pc.sort_indices(record_ids))
-    rid_rank = np.empty(len(record_ids), np.int64)
-    rid_rank[rid_order] = np.arange(len(record_ids))
-    order = np.lexsort((rid_rank, first_seen))
+    rid_order = np.asarray(pc.sort_indices(record_ids), np.int64)
+    # by first_seen, ties in record_id order: a stable sort of the record_id order (often one
+    # run: every record seen at once) instead of a lexsort
+    order = rid_order[np.argsort(first_seen[rid_order], kind="stable")]
     rank = np.empty(len(record_ids), np.int64)
     rank[order] = np.arange(len(record_ids))
     return rank
@@ -51,7 +51,7 @@ def assign_ids(
     used = set(used or ())
     previous = previous or {}
     # oldest member of each cluster = its founder
-    order = np.lexsort((rank, labels))
+    order = np.argsort(labels.astype(np.int64) * max(n, 1) + rank, kind="stable")
     sl = labels[order]
     first = np.r_[True, sl[1:] != sl[:-1]] if n else np.zeros(0, bool)
     founders = order[first]
