@@ -143,6 +143,7 @@ def pipeline_flow(
     sources: list[str] | None = None,
     profile: str | None = None,
     fetch_websites: bool = True,
+    refresh: bool = False,
     full: bool = False,
     config_path: str | None = None,
     export_format: str = "generic",
@@ -153,6 +154,8 @@ def pipeline_flow(
         sources: Sources to crawl (default: the config's).
         profile: Ideal customer profile to score and export for (default: the config's).
         fetch_websites: Fetch each company's website while enriching.
+        refresh: Fetch every website now, not only stale ones (changes become site events),
+            as `leadpipe enrich --refresh` does.
         full: Crawl everything again, ignoring where the last crawl ended.
         config_path: Project config file (default: the one the deployment was registered with).
         export_format: File layout of the export: generic CSV or a CRM's import format.
@@ -175,7 +178,8 @@ def pipeline_flow(
         loaded = load_flow(config_path=config_path)
         resolved = resolve_flow(config_path=config_path)
         enriched = enrich_flow(
-            fetch_websites=fetch_websites, access=asdict(access), config_path=config_path
+            fetch_websites=fetch_websites, refresh=refresh, access=asdict(access),
+            config_path=config_path,
         )
     scored = score_flow(profile=profile, config_path=config_path)
     purged = purge_task(config_path=config_path)

@@ -1,6 +1,6 @@
 """The enrich flow run for real (a temporary Prefect API): company sites served on 127.0.0.1,
 fresh sites left alone, and ``refresh`` fetching every site now, as ``leadpipe enrich
---refresh`` does; the deployment form offers it with a description."""
+--refresh`` does; the enrich and pipeline deployment forms offer it with a description."""
 
 from __future__ import annotations
 
@@ -76,9 +76,10 @@ def test_refresh_fetches_every_site_again_in_a_flow_run(world, prefect_harness):
     assert all(later[site] > stamps[site] for site in stamps), (stamps, later)
 
 
-def test_the_enrich_form_offers_refresh_with_a_description(world):
+@pytest.mark.parametrize("name", ["enrich", "pipeline"])
+def test_the_form_offers_refresh_with_a_description(world, name):
     config, _ = world
-    form = {d.name: d for d in deployments(config)}["enrich"]
+    form = {d.name: d for d in deployments(config)}[name]
     props = form._parameter_openapi_schema.model_dump()["properties"]
     assert props["refresh"]["type"] == "boolean" and props["refresh"]["default"] is False
     assert props["refresh"]["title"] == "Refresh"

@@ -133,9 +133,15 @@ def number(value: Any) -> float | None:
 
 def slug(text: str) -> str:
     """'Compañía Paraguaya (COPACO)' -> 'compania-paraguaya-copaco' (a stable id part)."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text.lower())
+    lower = text.lower()
+    if lower.isascii():  # nothing to decompose: skip the per-character pass (most names)
+        return _NOT_SLUG.sub("-", lower).strip("-")[:80]
+    plain = "".join(c for c in unicodedata.normalize("NFKD", lower)
                     if not unicodedata.combining(c))
-    return re.sub(r"[^0-9a-z\u0400-\u04ff]+", "-", plain).strip("-")[:80]
+    return _NOT_SLUG.sub("-", plain).strip("-")[:80]
+
+
+_NOT_SLUG = re.compile(r"[^0-9a-z\u0400-\u04ff]+")
 
 
 def clean(value: Any) -> str | None:

@@ -86,6 +86,119 @@ def _lang_text(node: Any, path: str, lang: str | None) -> str | None:
     return None
 
 
+def _pick_lang(found: list[Any], lang: str | None) -> str | None:
+    if not found:
+        return None
+    by_lang = {e.get("languageID"): e for e in found}
+    for pick in (lang, "ENG"):
+        if pick in by_lang and clean(by_lang[pick].text):
+            return clean(by_lang[pick].text)
+    for e in found:
+        if clean(e.text):
+            return clean(e.text)
+    return None
+
+
+def _clark(step: str) -> str:
+    prefix, local = step.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+class _Group:
+    """Several child paths under one element read by one XPath union, keyed by path.
+
+    Each lxml XPath call has a fixed cost larger than most of what is done with its answer,
+    and a notice asked about 135 paths; the elements read together (a notice's header, an
+    organisation's company, address and contact, an award's parts) now take one call each.
+    An element's tag says which path found it; where two paths end in the same tag
+    (``cbc:ID`` and ``efac:LotTender/cbc:ID``) its parent's tag does. The elements of one path
+    stay in document order, as a call of their own would give them.
+    """
+
+    def __init__(self, *paths: str) -> None:
+        steps = [p.split("/") for p in paths]
+        last = [s[-1] for s in steps]
+        self._by_parent = len(set(last)) != len(last)
+        if self._by_parent:  # key: (parent tag, or None for the node itself; tag)
+            keys: list[Any] = [(_clark(s[-2]) if len(s) > 1 else None, _clark(s[-1]))
+                               for s in steps]
+        else:
+            keys = [_clark(t) for t in last]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"the paths of a group must end in different steps: {paths}")
+        self._xpath = etree.XPath(" | ".join(paths), namespaces=NS)
+        self._paths = dict(zip(keys, paths, strict=True))
+
+    def __call__(self, node: Any) -> dict[str, list[Any]]:
+        """``{path: [elements]}``; a path with no match is absent."""
+        grouped: dict[str, list[Any]] = {}
+        paths = self._paths
+        by_parent = self._by_parent
+        for e in self._xpath(node):
+            if by_parent:
+                parent = e.getparent()
+                name = paths[(None if parent is node else parent.tag, e.tag)]
+            else:
+                name = paths[e.tag]
+            found = grouped.get(name)
+            if found is None:
+                grouped[name] = [e]
+            else:
+                found.append(e)
+        return grouped
+
+
+def _one(grouped: dict[str, list[Any]], name: str) -> str | None:
+    """The first element's cleaned text, as ``_text`` of that path would give."""
+    found = grouped.get(name)
+    return clean(found[0].text) if found else None
+
+
+def _many(grouped: dict[str, list[Any]], name: str) -> list[str]:
+    return [t for t in (clean(e.text) for e in grouped.get(name, ())) if t]
+
+
+_HEADER = _Group(_EXT, "cbc:NoticeLanguageCode", "cbc:ID", "cbc:NoticeTypeCode",
+                 "cbc:ContractFolderID", "cbc:IssueDate", "cbc:IssueTime",
+                 "cac:ProcurementProject", "cac:ProcurementProjectLot",
+                 "cac:TenderingProcess/cbc:ProcedureCode", "cac:TenderResult/cbc:AwardDate")
+_EXT_PARTS = _Group("efac:Publication/efbc:NoticePublicationID",
+                    "efac:Publication/efbc:PublicationDate",
+                    "efac:Organizations/efac:Organization", "efac:NoticeResult")
+_ORG = _Group("efac:Company", "efbc:NaturalPersonIndicator")
+_COMPANY = _Group("cac:PartyIdentification/cbc:ID", "cac:PostalAddress",
+                  "cac:PartyLegalEntity/cbc:CompanyID", "cac:Contact", "cac:PartyName/cbc:Name",
+                  "cbc:WebsiteURI")
+_ADDRESS = _Group("cac:Country/cbc:IdentificationCode", "cbc:StreetName",
+                  "cbc:AdditionalStreetName", "cac:AddressLine/cbc:Line", "cbc:PostalZone",
+                  "cbc:CityName", "cbc:CountrySubentityCode")
+_CONTACT = _Group("cbc:ElectronicMail", "cbc:Telephone", "cbc:Name")
+_PROJECT = _Group(_ESTIMATE, "cbc:Name", "cbc:Description")
+_PERIOD = _Group("cbc:EndDate", "cbc:EndTime")
+_RESULT = _Group("efac:TenderingParty", "efac:LotTender", "efac:SettledContract",
+                 "efac:LotResult", "cbc:TotalAmount")
+_TENDERING_PARTY = _Group("cbc:ID", "efac:Tenderer")
+_TENDERER = _Group("cbc:ID", "efbc:GroupLeadIndicator")
+_LOT_TENDER = _Group("cbc:ID", "cac:LegalMonetaryTotal/cbc:PayableAmount",
+                     "efac:TenderingParty/cbc:ID")
+_SETTLED = _Group("cbc:IssueDate", "cbc:AwardDate", "efac:LotTender/cbc:ID", "cbc:ID")
+_LOT_RESULT = _Group("cbc:TenderResultCode", "cbc:ID", "efac:TenderLot/cbc:ID",
+                     "efac:SettledContract/cbc:ID", "efac:LotTender/cbc:ID")
+_LOT = _Group("cbc:ID", "cac:ProcurementProject",
+              "cac:TenderingProcess/cac:TenderSubmissionDeadlinePeriod")
+
+
+def _first_of(grouped: dict[str, list[Any]], name: str) -> Any:
+    found = grouped.get(name)
+    return found[0] if found else None
+
+
+def _amount_of(found: list[Any] | None) -> tuple[float | None, str | None]:
+    if not found:
+        return None, None
+    return number(found[0].text), found[0].get("currencyID")
+
+
 def _amount(node: Any, path: str) -> tuple[float | None, str | None]:
     found = _first(node, path) if node is not None else None
     if found is None:
@@ -112,52 +225,63 @@ class _Notice:
         self.kind = local_root_name(root)
         if self.kind not in ROOTS:
             raise NotEforms(f"root element {self.kind!r} is not an eForms notice")
-        ext = _first(root, _EXT)
-        self.ext = ext if ext is not None else root
-        self.lang = _text(root, "cbc:NoticeLanguageCode")
-        self.notice_id = _text(root, "cbc:ID[@schemeName='notice-id']") or _text(root, "cbc:ID")
-        self.type_code = (_text(root, "cbc:NoticeTypeCode") or "").lower()
-        self.publication = _text(self.ext, "efac:Publication/efbc:NoticePublicationID")
-        self.folder = _text(root, "cbc:ContractFolderID") or self.notice_id or self.publication \
+        self.header = head = _HEADER(root)
+        ext = head.get(_EXT)
+        self.ext = ext[0] if ext else root
+        parts = _EXT_PARTS(self.ext)
+        self.lang = _one(head, "cbc:NoticeLanguageCode")
+        ids = head.get("cbc:ID", [])
+        self.notice_id = next((clean(e.text) for e in ids if e.get("schemeName") == "notice-id"),
+                              None) or (clean(ids[0].text) if ids else None)
+        self.type_code = (_one(head, "cbc:NoticeTypeCode") or "").lower()
+        self.publication = _one(parts, "efac:Publication/efbc:NoticePublicationID")
+        self.folder = _one(head, "cbc:ContractFolderID") or self.notice_id or self.publication \
             or _content_id(root)
-        self.published = iso_datetime(_text(self.ext, "efac:Publication/efbc:PublicationDate")) \
-            or iso_datetime(_text(root, "cbc:IssueDate"), _text(root, "cbc:IssueTime"))
+        self.published = iso_datetime(_one(parts, "efac:Publication/efbc:PublicationDate")) \
+            or iso_datetime(_one(head, "cbc:IssueDate"), _one(head, "cbc:IssueTime"))
+        result = parts.get("efac:NoticeResult")
+        self.result = result[0] if result else None
         self.orgs: dict[str, dict[str, Any]] = {}  # ORG-xxxx -> {"native_id", "fields"}
-        for org in _all(self.ext, "efac:Organizations/efac:Organization"):
-            company = _first(org, "efac:Company")
-            if company is None:
+        for org in parts.get("efac:Organizations/efac:Organization", ()):
+            org_parts = _ORG(org)
+            company = org_parts.get("efac:Company")
+            if not company:
                 continue
-            local = _text(company, "cac:PartyIdentification/cbc:ID")
+            company_parts = _COMPANY(company[0])
+            local = _one(company_parts, "cac:PartyIdentification/cbc:ID")
             if local:
-                self.orgs[local] = self._org(org, company, local)
+                self.orgs[local] = self._org(org_parts, company_parts, local)
 
-    def _org(self, org: Any, company: Any, local: str) -> dict[str, Any]:
-        address = _first(company, "cac:PostalAddress")
+    def _org(self, org: dict[str, list[Any]], company: dict[str, list[Any]],
+             local: str) -> dict[str, Any]:
+        address_found = company.get("cac:PostalAddress")
+        address = _ADDRESS(address_found[0]) if address_found else {}
         country = None
         street_parts: list[str] = []
-        if address is not None:
-            country = country_code(_text(address, "cac:Country/cbc:IdentificationCode"))
-            street_parts = _texts(address, "cbc:StreetName") + _texts(
-                address, "cbc:AdditionalStreetName") + _texts(address, "cac:AddressLine/cbc:Line")
+        if address_found:
+            country = country_code(_one(address, "cac:Country/cbc:IdentificationCode"))
+            street_parts = _many(address, "cbc:StreetName") + _many(
+                address, "cbc:AdditionalStreetName") + _many(address, "cac:AddressLine/cbc:Line")
         identifiers: list[dict[str, str]] = []
-        for raw in _texts(company, "cac:PartyLegalEntity/cbc:CompanyID"):
+        for raw in _many(company, "cac:PartyLegalEntity/cbc:CompanyID"):
             for ident in eforms_company_id(raw, country):
                 if ident not in identifiers:
                     identifiers.append(ident)
-        contact = _first(company, "cac:Contact")
-        email = _text(contact, "cbc:ElectronicMail") if contact is not None else None
-        phone = _text(contact, "cbc:Telephone") if contact is not None else None
-        contact_name = _text(contact, "cbc:Name") if contact is not None else None
-        natural = (_text(org, "efbc:NaturalPersonIndicator") or "").lower() == "true"
+        contact_found = company.get("cac:Contact")
+        contact = _CONTACT(contact_found[0]) if contact_found else {}
+        email = _one(contact, "cbc:ElectronicMail")
+        phone = _one(contact, "cbc:Telephone")
+        contact_name = _one(contact, "cbc:Name")
+        natural = (_one(org, "efbc:NaturalPersonIndicator") or "").lower() == "true"
         fields: dict[str, Any] = {
-            "name": _lang_text(company, "cac:PartyName/cbc:Name", self.lang),
+            "name": _pick_lang(company.get("cac:PartyName/cbc:Name", []), self.lang),
             "identifiers": identifiers,
             "street": ", ".join(street_parts) or None,
-            "postcode": _text(address, "cbc:PostalZone") if address is not None else None,
-            "city": _text(address, "cbc:CityName") if address is not None else None,
-            "region": _text(address, "cbc:CountrySubentityCode") if address is not None else None,
+            "postcode": _one(address, "cbc:PostalZone"),
+            "city": _one(address, "cbc:CityName"),
+            "region": _one(address, "cbc:CountrySubentityCode"),
             "country": country,
-            "website": _text(company, "cbc:WebsiteURI"),
+            "website": _one(company, "cbc:WebsiteURI"),
             "email": email,
             "phone": phone,
             "is_natural_person": natural,
@@ -202,39 +326,46 @@ def parse_eforms_root(root: Any) -> ParsedDocument:
     for b in buyers:
         roles.setdefault(b, "buyer")
 
-    result = _first(n.ext, "efac:NoticeResult")
+    result = n.result
     awards: list[dict[str, Any]] = []
     if result is not None:
+        found = _RESULT(result)
         parties = {}
-        for tpa in _all(result, "efac:TenderingParty"):
-            members = _all(tpa, "efac:Tenderer")
+        for tpa in found.get("efac:TenderingParty", ()):
+            tpa_parts = _TENDERING_PARTY(tpa)
+            members = [_TENDERER(m) for m in tpa_parts.get("efac:Tenderer", ())]
             # Group lead first: a consortium's value is credited to its lead only.
-            members.sort(key=lambda m: (_text(m, "efbc:GroupLeadIndicator") or "") != "true")
-            parties[_text(tpa, "cbc:ID")] = [i for i in (_text(m, "cbc:ID") for m in members) if i]
+            members.sort(key=lambda m: (_one(m, "efbc:GroupLeadIndicator") or "") != "true")
+            parties[_one(tpa_parts, "cbc:ID")] = [
+                i for i in (_one(m, "cbc:ID") for m in members) if i]
         tenders = {}
-        for lt in _all(result, "efac:LotTender"):
-            amount, currency = _amount(lt, "cac:LegalMonetaryTotal/cbc:PayableAmount")
-            tenders[_text(lt, "cbc:ID")] = {
-                "orgs": parties.get(_text(lt, "efac:TenderingParty/cbc:ID"), []),
+        for lt in found.get("efac:LotTender", ()):
+            lt_parts = _LOT_TENDER(lt)
+            amount, currency = _amount_of(lt_parts.get("cac:LegalMonetaryTotal/cbc:PayableAmount"))
+            tenders[_one(lt_parts, "cbc:ID")] = {
+                "orgs": parties.get(_one(lt_parts, "efac:TenderingParty/cbc:ID"), []),
                 "amount": amount, "currency": currency,
             }
         contracts = {}
-        for sc in _all(result, "efac:SettledContract"):
-            date = _text(sc, "cbc:IssueDate") or _text(sc, "cbc:AwardDate")
-            for ref in _texts(sc, "efac:LotTender/cbc:ID"):
+        for sc in found.get("efac:SettledContract", ()):
+            sc_parts = _SETTLED(sc)
+            date = _one(sc_parts, "cbc:IssueDate") or _one(sc_parts, "cbc:AwardDate")
+            for ref in _many(sc_parts, "efac:LotTender/cbc:ID"):
                 contracts[ref] = date
-            contracts[_text(sc, "cbc:ID")] = date
+            contracts[_one(sc_parts, "cbc:ID")] = date
         for org_ids in parties.values():
             for o in org_ids:
                 roles.setdefault(o, "tenderer")
         winning_tenders: set[str] = set()
-        for lr in _all(result, "efac:LotResult"):
+        for lr in found.get("efac:LotResult", ()):
+            lr_parts = _LOT_RESULT(lr)
             # selec-w = winner chosen; VEAT notices often print no code, only the winning tender.
-            if (_text(lr, "cbc:TenderResultCode") or "selec-w").lower() != "selec-w":
+            if (_one(lr_parts, "cbc:TenderResultCode") or "selec-w").lower() != "selec-w":
                 continue
-            result_id = _text(lr, "cbc:ID") or _text(lr, "efac:TenderLot/cbc:ID") or "result"
-            settled = [contracts.get(c) for c in _texts(lr, "efac:SettledContract/cbc:ID")]
-            for ten_id in _texts(lr, "efac:LotTender/cbc:ID"):
+            result_id = _one(lr_parts, "cbc:ID") or _one(lr_parts, "efac:TenderLot/cbc:ID") \
+                or "result"
+            settled = [contracts.get(c) for c in _many(lr_parts, "efac:SettledContract/cbc:ID")]
+            for ten_id in _many(lr_parts, "efac:LotTender/cbc:ID"):
                 tender = tenders.get(ten_id) or {"orgs": [], "amount": None, "currency": None}
                 date = contracts.get(ten_id) or next((d for d in settled if d), None)
                 winning_tenders.add(ten_id)
@@ -245,7 +376,7 @@ def parse_eforms_root(root: Any) -> ParsedDocument:
                                    "amount": tender["amount"] if lead else None,
                                    "currency": tender["currency"] if lead else None,
                                    "date": date, "lead": lead})
-        total, total_currency = _amount(result, "cbc:TotalAmount")
+        total, total_currency = _amount_of(found.get("cbc:TotalAmount"))
         if len(winning_tenders) == 1 and total is not None:
             for a in awards:
                 if a["lead"] and a["amount"] is None:
@@ -256,7 +387,7 @@ def parse_eforms_root(root: Any) -> ParsedDocument:
         if org:
             out.organisations.append({"native_id": org["native_id"],
                                       "fields": {**org["fields"], "role": role}})
-    award_date_fallback = iso_datetime(_text(root, "cac:TenderResult/cbc:AwardDate"))
+    award_date_fallback = iso_datetime(_one(n.header, "cac:TenderResult/cbc:AwardDate"))
     for a in awards:
         org = n.orgs.get(a["org"])
         if not org:
@@ -277,16 +408,23 @@ def parse_eforms_root(root: Any) -> ParsedDocument:
 
 
 def _tender(n: _Notice, buyer: dict[str, Any] | None, has_winner: bool) -> dict[str, Any]:
-    root = n.root
-    project = _first(root, "cac:ProcurementProject")
+    head = n.header
+    project_found = head.get("cac:ProcurementProject")
+    project = project_found[0] if project_found else None
     classifications = _classifications(project) if project is not None else []
-    value, currency = _amount(project, _ESTIMATE)
+    project_parts = _PROJECT(project) if project is not None else {}
+    value, currency = _amount_of(project_parts.get(_ESTIMATE))
     lots, deadlines, lot_total, lot_currency = [], [], 0.0, None
-    for lot in _all(root, "cac:ProcurementProjectLot"):
-        lot_project = _first(lot, "cac:ProcurementProject")
-        lot_value, lot_cur = _amount(lot_project, _ESTIMATE)
-        period = _first(lot, "cac:TenderingProcess/cac:TenderSubmissionDeadlinePeriod")
-        deadline = iso_datetime(_text(period, "cbc:EndDate"), _text(period, "cbc:EndTime")) \
+    for lot in head.get("cac:ProcurementProjectLot", ()):
+        lot_parts = _LOT(lot)
+        lot_project = _first_of(lot_parts, "cac:ProcurementProject")
+        lot_project_parts = _PROJECT(lot_project) if lot_project is not None else {}
+        lot_value, lot_cur = _amount_of(
+            lot_project_parts.get(_ESTIMATE))
+        period = _first_of(
+            lot_parts, "cac:TenderingProcess/cac:TenderSubmissionDeadlinePeriod")
+        ends = _PERIOD(period) if period is not None else {}
+        deadline = iso_datetime(_one(ends, "cbc:EndDate"), _one(ends, "cbc:EndTime")) \
             if period is not None else None
         if deadline:
             deadlines.append(deadline)
@@ -298,9 +436,8 @@ def _tender(n: _Notice, buyer: dict[str, Any] | None, has_winner: bool) -> dict[
                 if c not in classifications:
                     classifications.append(c)
         entry = {
-            "id": _text(lot, "cbc:ID"),
-            "title": _lang_text(lot_project, "cbc:Name", n.lang) if lot_project is not None
-            else None,
+            "id": _one(lot_parts, "cbc:ID"),
+            "title": _pick_lang(lot_project_parts.get("cbc:Name", []), n.lang),
             "value": lot_value, "currency": lot_cur, "deadline": deadline,
         }
         lots.append({k: v for k, v in entry.items() if v not in (None, "")})
@@ -315,9 +452,8 @@ def _tender(n: _Notice, buyer: dict[str, Any] | None, has_winner: bool) -> dict[
         status = "active"
     fields = {
         "tender_id": n.folder,
-        "title": _lang_text(project, "cbc:Name", n.lang) if project is not None else None,
-        "description": _lang_text(project, "cbc:Description", n.lang)
-        if project is not None else None,
+        "title": _pick_lang(project_parts.get("cbc:Name", []), n.lang),
+        "description": _pick_lang(project_parts.get("cbc:Description", []), n.lang),
         "buyer_native_id": buyer["native_id"] if buyer else None,
         "buyer_name": buyer["fields"].get("name") if buyer else None,
         "classifications": classifications,
@@ -326,7 +462,7 @@ def _tender(n: _Notice, buyer: dict[str, Any] | None, has_winner: bool) -> dict[
         "deadline": min(deadlines) if deadlines else None,
         "status": status,
         "published_at": n.published,
-        "procedure": _text(root, "cac:TenderingProcess/cbc:ProcedureCode"),
+        "procedure": _one(head, "cac:TenderingProcess/cbc:ProcedureCode"),
         "lots": lots if len(lots) > 1 else [],
         "notice_type": code or None,
         "notice_id": n.notice_id,
