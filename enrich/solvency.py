@@ -22,6 +22,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from enrich.normalise.words import plural, quoted
 from enrich.signals.distress import states_proceedings
 
 MODEL_NAME = "solvency-bands-3"
@@ -168,7 +169,7 @@ def knock_outs(signals: SolvencySignals) -> list[Evidence]:
         out.append(Evidence(f"lei_{lei}", LAPSED_LEI[lei], 0.0, signals.registry_url))
     if states_proceedings(signals.distress):
         out.append(Evidence("distress_notice",
-                            f"its website says: {', '.join(signals.distress)}", 0.0,
+                            f"its website mentions {quoted(signals.distress)}", 0.0,
                             signals.distress_url or signals.website_url))
     return out
 
@@ -218,7 +219,8 @@ def estimate(signals: SolvencySignals, *, this_year: int, model: SolvencyModel,
         elif n >= EMPLOYEES_SMALL:
             add("employees_10", 0.0, "", listing)
         else:
-            add("employees_under_10", pts.employees_under_10, f"only {n} employees", listing)
+            add("employees_under_10", pts.employees_under_10, f"only {plural(n, 'employee')}",
+                listing)
     if signals.awards_count:
         n = signals.awards_count
         value = {1: pts.awards_1, 2: pts.awards_2, 3: pts.awards_3}.get(n, pts.awards_4)

@@ -30,6 +30,7 @@ BAND_ORDER = ("1", "2", BAND_PUBLIC, BAND_INSUFFICIENT, "3", BAND_X)
 BAND_SHORT = {BAND_PUBLIC: "P", BAND_INSUFFICIENT: "?"}
 TIMINGS = ("hot", "warm", "none")
 RATED_BANDS = ("1", "2", "3")
+BAND_WORDS = {"1": "strong", "2": "sound", "3": "weak", BAND_X: "knocked out"}  # for sentences
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,10 @@ def timing_sql(profile: IcpProfile, now: datetime) -> str:
     since = now - timedelta(days=profile.timing.warm_days)
     t_now, t_since = sqlrow.timestamp(now), sqlrow.timestamp(since)
     open_tender = _signal("hot", "open_tender", "'has an open tender for what we sell' || "
-                          "coalesce(' until ' || strftime(next_deadline, '%Y-%m-%d'), '')",
+                          "coalesce(' until ' || strftime(next_deadline, '%-d %B %Y'), '')",
                           "tender_url")
     ending = _signal("hot", "contract_ending", "'a contract of theirs ends on ' || "
-                     "strftime(contract_ends, '%Y-%m-%d')", "contract_url")
+                     "strftime(contract_ends, '%-d %B %Y')", "contract_url")
     fair = _signal("warm", "new_exhibitor", "CASE WHEN coalesce(event_name, '') <> '' THEN "
                    "'a new exhibitor at ' || event_name ELSE 'a new exhibitor at a trade fair' "
                    "END", "exhibitor_url")
@@ -90,7 +91,7 @@ def timing_sql(profile: IcpProfile, now: datetime) -> str:
     site = ("struct_pack(timing := 'warm', code := site_event_kind::VARCHAR, "
             "text := site_event_text::VARCHAR, url := site_event_url::VARCHAR)")
     award = _signal("warm", "recent_award", "'won a public contract on ' || "
-                    "strftime(awards_last, '%Y-%m-%d')", "listing_url")
+                    "strftime(awards_last, '%-d %B %Y')", "listing_url")
     return (f"CASE WHEN len({matching_cpv_sql('open_cpv', profile)}) > 0 THEN {open_tender} "
             f"WHEN contract_ends BETWEEN {t_now} AND {sqlrow.timestamp(horizon)} THEN {ending} "
             f"WHEN site_event_at BETWEEN {t_since} AND {t_now} "

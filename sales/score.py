@@ -125,6 +125,14 @@ def _note_sql(code: str, text: str) -> str:
     return reason_sql(code, text, 0.0, against=True)
 
 
+def _band_words_sql() -> str:
+    """"its finances look weak (solvency band 3)": the band in words, then its number."""
+    words = " ".join(f"WHEN {sqlrow.text(b)} THEN {sqlrow.text(w)}"
+                     for b, w in qualify.BAND_WORDS.items())
+    return (f"'its finances look ' || CASE band {words} ELSE 'unclear' END || "
+            "' (solvency band ' || band || ')'")
+
+
 def _stage_sql(profile: IcpProfile, fit_min: float | None, solvency_min: float | None) -> str:
     """``STRUCT(stage VARCHAR, note REASON)`` from the columns of ``_SCORED``'s ``decided``.
 
@@ -132,8 +140,9 @@ def _stage_sql(profile: IcpProfile, fit_min: float | None, solvency_min: float |
     never prospects; a public body is one on demand and timing."""
     below_min = (f"CASE WHEN band = {sqlrow.text(qualify.BAND_INSUFFICIENT)} THEN "
                  "'not enough public information to judge whether it can pay' ELSE "
-                 f"'solvency band ' || band || {sqlrow.text(', below the minimum of ')} || "
-                 f"{sqlrow.text(profile.solvency_min_band)} END")
+                 f"{_band_words_sql()} || {sqlrow.text(', below the band ')} || "
+                 f"{sqlrow.text(profile.solvency_min_band)} || "
+                 f"{sqlrow.text(' or better that the profile asks for')} END")
 
     def outcome(stage: str, note: str = f"NULL::{REASON_TYPE}") -> str:
         return f"struct_pack(stage := '{stage}', note := {note})"

@@ -146,7 +146,7 @@ def _decide(votes: list[_Vote]) -> IndustryGuess:
     strength = min(1.0, by_section[section] / CERTAIN_AT)
     confidence = round(by_section[section] / total * strength, 3)
     activity = nace.activities()[code]
-    return IndustryGuess(code, words.sector_name(section), confidence, _reason(mine),
+    return IndustryGuess(code, words.sector_name(section), confidence, _reason(code, mine),
                          activity.label)
 
 
@@ -159,15 +159,33 @@ def _child_towards(code: str, target: str) -> str | None:
     return path[i + 1] if i + 1 < len(path) else None
 
 
-def _reason(votes: list[_Vote]) -> str:
-    """The two strongest places, two sayings each: read at a glance."""
+_SAYS = {  # where a vote came from → how a salesperson reads what it said
+    "registry": "its registry entry says so",
+    "categories": "listed under {}",
+    "name": "its name says {}",
+    "contracts": "it won public contracts for {}",
+    "description": "its description mentions {}",
+    "website": "its website mentions {}",
+}
+_QUOTED = {"name", "description", "website"}  # words picked out of free text
+
+
+def _said(where: str, items: list[str]) -> str:
+    shown = [f'"{i}"' if where in _QUOTED else i for i in sorted(items)[:2]]
+    return _SAYS[where].format(" and ".join(shown))
+
+
+def _reason(code: str, votes: list[_Vote]) -> str:
+    """What the company does, then the two strongest places that said so, two sayings each, in
+    whole words (no scheme codes: those stay in ``nace``): read at a glance. No semicolons, as
+    the export joins reasons with them."""
     said: dict[str, list[str]] = {}
     for v in sorted(votes, key=lambda v: -WEIGHTS[v.where]):
         items = said.setdefault(v.where, [])
         if v.said not in items:
             items.append(v.said)
-    return "; ".join(f"{where}: {', '.join(sorted(items)[:2])}"
-                     for where, items in list(said.items())[:2])
+    evidence = [_said(where, items) for where, items in list(said.items())[:2]]
+    return f"{nace.doing(code)} ({', '.join(evidence)})"
 
 
 def keyword_hits(text: str) -> list[tuple[str, str]]:

@@ -104,3 +104,28 @@ def under(code: str | None, prefix: str) -> bool:
 
 def sections() -> list[Activity]:
     return [a for a in activities().values() if a.level == 1]
+
+
+_DOING = (  # a title's opening words → what a salesperson would say the company does
+    ("manufacture of ", "makes "), ("wholesale of ", "sells wholesale "),
+    ("retail sale of ", "sells "), ("repair and maintenance of ", "repairs and maintains "),
+    ("repair of ", "repairs "), ("production of ", "produces "),
+    ("distribution of ", "distributes "), ("trade of ", "trades "),
+    ("construction of ", "builds "), ("growing of ", "grows "), ("raising of ", "raises "),
+    ("mining of ", "mines "), ("publishing of ", "publishes "),
+    ("renting and leasing of ", "rents out "), ("extraction of ", "extracts "),
+)
+
+
+def doing(code: str) -> str | None:
+    """What the company with ``code`` does, in whole words: ``28.99`` → "makes special-purpose
+    machinery" (the title without "n.e.c." or a leading "other"), "works in ..." otherwise."""
+    item = activities().get(code) or activity(code)
+    if item is None:
+        return None
+    title = re.sub(r"\s*\bn\.e\.c\.", "", item.title).strip().lower()
+    for opening, verb in _DOING:
+        if title.startswith(opening):
+            rest = title[len(opening):]
+            return verb + (rest[len("other "):] if rest.startswith("other ") else rest)
+    return f"works in {title}"

@@ -103,6 +103,18 @@ def _cpv_titles() -> dict[str, str]:
         return {row["code8"]: row["label_en"] for row in csv.DictReader(fh)}
 
 
+def cpv_title(prefix: str) -> str | None:
+    """The title of the CPV code a prefix names (``42`` → "Industrial machinery"), or of its
+    nearest named parent: what a tender buys, in words."""
+    digits = re.sub(r"\D", "", prefix)[:8]
+    while digits:
+        title = _cpv_titles().get(digits.ljust(8, "0"))
+        if title:
+            return title
+        digits = digits[:-1]
+    return None
+
+
 @lru_cache(maxsize=1)
 def cpv_table() -> dict[str, str]:
     """CPV division (two digits) → NACE Rev. 2 division."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import unquote, urlparse
 
 from enrich.monitor.facts import job_title_key
 from enrich.monitor.fingerprint import SiteFingerprint
-from enrich.normalise.words import plural
+from enrich.normalise.words import plural, quoted
 
 JOBS_APPEARED = "jobs_appeared"
 DISTRESS_NOTICE = "distress_notice"
@@ -89,7 +90,7 @@ def _distress(before: SiteFingerprint, after: SiteFingerprint) -> list[SiteEvent
     new = [w for w in after.distress if w not in before.distress]
     if not new:
         return []
-    return [SiteEvent(DISTRESS_NOTICE, f"its website now says: {', '.join(new)}",
+    return [SiteEvent(DISTRESS_NOTICE, f"its website now mentions {quoted(new)}",
                       after.distress_url, ",".join(new))]
 
 
@@ -104,10 +105,18 @@ def _press(before: SiteFingerprint, after: SiteFingerprint) -> list[SiteEvent]:
     for item in after.press_items:
         if _key(item.title) in seen:
             continue
-        when = f" ({item.published[:10]})" if item.published else ""
+        when = f" ({_day(item.published)})" if item.published else ""
         out.append(SiteEvent(NEW_PRESS_PAGE, f"new on its website: {item.title}{when}",
                              item.url or after.news_url, _key(item.title)))
     return out[:MAX_PER_KIND]
+
+
+def _day(published: str) -> str:
+    """``2026-03-02...`` → "2 March 2026" (the text as given when it is not a date)."""
+    try:
+        return date.fromisoformat(published[:10]).strftime("%-d %B %Y")
+    except ValueError:
+        return published[:10]
 
 
 def _key(text: str) -> str:
@@ -125,7 +134,7 @@ def _changed(kind: str, what: str, was: str | None, now: str | None,
              url: str | None) -> list[SiteEvent]:
     if not was or not now or _same(was, now):
         return []  # newly readable or no longer readable is not a change of the fact
-    return [SiteEvent(kind, f"its website now gives the {what} {now} (before: {was})", url,
+    return [SiteEvent(kind, f"its website now gives the {what} {now} instead of {was}", url,
                       _key(now))]
 
 

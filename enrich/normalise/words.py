@@ -8,3 +8,9 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     """``count`` and ``word``, singular for exactly one; ``many`` for irregular plurals
     (default: ``word`` + "s")."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def quoted(words: list[str] | tuple[str, ...]) -> str:
+    """``["bankruptcy", "liquidation"]`` → ``"bankruptcy" and "liquidation"``: words a page
+    used, marked as its words rather than ours."""
+    return " and ".join(f'"{w}"' for w in words)

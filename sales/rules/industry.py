@@ -16,6 +16,8 @@ from sales import sqlrow
 from sales.profile import IcpProfile
 from sales.rules import fit_rule, reason_sql
 
+# the sector label in whole words ("public_sector" → "public sector"); never the NACE code
+_SECTOR_WORDS = "replace(nullif(industry, ''), '_', ' ')"
 _NACE_TARGET = re.compile(r"^(?:[A-U]|\d{2}(?:\.?\d{1,2})?)$", re.I)
 
 
@@ -45,8 +47,8 @@ def _hit_sql(entry: str) -> str:
 def industry(profile: IcpProfile) -> str:
     """Points (times the entry's weight) for a targeted industry, the best-weighted entry
     winning; a note against the company for an industry outside the profile."""
-    label = ("'industry ' || coalesce(industry, industry_nace) || "
-             "coalesce(' (' || nullif(industry_reason, '') || ')', '')")
+    label = ("coalesce(nullif(industry_reason, ''), "
+             f"'works in ' || {_SECTOR_WORDS}, 'works in an industry the profile targets')")
     best_first = sorted(profile.industries, key=lambda e: -_weight(profile, e))
     matches = " ".join(
         f"WHEN coalesce({_hit_sql(e)}, false) THEN "
@@ -54,7 +56,8 @@ def industry(profile: IcpProfile) -> str:
         for e in best_first)
     outside = reason_sql(
         "industry_outside",
-        "'industry ' || coalesce(nullif(industry, ''), industry_nace) || ' is outside the profile'",
+        f"'its industry' || coalesce(' (' || {_SECTOR_WORDS} || ')', '') || "
+        "' is not one the profile targets'",
         0.0, url="listing_url", against=True)
     return (f"CASE {matches} WHEN coalesce(industry, '') <> '' OR coalesce(industry_nace, '') <> ''"
             f" THEN {outside} END")

@@ -42,6 +42,11 @@ def _accounts_band(column: str) -> dict[str, str]:
     return out
 
 
+def _staff(count: str) -> str:
+    """``count`` employees as words: "1 employee", "20 employees"."""
+    return f"{count} || CASE WHEN {count} = 1 THEN ' employee' ELSE ' employees' END"
+
+
 @fit_rule(code="size", order=30, reads=("website_employees", "description_employees",
                                         "employees", "accounts_category", "website",
                                         "listing_url", "registry_url"), sql=True)
@@ -75,10 +80,10 @@ def size(profile: IcpProfile) -> str:
         + ([f"{at_least} > {hi}"] if hi is not None else []))
     return (
         f"CASE WHEN {stated} IS NOT NULL THEN CASE WHEN {_inside(stated, lo, hi)} THEN "
-        + reason_sql("size_in_range", f"{stated} || ' employees, in the target size'",
+        + reason_sql("size_in_range", f"{_staff(stated)} || ', in the target size'",
                      pts.size_in_range, url=stated_url)
         + " ELSE "
-        + reason_sql("size_outside", f"{stated} || ' employees, outside the target of ' || "
+        + reason_sql("size_outside", f"{_staff(stated)} || ', outside the target of ' || "
                      f"{target}", pts.size_outside, url=stated_url)
         + f" END WHEN employees IS NULL AND {band['kind']} IS NULL THEN "
         + reason_sql("size_unknown", "'size unknown'", pts.size_unknown)

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from enrich.industry.schemes import cpv_title
 from sales import sqlrow
 from sales.profile import IcpProfile
 from sales.rules import fit_rule, reason_sql
 
-SHOWN = 3  # codes named in the sentence
+SHOWN = 3  # kinds of purchase named in the sentence
+
+
+def _bought_sql(profile: IcpProfile) -> str:
+    """The titles of the profile's CPV prefixes that ``codes`` fall under, in whole words."""
+    named = []
+    for prefix in profile.cpv_prefixes:
+        title = cpv_title(prefix)
+        if title:
+            words = title[:1].lower() + title[1:] if title[1:2].islower() else title
+            named.append(f"CASE WHEN list_bool_or(list_transform(codes, lambda c: "
+                         f"{sqlrow.starts_with_any('c', [prefix])})) "
+                         f"THEN {sqlrow.text(words)} END")
+    return f"list_filter([{', '.join(named)}]::VARCHAR[], lambda t: t IS NOT NULL)"
 
 
 def matching_cpv_sql(column: str, profile: IcpProfile) -> str:
@@ -23,8 +37,9 @@ def tender_demand(profile: IcpProfile) -> str:
         return "NULL"
     reason = reason_sql(
         "tender_demand",
-        f"'buys in public tenders what we sell (CPV ' || "
-        f"array_to_string(codes[1:{SHOWN}], ', ') || ')'",
+        f"'buys in public tenders what we sell: ' || "
+        f"coalesce(nullif(array_to_string({_bought_sql(profile)}[1:{SHOWN}], "
+        f"' and '), ''), 'the kinds of goods and services we offer')",
         profile.points.tender_demand, url="tender_url")
     return sqlrow.let(matching_cpv_sql("cpv", profile), "codes",
                       f"CASE WHEN len(codes) > 0 THEN {reason} END")
