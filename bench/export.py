@@ -51,7 +51,8 @@ def generate(warehouse: Path, n: int) -> None:
             FROM range({n}) t(i)""")
         con.execute(f"""
             INSERT INTO enrichment (company_id, industry, industry_reason, solvency, enriched_at)
-            SELECT 'c' || lpad(i::VARCHAR, 8, '0'), 'manufacturing', 'categories: machinery',
+            SELECT 'c' || lpad(i::VARCHAR, 8, '0'), 'manufacturing',
+                   'makes machinery and equipment (listed under machinery)',
                    0.8, TIMESTAMP '2026-01-01' FROM range({n}) t(i)""")
         con.execute(f"""
             INSERT INTO company_links (record_id, company_id, linked_at)
@@ -69,7 +70,7 @@ def generate(warehouse: Path, n: int) -> None:
                                 scored_at)
             SELECT 'c' || lpad(i::VARCHAR, 8, '0'), 'default', 'bench', 0.5 + (i % 50) / 100,
                    0.8, 'prospect',
-                   ['industry manufacturing (categories: machinery)',
+                   ['makes machinery and equipment (listed under machinery)',
                     CASE WHEN i % 50 = 1 THEN '-2 "late" filings' ELSE '140 employees, in the '
                          || 'target size' END,
                     'solvency: won ' || (i % 9) || ' public contracts (+2.0)'],

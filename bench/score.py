@@ -49,7 +49,7 @@ INSERT INTO enrichment (company_id, industry, industry_reason, solvency, solvenc
                         solvency_band, solvency_model, solvency_evidence, enriched_at)
 SELECT 'c' || i,
        ['manufacturing', 'logistics', 'hospitality', 'software', 'energy'][1 + i % 5],
-       'categories: industrial machinery', (i % 100) / 100.0,
+       'makes machinery and equipment (listed under industrial machinery)', (i % 100) / 100.0,
        ['won 4 public contracts'],
        CASE WHEN i % 50 = 0 THEN 'public body' WHEN i % 13 = 0 THEN 'X'
             WHEN i % 11 = 0 THEN 'insufficient data'

@@ -40,21 +40,26 @@ WON_FOUR = {"code": "awards_4", "text": "won 4 public contracts", "points": 2.0,
 NOT_HIRING = {"code": "not_hiring", "text": "no jobs advertised on its website",
               "points": -0.6, "url": "https://northbridge-eng.co.uk/"}
 
+MACHINES = "makes machinery and equipment (listed under industrial machinery)"  # as enrich writes
+
 # company_id, name, domain, employees, industry, industry_reason, solvency, band, evidence
 COMPANIES = [
     ("c-fit", "Northbridge Precision Engineering Ltd", "northbridge-eng.co.uk", 140,
-     "manufacturing", "categories: industrial machinery", 0.8, "1", [WON_FOUR, NOT_HIRING]),
+     "manufacturing", MACHINES, 0.8, "1", [WON_FOUR, NOT_HIRING]),
     ("c-nosize", "Calder Valley Machinery Ltd", "calder-machinery.co.uk", None,
-     "manufacturing", "categories: industrial machinery", 0.6, "2", []),
+     "manufacturing", MACHINES, 0.6, "2", []),
     ("c-client", "Swift Freight Logistics Ltd", "swift-freight.co.uk", 300, "logistics",
-     "categories: freight", 0.9, "1", []),
-    ("c-named", "Harbour Energy Services", None, 60, "energy", "name: energy", 0.7, "2", []),
+     "works in freight transport by road (listed under freight)", 0.9, "1", []),
+    ("c-named", "Harbour Energy Services", None, 60, "energy",
+     'works in electricity, gas, steam and air conditioning supply (its name says "energy")',
+     0.7, "2", []),
     ("c-suppress", "Kestrel Industrial Machinery Ltd", "kestrel-machinery.co.uk", 90,
-     "manufacturing", "categories: industrial machinery", 0.8, "1", []),
+     "manufacturing", MACHINES, 0.8, "1", []),
     ("c-poor", "Moorside Engineering Works Ltd", "moorside-eng.co.uk", 45, "manufacturing",
-     "categories: industrial machinery", 0.0, "X", [ADMINISTRATION]),
+     MACHINES, 0.0, "X", [ADMINISTRATION]),
     ("c-council", "Cumbria County Council", "cumbria.gov.uk", None, "public_sector",
-     "name: council", 0.6, "public body", []),
+     'works in public administration and defence, compulsory social security '
+     '(its name says "council")', 0.6, "public body", []),
 ]
 CATEGORIES = {"c-fit": ["Industrial Machinery"], "c-suppress": ["Industrial Machinery"],
               "c-poor": ["Industrial Machinery"], "c-nosize": ["Industrial Machinery"]}

@@ -118,14 +118,16 @@ def test_uk_sic_codes_from_the_bulk_file_keep_their_first_four_digits_as_nace():
             mapped += 1
             assert guess.nace == activity(digits.group()[:4]).code, sic
             assert guess.confidence >= 0.5
-            assert guess.reason.startswith("registry: ") and sic[:5] in guess.reason
+            assert guess.reason.startswith(
+                f"{nace.doing(guess.nace)} (its registry entry says so"), sic
         else:  # dormant (99999), "None Supplied", UK-only 98000: no industry from the registry
-            assert guess.nace is None or not guess.reason.startswith("registry"), sic
+            assert guess.nace is None or "registry" not in guess.reason, sic
     assert mapped >= 20
     restaurant = classify(codes=[IndustryCode("UK SIC 2007", "56101 - Licensed restaurants")])
     assert (restaurant.nace, restaurant.industry) == (
         "56.10", "hospitality")
-    assert restaurant.reason == "registry: licensed restaurants (UK SIC 2007 56101)"
+    assert restaurant.reason == "works in restaurants and mobile food service activities " \
+        "(its registry entry says so)"
 
 
 def test_norwegian_codes_rev2_and_rev21():
@@ -156,7 +158,8 @@ def test_french_naf_rev2_is_used_and_naf_rev1_is_not():
 
 def test_contracts_won_vote_through_the_declared_cpv_table():
     guess = classify(contract_cpv=["45210000-2", "45233140-2"])
-    assert (guess.section, guess.reason) == ("F", "contracts: building construction work")
+    assert (guess.section, guess.reason) == (
+        "F", "constructs buildings (it won public contracts for building construction work)")
     assert classify(contract_cpv=["15810000-9"]).nace == "10"  # bread → food manufacturing
     # the company's own categories outweigh one kind of contract it won
     guess = classify(name="Sunfield Solar Ltd", categories=["Renewable Energy"],
@@ -172,7 +175,8 @@ def test_directory_category_from_a_real_yellow_pages_listing():
     assert label == "Plumbers & Gas Fitters"
     guess = classify(name="Cairns Plumbing Co", categories=[label])
     assert (guess.nace, guess.industry) == ("43.22", "construction")
-    assert guess.reason == "categories: gas fitters, plumbers; name: plumbing"
+    assert guess.reason == ('works in plumbing, heat and air-conditioning installation '
+                            '(listed under gas fitters and plumbers, its name says "plumbing")')
 
 
 def _gitex() -> list[dict]:
@@ -211,11 +215,15 @@ def test_a_category_that_repeats_a_nace_title_is_read_from_the_code_list():
 
 @pytest.mark.parametrize(("kwargs", "nace_code", "reason"), [
     ({"name": "Northbridge Precision Engineering Ltd", "categories": ["Industrial Machinery"]},
-     "28", "categories: industrial machinery; name: precision engineering"),
+     "28", 'makes machinery and equipment (listed under industrial machinery, its name says '
+     '"precision engineering")'),
     ({"name": "Swift Freight GmbH", "categories": ["Freight & Haulage"]}, "49.41",
-     "categories: freight & haulage; name: freight"),
-    ({"name": "Cumbria County Council"}, "84", "name: county council"),
-    ({"name": "Bella Napoli", "categories": ["Restaurant"]}, "56", "categories: restaurant"),
+     'works in freight transport by road (listed under freight & haulage, its name says '
+     '"freight")'),
+    ({"name": "Cumbria County Council"}, "84", "works in public administration and defence, "
+     'compulsory social security (its name says "county council")'),
+    ({"name": "Bella Napoli", "categories": ["Restaurant"]}, "56",
+     "works in food and beverage service activities (listed under restaurant)"),
 ])
 def test_classification_says_why_in_plain_words(kwargs, nace_code, reason):
     guess = classify(**kwargs)
@@ -289,7 +297,8 @@ def test_enrich_stage_writes_the_nace_code_from_registry_codes_and_contracts(tmp
         con.close()
     assert rows["Alpha Systems Ltd"] == (
         "62.01", "software",
-        "registry: business and domestic software development (UK SIC 2007 62012)")
+        "works in computer programming activities (its registry entry says so)")
     assert rows["Beta Builders Ltd"][:2] == ("41", "construction")
-    assert "contracts: construction work for school buildings" in rows["Beta Builders Ltd"][2]
+    assert ("it won public contracts for construction work for school buildings"
+            in rows["Beta Builders Ltd"][2])
     assert rows["Qwv Zyx AS"] == (None, None, "no industry words found")

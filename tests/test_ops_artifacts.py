@@ -19,15 +19,15 @@ from leadpipe import runner
 from leadpipe.config import load_config
 from warehouse.db import connect
 
-# An industry whose evidence holds "; " inside its brackets: the old artifact cut it in two.
-EVIDENCE = "categories: industrial machinery; name: precision engineering"
+# An industry reason whose evidence holds "; " inside its brackets: the old artifact cut it in two.
+EVIDENCE = 'listed under industrial machinery; its name says "precision engineering"'
 
 
 def test_reasons_split_only_outside_brackets_into_sentences():
-    joined = f"won 4 public contracts; industry manufacturing ({EVIDENCE}); mentions machinery"
+    joined = f"won 4 public contracts; makes machinery ({EVIDENCE}); mentions machinery"
     assert reports.reason_sentences(joined) == [
         "Won 4 public contracts.",
-        f"Industry manufacturing ({EVIDENCE}).",
+        f"Makes machinery ({EVIDENCE}).",
         "Mentions machinery.",
     ]
     assert reports.reason_sentences(None) == []
@@ -59,7 +59,7 @@ def test_score_run_is_named_and_publishes_prospects_with_owner_and_whole_reasons
     con = connect(config.warehouse_path)
     try:
         con.execute("UPDATE enrichment SET industry_reason = ? WHERE company_id = 'c-fit'",
-                    [EVIDENCE])
+                    [f"makes machinery ({EVIDENCE})"])
     finally:
         con.close()
     runner.score(config)  # owners are given to scored prospects (as `leadpipe assign` does)
@@ -86,7 +86,7 @@ def test_score_run_is_named_and_publishes_prospects_with_owner_and_whole_reasons
                if line.startswith("- **") and "Northbridge Precision Engineering" in line)
     # numbered as in the table
     assert why.startswith(f"- **{cells[0]}. Northbridge Precision Engineering Ltd (GB)**: "), why
-    assert f"Industry manufacturing ({EVIDENCE})." in why
+    assert f"Makes machinery ({EVIDENCE})." in why
     assert "Won 4 public contracts." in why
     other = next(line for line in lines if line.startswith("| ") and "Calder Valley" in line)
     assert other.endswith("| A-2-none | not assigned |"), other

@@ -9,6 +9,7 @@ off; every company a prospect) to prove that they would catch those failures.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -231,3 +232,46 @@ def test_rerunning_the_stages_changes_no_company_id(demo_run):
     after = dict(con.execute("SELECT record_id, company_id FROM company_links").fetchall())
     con.close()
     assert after == before
+
+
+# Whole words only in what a salesperson reads: no snake_case labels, no scheme names, no codes
+# ("28.99", "25990", "48000000"). A distance such as "12.5 km" carries its unit and passes.
+NOT_PLAIN = re.compile(r"\b[a-z]+_[a-z_]+\b|\b(?:NACE|SIC|CPV)\b|\b\d{2}\.\d{1,2}\b(?!\s*km)"
+                       r"|\b\d{5,}\b")
+
+
+def not_plain(sentences) -> list[str]:
+    return sorted({s for s in sentences if s and NOT_PLAIN.search(s)})
+
+
+def test_not_plain_catches_codes_labels_and_schemes():
+    assert not_plain([
+        "industry manufacturing (registry: machining (NACE Rev. 2 25.62), machining "
+        "(UK SIC 2007 25620))",
+        "buys in public tenders what we sell (CPV 48000000)",
+        "industry public_sector is outside the profile",
+        "works in 28.99",
+    ]) == sorted([
+        "industry manufacturing (registry: machining (NACE Rev. 2 25.62), machining "
+        "(UK SIC 2007 25620))",
+        "buys in public tenders what we sell (CPV 48000000)",
+        "industry public_sector is outside the profile",
+        "works in 28.99",
+    ])
+    assert not_plain(["makes special-purpose machinery (its registry entry says so)",
+                      "120 km from Leeds, 12.5 km", "trading for 2026 years"]) == []
+
+
+def test_every_sentence_a_salesperson_reads_is_plain_words(demo_run):
+    con = connect(demo_run["config"].warehouse_path, read_only=True)
+    try:
+        sentences = [s for (s,) in con.execute(
+            "SELECT text FROM score_reasons UNION SELECT sentence FROM score_changes "
+            "UNION SELECT sentence FROM site_events "
+            "UNION SELECT unnest(solvency_reasons) FROM enrichment").fetchall()]
+    finally:
+        con.close()
+    rows = _csv_rows(Path(demo_run["result"]["export"]["path"]))
+    sentences += [part for r in rows for part in r["reasons"].split("; ")]
+    assert len(sentences) > 50
+    assert not_plain(sentences) == []

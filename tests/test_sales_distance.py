@@ -20,7 +20,9 @@ LEEDS = load_config().profile().model_copy(update={
     "cpv_prefixes": [], "employees_min": 20, "employees_max": 5000,
     "home_base": "Leeds, GB", "max_distance_km": 150})
 MACHINE_MAKER = {"name": "Acme Machinery Ltd", "industry": "manufacturing",
-                 "industry_reason": "categories: industrial machinery", "employees": 120,
+                 "industry_reason": "makes machinery and equipment (listed under industrial "
+                                    "machinery)",
+                 "employees": 120,
                  "country": "GB"}
 
 

@@ -51,7 +51,7 @@ def test_generic_export_columns_order_and_default_file(config):
     assert {k: v for k, v in row.items() if k != "scored_at"} == {
         "company_id": "c-fit", "name": "Northbridge Precision Engineering Ltd",
         "stage": "prospect", "fit": "1.0", "solvency": "0.8",
-        "reasons": "industry manufacturing (categories: industrial machinery); "
+        "reasons": "makes machinery and equipment (listed under industrial machinery); "
                    "won 4 public contracts; "
                    "mentions engineering, industrial, machinery; "
                    "against: no jobs advertised on its website",

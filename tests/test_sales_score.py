@@ -29,17 +29,20 @@ def profile():
 
 def test_fit_rewards_industry_keywords_size_and_demand(profile):
     row = {"name": "Acme Machinery Ltd", "industry": "manufacturing",
-           "industry_reason": "categories: industrial machinery", "employees": 120,
+           "industry_reason": "makes machinery and equipment (listed under industrial machinery)",
+           "employees": 120,
            "cpv": ["48000000", "72000000"], "listing_url": "http://directory.test/acme"}
     fit = fit_score(row, profile)
     assert fit.value == 1.0  # 0.6 + 0.1 + 0.2 + 0.4, capped
     assert [(r.code, r.text, r.points, r.url) for r in fit.reasons] == [
-        ("industry_match", "industry manufacturing (categories: industrial machinery)", 0.6,
+        ("industry_match", "makes machinery and equipment (listed under industrial machinery)", 0.6,
          "http://directory.test/acme"),
         ("keywords", "mentions machinery", 0.1, "http://directory.test/acme"),
         ("size_in_range", "at least 120 employees, in the target size", 0.2,
          "http://directory.test/acme"),
-        ("tender_demand", "buys in public tenders what we sell (CPV 48000000)", 0.4, None),
+        ("tender_demand",
+         "buys in public tenders what we sell: software package and information systems", 0.4,
+         None),
     ]
 
 
@@ -63,7 +66,7 @@ def test_an_unknown_headcount_alone_does_not_drop_a_tier(profile):
     # A known headcount outside the band does drop it.
     outside = fit_score({**known, "website_employees": 9000}, profile)
     assert outside.value == 0.3 and qualify.fit_tier(outside.value, profile) == "C"
-    assert outside.reasons[-1].text == "9000 employees, outside the target of 20 to 5000"
+    assert outside.reasons[-1].text == "9000 employees, outside the target of 20 to 5000 employees"
 
 
 def test_points_and_tiers_come_from_the_profile(profile):
@@ -182,7 +185,7 @@ def test_a_target_industry_with_a_good_band_is_tier_a_with_its_reason_codes(scor
     fit = rows["c-fit"]
     assert (fit["stage"], fit["tier"], fit["band"], fit["fit"]) == ("prospect", "A", "1", 1.0)
     assert fit["positive"] == [
-        ("industry_match", "industry manufacturing (categories: industrial machinery)", 0.6,
+        ("industry_match", "makes machinery and equipment (listed under industrial machinery)", 0.6,
          "http://directory.test/c-fit"),
         ("awards_4", "won 4 public contracts", 2.0, "http://directory.test/c-fit"),
         ("keywords", "mentions engineering, industrial, machinery", 0.2,
@@ -199,7 +202,7 @@ def test_a_public_buyer_with_an_open_tender_in_our_cpv_codes_is_hot(scored):
     assert (council["stage"], council["band"], council["timing"]) == (
         "prospect", "public body", "hot")
     assert council["positive"][0] == (
-        "open_tender", "has an open tender for what we sell until 2099-01-31", 0.0,
+        "open_tender", "has an open tender for what we sell until 31 January 2099", 0.0,
         "http://tenders.test/t-open")
 
 
@@ -258,10 +261,10 @@ def test_the_history_says_why_a_tier_or_stage_changed(scored):
          "stage changed from prospect to suspect: its legal entity identifier has lapsed"),
         ("c-nosize", "stage", "prospect", "suspect",
          "stage changed from prospect to suspect: "
-         "at least 9000 employees, outside the target of 20 to 5000"),
+         "at least 9000 employees, outside the target of 20 to 5000 employees"),
         ("c-nosize", "tier", "A", "C",
          "fit tier changed from A to C: "
-         "at least 9000 employees, outside the target of 20 to 5000"),
+         "at least 9000 employees, outside the target of 20 to 5000 employees"),
     ]
     assert second.changes == 4
     # An unchanged re-run records nothing new.
@@ -283,12 +286,12 @@ def test_the_accounts_category_is_a_size_band_when_no_count_is_stated(profile):
     micro, tier = sized(accounts_category="micro entity")
     assert (micro.code, tier) == ("size_outside", "D")
     assert micro.text == ("files micro-entity accounts at the register (at most 10 employees), "
-                          "outside the target of 20 to 5000")
+                          "outside the target of 20 to 5000 employees")
     assert micro.url == "http://registry.test/company/01234567"
     small, tier = sized(accounts_category="total exemption full", employees=10)
     assert (small.code, tier) == ("size_maybe", "D")
     assert small.text == ("files small-company accounts at the register (at least 10 and at most "
-                          "50 employees): may be under the target of 20 to 5000")
+                          "50 employees): may be under the target of 20 to 5000 employees")
     medium, tier = sized(accounts_category="medium")
     assert (medium.code, medium.text, tier) == (
         "size_in_range", "files medium-sized company accounts at the register (at least 51 and "

@@ -188,13 +188,14 @@ def test_a_site_gaining_a_jobs_page_becomes_an_event_a_timing_reason_and_a_chang
     assert jobs["sentence"] == "its website now lists 3 job openings"
     assert jobs["url"] == "http://northbridge.example/careers"
     distress = found[("Carrow Fabrication Ltd", "distress_notice")]
-    assert distress["sentence"] == "its website now says: insolvency proceedings"
+    assert distress["sentence"] == 'its website now mentions "insolvency proceedings"'
     assert distress["url"] == "http://carrow.example/news"
     assert found[("Carrow Fabrication Ltd", "new_press_page")]["sentence"] == (
-        "new on its website: Carrow Fabrication Ltd: insolvency proceedings opened (2026-11-30)")
+        "new on its website: Carrow Fabrication Ltd: insolvency proceedings opened "
+        "(30 November 2026)")
     moved = found[("Dunmore Tools Ltd", "new_address")]
     assert moved["sentence"] == ("its website now gives the address 3 Canal Wharf, Leeds LS1 "
-                                 "4AP, United Kingdom (before: 12 Mill Lane, Leeds LS1 4AP, "
+                                 "4AP, United Kingdom (it used to say 12 Mill Lane, Leeds LS1 4AP, "
                                  "United Kingdom)")
     assert len(found) == 4, sorted(found)
 
@@ -205,7 +206,7 @@ def test_a_site_gaining_a_jobs_page_becomes_an_event_a_timing_reason_and_a_chang
             "http://northbridge.example/careers") in _score_reasons(
                 config, "Northbridge Precision Engineering Ltd")
     assert scores["Carrow Fabrication Ltd"][1:] == ("X", "suspect")  # knocked out
-    assert ("negative", "distress_notice", "its website says: insolvency proceedings",
+    assert ("negative", "distress_notice", 'its website mentions "insolvency proceedings"',
             "http://carrow.example/news") in _score_reasons(config, "Carrow Fabrication Ltd")
 
     changed = _export(config, tmp_path / "changed.csv")
@@ -282,7 +283,7 @@ def test_fingerprint_facts_and_the_changes_between_two():
     assert found == {
         "new_product_page": "its website shows a new product: robot arm",
         "new_legal_name": "its website now gives the legal name Acme Robotics Ltd "
-                          "(before: Acme Machines Ltd)",
+                          "(it used to say Acme Machines Ltd)",
     }  # a jobs page saying "no current vacancies" is no jobs appearing
 
 

@@ -111,7 +111,7 @@ _DOING = (  # a title's opening words → what a salesperson would say the compa
     ("retail sale of ", "sells "), ("repair and maintenance of ", "repairs and maintains "),
     ("repair of ", "repairs "), ("production of ", "produces "),
     ("distribution of ", "distributes "), ("trade of ", "trades "),
-    ("construction of ", "builds "), ("growing of ", "grows "), ("raising of ", "raises "),
+    ("construction of ", "constructs "), ("growing of ", "grows "), ("raising of ", "raises "),
     ("mining of ", "mines "), ("publishing of ", "publishes "),
     ("renting and leasing of ", "rents out "), ("extraction of ", "extracts "),
 )
@@ -123,9 +123,9 @@ def doing(code: str) -> str | None:
     item = activities().get(code) or activity(code)
     if item is None:
         return None
-    title = re.sub(r"\s*\bn\.e\.c\.", "", item.title).strip().lower()
+    title = re.sub(r"\s*\bn\.e\.c\.", "", item.title).strip().lower().replace(";", ",")
     for opening, verb in _DOING:
         if title.startswith(opening):
             rest = title[len(opening):]
             return verb + (rest[len("other "):] if rest.startswith("other ") else rest)
-    return f"works in {title}"
+    return f"works in {title[len('other '):] if title.startswith('other ') else title}"

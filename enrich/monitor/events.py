@@ -134,7 +134,7 @@ def _changed(kind: str, what: str, was: str | None, now: str | None,
              url: str | None) -> list[SiteEvent]:
     if not was or not now or _same(was, now):
         return []  # newly readable or no longer readable is not a change of the fact
-    return [SiteEvent(kind, f"its website now gives the {what} {now} instead of {was}", url,
+    return [SiteEvent(kind, f"its website now gives the {what} {now} (it used to say {was})", url,
                       _key(now))]
 
 

@@ -18,7 +18,8 @@ from sales.rules import fit_rule, reason_sql
 
 
 def _target(lo: int | None, hi: int | None) -> str:
-    return f"{lo or 0} to {hi}" if hi is not None else f"at least {lo}"
+    """The profile's band with its unit: "20 to 5000 employees"."""
+    return (f"{lo or 0} to {hi} employees" if hi is not None else f"at least {lo} employees")
 
 
 def _inside(value: str, lo: int | None, hi: int | None) -> str:

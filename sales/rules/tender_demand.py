@@ -16,6 +16,7 @@ def _bought_sql(profile: IcpProfile) -> str:
     for prefix in profile.cpv_prefixes:
         title = cpv_title(prefix)
         if title:
+            title = title.split(":")[0]  # "IT services: consulting, ..." → "IT services"
             words = title[:1].lower() + title[1:] if title[1:2].islower() else title
             named.append(f"CASE WHEN list_bool_or(list_transform(codes, lambda c: "
                          f"{sqlrow.starts_with_any('c', [prefix])})) "
@@ -37,9 +38,11 @@ def tender_demand(profile: IcpProfile) -> str:
         return "NULL"
     reason = reason_sql(
         "tender_demand",
-        f"'buys in public tenders what we sell: ' || "
-        f"coalesce(nullif(array_to_string({_bought_sql(profile)}[1:{SHOWN}], "
-        f"' and '), ''), 'the kinds of goods and services we offer')",
+        "'buys in public tenders what we sell: ' || CASE WHEN len(bought) = 0 THEN "
+        "'the kinds of goods and services we offer' WHEN len(bought) = 1 THEN bought[1] "
+        "ELSE array_to_string(bought[1:len(bought) - 1], ', ') || ' and ' || "
+        "bought[len(bought)] END",
         profile.points.tender_demand, url="tender_url")
     return sqlrow.let(matching_cpv_sql("cpv", profile), "codes",
-                      f"CASE WHEN len(codes) > 0 THEN {reason} END")
+                      f"CASE WHEN len(codes) > 0 THEN "
+                      f"{sqlrow.let(f'{_bought_sql(profile)}[1:{SHOWN}]', 'bought', reason)} END")
