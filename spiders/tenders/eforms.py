@@ -73,17 +73,7 @@ def _texts(node: Any, path: str) -> list[str]:
 
 def _lang_text(node: Any, path: str, lang: str | None) -> str | None:
     """One text out of its language versions: the notice language, English, then the first."""
-    found = _all(node, path)
-    if not found:
-        return None
-    by_lang = {e.get("languageID"): e for e in found}
-    for pick in (lang, "ENG"):
-        if pick in by_lang and clean(by_lang[pick].text):
-            return clean(by_lang[pick].text)
-    for e in found:
-        if clean(e.text):
-            return clean(e.text)
-    return None
+    return _pick_lang(_all(node, path), lang)
 
 
 def _pick_lang(found: list[Any], lang: str | None) -> str | None:
