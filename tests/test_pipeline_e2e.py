@@ -275,3 +275,10 @@ def test_every_sentence_a_salesperson_reads_is_plain_words(demo_run):
     sentences += [part for r in rows for part in r["reasons"].split("; ")]
     assert len(sentences) > 50
     assert not_plain(sentences) == []
+
+
+def test_registration_ids_are_words_not_keys(demo_run):
+    rows = _csv_rows(Path(demo_run["result"]["export"]["path"]))
+    shown = [r["registration_ids"] for r in rows if r["registration_ids"]]
+    assert any("commercial register HRB " in s and ", register court " in s for s in shown)
+    assert not [s for s in shown if re.search(r"\b[A-Z]{2}-[A-Z_]{2,12}:|@", s)]

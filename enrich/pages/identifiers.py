@@ -35,17 +35,13 @@ class PrintedId:
         return identifier_text({"scheme": self.scheme, "id": self.id})
 
 
-# Each scheme in plain words, for what sales reads ("VAT DE123456789", "register HRB12345").
+# Each scheme in plain words, for what sales reads ("company number 04567890"); the export
+# renders ids with them (``sales.export.identifier_words``), any "-VAT" scheme as "VAT".
 SCHEME_LABELS = {
     "DE-CR": "commercial register", "GB-COH": "company number", "FR-SIREN": "SIREN",
     "FR-SIRET": "SIRET", "NO-BRC": "organisation number", "DK-CVR": "CVR number",
     "NL-KVK": "KvK number", "BE-BCE_KBO": "enterprise number", "XI-LEI": "LEI",
 }
-
-
-def scheme_label(scheme: str) -> str:
-    """A scheme in plain words: ``DE-VAT`` is "VAT", ``GB-COH`` "company number"."""
-    return "VAT" if scheme.endswith("-VAT") else SCHEME_LABELS.get(scheme, "registration")
 
 
 def _digits(text: str) -> str:

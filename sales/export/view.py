@@ -18,9 +18,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from enrich.pages.identifiers import SCHEME_LABELS
 from sales.export.columns import BY_NAME, golden_fields, traced_by
 from sales.export.filters import filter_sql
+from sales.export.identifier_words import registration_words_sql
 from sales.privacy.view import LEADERS, export_view_sql, leadership_text_sql
 from warehouse.db import WarehouseBusy, connect, migrations
 
@@ -38,10 +38,6 @@ BEST_CONTACT_RANK = f"""row_number() OVER (
                         (p.phone IS NOT NULL) DESC, p.last_seen_at DESC, p.contact_id
            )"""
 
-_SCHEME_LABEL_SQL = "CASE " + " ".join(
-    f"WHEN split_part(x, ':', 1) = '{scheme}' THEN '{label}'"
-    for scheme, label in SCHEME_LABELS.items()
-) + " WHEN ends_with(split_part(x, ':', 1), '-VAT') THEN 'VAT' ELSE 'registration' END"
 # What the company's own website says (enrich/signals/site_profile.py), in plain words; the
 # golden record's street and description where the site says nothing.
 WEBSITE_PROFILE_SQL = f"""
@@ -52,9 +48,7 @@ WEBSITE_PROFILE_SQL = f"""
        nullif(array_to_string(e.website_social, ' '), '') AS social,
        {leadership_text_sql("e.website_leadership")} AS leadership,
        e.website_leadership AS {LEADERS},
-       nullif(array_to_string(list_transform(e.website_identifiers,
-                lambda x: ({_SCHEME_LABEL_SQL}) || ' ' || split_part(x, ':', 2)), '; '), '')
-         AS registration_ids,
+       rw.registration_ids,
        e.website_language AS language, e.website_legal_name AS legal_name,
        coalesce(e.website_founded, CAST(c.founded AS VARCHAR)) AS founded"""
 # What the company's own website says, each value traced to the page it was read on.
@@ -85,6 +79,8 @@ LEFT JOIN enrichment e USING (company_id)
 LEFT JOIN score_distances d ON d.company_id = s.company_id AND d.profile = s.profile
 LEFT JOIN owners o ON o.company_id = s.company_id AND o.profile = s.profile
 LEFT JOIN ranked_contacts rc ON rc.company_id = c.company_id AND rc.rn = 1
+LEFT JOIN ({registration_words_sql("enrichment", "company_id", "website_identifiers")}) rw
+  ON rw.company_id = c.company_id
 """
 
 # Best first: prospects, then by priority (tier, band, timing), then fit × solvency; name and
