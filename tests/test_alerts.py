@@ -106,7 +106,7 @@ def test_an_alert_arrives_after_a_run_with_a_new_open_tender_and_none_after_noth
         assert rcpt == ["sales@example.com"]
         assert mail["Subject"] == "leadpipe, profile default: 1 new open tender"
         body = mail.get_content()
-        assert "Maintenance software for depots, for Leeds City Council, due 2099-01-31, " \
+        assert "Maintenance software for depots, for Leeds City Council, due 31 January 2099, " \
                "worth 120,000 GBP (https://tenders.example/notice/T-1)" in body
         assert "Road gritting" not in body             # not in the profile's CPV codes
         assert hook.bodies[0]["signals"][0]["tender_id"] == "T-1"

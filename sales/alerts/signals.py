@@ -57,7 +57,7 @@ def open_tender_signals(con: duckdb.DuckDBPyConnection, profile: AlertProfile,
         if row["buyer_name"]:
             parts.append(f"for {row['buyer_name']}")
         if row["deadline"] is not None:
-            parts.append(f"due {row['deadline']:%Y-%m-%d}")
+            parts.append(f"due {row['deadline']:%-d %B %Y}")
         money = _money(row["value"], row["currency"])
         if money:
             parts.append(f"worth {money}")
