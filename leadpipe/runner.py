@@ -34,7 +34,7 @@ from spiders.landing import (
 )
 from spiders.registry import SOURCES_DIR
 from spiders.search import SearchError
-from warehouse.db import WarehouseBusy, connect
+from warehouse.db import WarehouseBusy, connect, connected
 from warehouse.lake import retrying
 from warehouse.marks import all_high_water_marks, set_high_water_mark
 
@@ -134,12 +134,8 @@ def recorded_run_at(
         error = exc
         raise
     finally:
-        with guard():
-            con = connect(path, wait_seconds=WRITE_WAIT_SECONDS)
-            try:
-                finish_run(con, info, error)
-            finally:
-                con.close()
+        with guard(), connected(path, wait_seconds=WRITE_WAIT_SECONDS) as con:
+            finish_run(con, info, error)
 
 
 @dataclass(frozen=True)
@@ -409,12 +405,8 @@ def enrich(
 
     @contextlib.contextmanager
     def writer() -> Iterator[Any]:
-        with writer_guard():
-            con = connect(path, wait_seconds=WRITE_WAIT_SECONDS)
-            try:
-                yield con
-            finally:
-                con.close()
+        with writer_guard(), connected(path, wait_seconds=WRITE_WAIT_SECONDS) as con:
+            yield con
 
     with recorded_run_at(path, "enrich", writer_guard) as run:
         fetched = None
@@ -547,11 +539,8 @@ def export(
 
 @contextlib.contextmanager
 def _writer(config: Config) -> Iterator[Any]:
-    con = connect(config.warehouse)
-    try:
+    with connected(config.warehouse) as con:
         yield con
-    finally:
-        con.close()
 
 
 def _rewrite_snapshot(con: Any, config: Config) -> None:

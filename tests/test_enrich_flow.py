@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 from localhttp import SitesProxy
+from sites_world import sites_world
 
 from flows.deployments import deployments
 from flows.stages import enrich_flow
-from leadpipe.config import load_config
-from leadpipe.runner import load, resolve
-from spiders.landing import LandingWriter, make_item
 from warehouse.db import connect
 
-SOURCE = "fixture_expo"
 ROBOTS = "User-agent: *\nAllow: /\n"
 HOME = "<html><body><h1>{name}</h1><p>Precision machining since 1985.</p></body></html>"
 
@@ -28,22 +25,9 @@ def world(tmp_path: Path):
         "northbridge.example": {"/": HOME.format(name="Northbridge"), "/robots.txt": ROBOTS},
         "carrow.example": {"/": HOME.format(name="Carrow"), "/robots.txt": ROBOTS},
     }) as sites:
-        path = tmp_path / "leadpipe.toml"
-        path.write_text(
-            f'[project]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
-            f'[crawl]\nproxy = "{sites.url}"\n'
-            '[network]\nallow_addresses = ["127.0.0.1"]\n', "utf-8")
-        config = load_config(path)
-        with LandingWriter(config.landing_dir, "run-1", SOURCE) as writer:
-            for native, name in [("nb", "Northbridge Engineering Ltd"),
-                                 ("cf", "Carrow Fabrication Ltd")]:
-                host = name.split()[0].lower()
-                writer.write(make_item(
-                    kind="organisation", source=SOURCE, native_id=native, run_id="run-1",
-                    url=f"https://expo.example/{native}", method="css",
-                    fields={"name": name, "country": "GB", "website": f"http://{host}.example/"}))
-        load(config)
-        resolve(config)
+        config = sites_world(tmp_path, sites.url, [
+            ("nb", "Northbridge Engineering Ltd", "http://northbridge.example/"),
+            ("cf", "Carrow Fabrication Ltd", "http://carrow.example/")])
         yield config, sites
 
 

@@ -6,6 +6,7 @@ DuckDB file, other processes that try to write while websites are fetched, and `
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -24,7 +25,7 @@ from enrich.resolve.stage import run_resolution
 from enrich.stage import RETRY_TEMPORARY, refresh_websites
 from leadpipe.runner import repair_interrupted_runs, start_run
 from spiders.landing import LandingWriter, make_item
-from warehouse.db import connect
+from warehouse.db import connect, connected
 from warehouse.load import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,17 +104,8 @@ def warehouse(tmp_path: Path) -> Path:
 
 
 def _opener(path: Path):
-    import contextlib
-
-    @contextlib.contextmanager
-    def writer():
-        con = connect(path, wait_seconds=60)
-        try:
-            yield con
-        finally:
-            con.close()
-
-    return writer
+    """The writer ``refresh_websites`` opens for each batch, as ``leadpipe enrich`` gives it."""
+    return functools.partial(connected, path, wait_seconds=60)
 
 
 def _fetched(path: Path) -> dict[str, str]:
@@ -162,18 +154,11 @@ def test_other_writers_run_while_websites_are_fetched(warehouse, proxy):
 
 
 _KILLED_ENRICH = textwrap.dedent("""
-    import contextlib, sys
+    import functools, sys
     from enrich.stage import refresh_websites
-    from warehouse.db import connect
+    from warehouse.db import connected
 
-    @contextlib.contextmanager
-    def writer():
-        con = connect(sys.argv[1], wait_seconds=60)
-        try:
-            yield con
-        finally:
-            con.close()
-
+    writer = functools.partial(connected, sys.argv[1], wait_seconds=60)
     refresh_websites(writer, user_agent="leadpipe-test", proxy=sys.argv[2],
                      allow_addresses=["127.0.0.1"], batch_size=2)
 """)

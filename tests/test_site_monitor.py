@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from localhttp import SitesProxy
+from sites_world import sites_world
 from typer.testing import CliRunner
 
 from enrich.monitor import facts
@@ -24,11 +25,8 @@ from enrich.solvency import SolvencySignals, estimate
 from enrich.website import read_site
 from leadpipe.cli import app
 from leadpipe.config import load_config
-from leadpipe.runner import load, resolve
-from spiders.landing import LandingWriter, make_item
 from warehouse.db import connect
 
-SOURCE = "fixture_expo"
 MODEL = load_config().solvency
 
 HOME = """<html><body><nav><a href="/">Home</a> <a href="/news">News</a>
@@ -93,23 +91,12 @@ def world(tmp_path: Path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Folders)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    path = tmp_path / "leadpipe.toml"
-    path.write_text(
-        f'[project]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
-        f'[crawl]\nproxy = "http://127.0.0.1:{server.server_port}"\n'
-        '[network]\nallow_addresses = ["127.0.0.1"]\n', "utf-8")
-    config = load_config(path)
-    with LandingWriter(config.landing_dir, "run-1", SOURCE) as writer:
-        for native, name, host in [("nb", "Northbridge Precision Engineering Ltd", "northbridge"),
-                                   ("cf", "Carrow Fabrication Ltd", "carrow"),
-                                   ("dt", "Dunmore Tools Ltd", "dunmore")]:
-            writer.write(make_item(
-                kind="organisation", source=SOURCE, native_id=native, run_id="run-1",
-                url=f"https://expo.example/{native}", method="css",
-                fields={"name": name, "country": "GB", "website": f"http://{host}.example/",
-                        "categories": ["Industrial Machinery"], "founded": 1985}))
-    load(config)
-    resolve(config)
+    config = sites_world(
+        tmp_path, f"http://127.0.0.1:{server.server_port}",
+        [(native, name, f"http://{host}.example/") for native, name, host in [
+            ("nb", "Northbridge Precision Engineering Ltd", "northbridge"),
+            ("cf", "Carrow Fabrication Ltd", "carrow"), ("dt", "Dunmore Tools Ltd", "dunmore")]],
+        fields={"categories": ["Industrial Machinery"], "founded": 1985})
     yield config, _Folders.roots
     server.shutdown()
     server.server_close()
@@ -301,20 +288,8 @@ def hiring(tmp_path: Path):
         "/": HOME.format(name="Northbridge", extra=' <a href="/careers">Careers</a>'),
         "/careers": _careers("CNC machinist", "Welder (m/w/d)"),
     }}) as sites:
-        path = tmp_path / "leadpipe.toml"
-        path.write_text(
-            f'[project]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
-            f'[crawl]\nproxy = "{sites.url}"\n'
-            '[network]\nallow_addresses = ["127.0.0.1"]\n', "utf-8")
-        config = load_config(path)
-        with LandingWriter(config.landing_dir, "run-1", SOURCE) as writer:
-            writer.write(make_item(
-                kind="organisation", source=SOURCE, native_id="nb", run_id="run-1",
-                url="https://expo.example/nb", method="css",
-                fields={"name": "Northbridge Engineering Ltd", "country": "GB",
-                        "website": "http://northbridge.example/"}))
-        load(config)
-        resolve(config)
+        config = sites_world(tmp_path, sites.url, [
+            ("nb", "Northbridge Engineering Ltd", "http://northbridge.example/")])
         yield config, sites.sites["northbridge.example"]
 
 

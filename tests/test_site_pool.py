@@ -7,7 +7,7 @@ warehouse, real worker processes.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
 import threading
 import time
@@ -21,7 +21,7 @@ from localhttp import LocalServer, QuietHandler, SitesProxy
 from enrich.signals import registered
 from enrich.site_pool import FetchOptions, host_groups, read_websites
 from enrich.stage import refresh_websites
-from warehouse.db import connect
+from warehouse.db import connect, connected
 
 UA = "leadpipe-test"
 SITES = 12
@@ -61,15 +61,8 @@ def _warehouse(path: Path, websites: list[str]) -> None:
 
 
 def _opener(path: Path):
-    @contextlib.contextmanager
-    def writer():
-        con = connect(path, wait_seconds=60)
-        try:
-            yield con
-        finally:
-            con.close()
-
-    return writer
+    """The writer ``refresh_websites`` opens for each batch, as ``leadpipe enrich`` gives it."""
+    return functools.partial(connected, path, wait_seconds=60)
 
 
 def _stored(path: Path) -> tuple[list[tuple], list[tuple]]:

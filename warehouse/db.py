@@ -142,3 +142,16 @@ def connect(
             delay = min(delay * 2, 2.0)
     migrate(con)
     return con
+
+
+@contextlib.contextmanager
+def connected(
+    path: str | Path | Lake, *, read_only: bool = False, wait_seconds: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """:func:`connect` as a with-block: the connection is closed however the block ends, so a
+    writer holds the one-writer lock no longer than the block."""
+    con = connect(path, read_only=read_only, wait_seconds=wait_seconds)
+    try:
+        yield con
+    finally:
+        con.close()
