@@ -194,7 +194,9 @@ def _missing_pairs(
     if len(roots) == 0:
         z = np.zeros(0, np.int64)
         return z, z
-    member = np.flatnonzero(contains_sorted(roots, comp))
+    is_root = np.zeros(n, bool)  # a mask, not a search of every record among the roots
+    is_root[roots] = True
+    member = np.flatnonzero(is_root[comp])
     member = member[np.argsort(comp[member], kind="stable")]
     cm = comp[member]
     xi, xj = [], []
