@@ -64,6 +64,7 @@ def child(path: str) -> dict:
         "pair_f1": round(scores.pair_f1, 4), "pair_precision": round(scores.pair_precision, 4),
         "pair_recall": round(scores.pair_recall, 4), "bcubed_f1": round(scores.bcubed_f1, 4),
         "stages": {k: round(v, 2) for k, v in res.stats.items() if k.startswith("t_")},
+        "stage_cpu": {k[4:]: round(v, 2) for k, v in res.stats.items() if k.startswith("cpu_")},
         # how the work grows with the records: candidate pairs per blocking key, the pairs
         # completed inside linked groups, and the resident size after each stage
         "pairs": res.stats.get("pairs"), "completion_pairs": res.stats.get("completion_pairs"),

@@ -9,6 +9,7 @@ from enrich.resolve.arrays import (
     contains_sorted,
     intersect_sorted,
     setdiff_sorted,
+    sorted_positions,
     union_sorted,
     unique_sorted,
 )
@@ -39,3 +40,14 @@ def test_contains_in_an_empty_set_and_past_its_end():
     assert not contains_sorted(np.zeros(0, np.int64), np.array([1, 2])).any()
     np.testing.assert_array_equal(contains_sorted(np.array([3, 5]), np.array([1, 3, 5, 9])),
                                   [False, True, True, False])
+
+
+def test_sorted_positions_match_searchsorted_in_the_values_order():
+    rng = np.random.default_rng(3)
+    hay = np.unique(rng.integers(0, 10_000, 3_000))
+    values = rng.integers(-5, 10_005, 2_000)  # unsorted, some beyond either end
+    assert np.array_equal(sorted_positions(hay, values), np.searchsorted(hay, values))
+    asc = np.sort(values)
+    assert np.array_equal(sorted_positions(hay, asc), np.searchsorted(hay, asc))
+    grid = values.reshape(40, 50)
+    assert np.array_equal(contains_sorted(hay, grid), np.isin(grid, hay))

@@ -150,5 +150,6 @@ def candidate_pairs(
     if len(allc):
         allc = allc[np.r_[True, allc[1:] != allc[:-1]]]
     for bk, c in zip(keys, codes, strict=True):
-        stats[bk.name] = np.searchsorted(allc, c) if bk.name in train else len(c)
+        # a session is a set of pairs: its positions ascending (a search of sorted needles)
+        stats[bk.name] = np.searchsorted(allc, np.sort(c)) if bk.name in train else len(c)
     return allc // n, allc % n, stats
