@@ -22,18 +22,15 @@ import pytest
 from pgcluster import PgCluster, skip_reason
 
 from leadpipe.config import ConfigError, load_config
-from warehouse.lake import LakeUnavailable, without_keys
+from warehouse.lake import LakeUnavailable, check_extensions, without_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANIES = 60
 
 
 def _lake_missing() -> str | None:
-    from warehouse.lake import _extension_file
-
     try:
-        _extension_file("duckdb_extension_ducklake", "ducklake")
-        _extension_file("duckdb_extension_postgres", "postgres")
+        check_extensions()
     except LakeUnavailable as exc:
         return str(exc)
     return skip_reason()
@@ -167,6 +164,27 @@ def test_loading_again_changes_nothing_on_the_lake(pg, landing, tmp_path):
                            "FROM raw_items").fetchone()[0] == 0
     finally:
         con.close()
+
+
+@needs_lake
+@pytest.mark.parametrize("command", [["export"], ["report"], ["status"]])
+def test_a_reader_of_a_lake_not_made_yet_says_so_in_one_line(pg, tmp_path, command):
+    from typer.testing import CliRunner
+
+    from leadpipe import runner
+    from leadpipe.cli import app
+
+    config_path = _config(tmp_path, tmp_path / "landing", pg.database(f"empty_{command[0]}"))
+    config = load_config(config_path)
+    assert not config.warehouse.exists()
+    result = CliRunner().invoke(app, [*command, "--config", str(config_path)])
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 1, result.output
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert "no warehouse yet (run `leadpipe load` first)" in lines[0]
+    assert not config.warehouse.exists()  # asking made nothing
+    runner.load(config)  # the first write makes the lake, even with nothing to load
+    assert config.warehouse.exists()
 
 
 WRITER = textwrap.dedent("""
