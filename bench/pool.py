@@ -99,15 +99,16 @@ def main() -> None:
                 stages = run_stages(size)
                 cpu["direct"].append(_children_cpu() - before)
                 direct.append(sum(v[0] for v in stages.values()))
+            print(f"  {size}: direct {direct[-1]:.1f} s (CPU {cpu['direct'][-1]:.1f} s)",
+                  flush=True)
             with held(args.lock):
                 load = os.getloadavg()[0]
                 before = _children_cpu()
                 pool.append(run_pool(size))
                 cpu["pool"].append(_children_cpu() - before)
-            print(f"  {size}: direct {direct[-1]:.1f} s (CPU {cpu['direct'][-1]:.1f} s), "
-                  f"pool {pool[-1][1]:.1f} s (set-up {pool[-1][0]:.1f} s; CPU of everything "
-                  f"it started {cpu['pool'][-1]:.1f} s); 1-minute load {load:.1f} before the "
-                  f"pool part, {os.getloadavg()[0]:.1f} after", flush=True)
+            print(f"  {size}: pool {pool[-1][1]:.1f} s (set-up {pool[-1][0]:.1f} s; CPU of "
+                  f"everything it started {cpu['pool'][-1]:.1f} s); 1-minute load "
+                  f"{load:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
         d, p, s = med(direct), med([x[1] for x in pool]), med([x[0] for x in pool])
         print(f"\n| {size:,} companies (median of {args.repeat}) | direct stages {d:.1f} s | "
               f"pipeline deployment on the pool {p:.1f} s | ratio {p / d:.2f} | "
