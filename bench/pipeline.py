@@ -13,7 +13,6 @@ Medians over the repetitions are printed as a Markdown table for BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -22,6 +21,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import child
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,10 +108,7 @@ def run_stages(companies: int) -> dict[str, list]:
         proc = subprocess.run([sys.executable, "-c", STAGES_SCRIPT, str(config)], cwd=root,
                               env={**_env(root), "PYTHONPATH": str(ROOT)},
                               capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise RuntimeError(f"stages failed:\n{proc.stderr[-3000:]}")
-        line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
-        return json.loads(line[len("RESULT "):])
+        return child.result(proc, "the stages")
 
 
 def main() -> None:

@@ -18,11 +18,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from bench.lock import held
 from bench.pipeline import _config, run_stages
 
 WORKERS = ("bench-worker-a", "bench-worker-b")
@@ -73,22 +75,40 @@ def run_pool(companies: int, timeout_s: float = 1800) -> tuple[float, float]:
         return setup, wall
 
 
+def _children_cpu() -> float:
+    """CPU seconds of every finished child process (and theirs, once reaped) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lock", help="a file to flock around each heavy part (shared "
+                        "machine): the direct stages, then the pool run, of each repetition")
     args = parser.parse_args()
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; load average at start {os.getloadavg()}")
     med = statistics.median
     for size in args.sizes:
-        direct, pool = [], []
+        direct, pool, cpu = [], [], {"direct": [], "pool": []}
         for _ in range(args.repeat):
-            stages = run_stages(size)
-            direct.append(sum(v[0] for v in stages.values()))
-            pool.append(run_pool(size))
-            print(f"  {size}: direct {direct[-1]:.1f} s, pool {pool[-1][1]:.1f} s "
-                  f"(set-up {pool[-1][0]:.1f} s)", flush=True)
+            with held(args.lock):
+                before = _children_cpu()
+                stages = run_stages(size)
+                cpu["direct"].append(_children_cpu() - before)
+                direct.append(sum(v[0] for v in stages.values()))
+            print(f"  {size}: direct {direct[-1]:.1f} s (CPU {cpu['direct'][-1]:.1f} s)",
+                  flush=True)
+            with held(args.lock):
+                load = os.getloadavg()[0]
+                before = _children_cpu()
+                pool.append(run_pool(size))
+                cpu["pool"].append(_children_cpu() - before)
+            print(f"  {size}: pool {pool[-1][1]:.1f} s (set-up {pool[-1][0]:.1f} s; CPU of "
+                  f"everything it started {cpu['pool'][-1]:.1f} s); 1-minute load "
+                  f"{load:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
         d, p, s = med(direct), med([x[1] for x in pool]), med([x[0] for x in pool])
         print(f"\n| {size:,} companies (median of {args.repeat}) | direct stages {d:.1f} s | "
               f"pipeline deployment on the pool {p:.1f} s | ratio {p / d:.2f} | "

@@ -18,7 +18,6 @@ Medians over the repetitions are printed as a Markdown table for BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -26,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from bench import child
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,13 +125,7 @@ print("RESULT " + json.dumps({"wall": wall, "peak_mb": peak, "rows": rows}))
 def _run(config: Path, what: str) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-c", STAGE_SCRIPT, str(config), what], cwd=ROOT,
                           capture_output=True, text=True)
-    if done.returncode:
-        raise SystemExit(f"{what} failed:\n{done.stderr[-3000:]}")
-    # DuckDB's progress bar may share the line (a query over 2 s on a loaded machine)
-    found = done.stdout.rfind("RESULT ")
-    if found < 0:
-        raise SystemExit(f"{what} printed no result:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout[found + len("RESULT "):].splitlines()[0])
+    return child.result(done, what)
 
 
 def fill_warehouse(path: Path, companies: int, now: str = "now()") -> None:

@@ -204,16 +204,15 @@ def read_high_water_marks(config: Config) -> dict[str, str]:
     holds it), overlaid by newer marks in the landing runs' reports (a crawl landed but not yet
     loaded still counts: its files are on disk and will be loaded)."""
     marks: dict[str, str] = {}
-    if config.warehouse.exists():
+    try:
+        con = connect(config.warehouse, read_only=True)
+    except (FileNotFoundError, WarehouseBusy):  # none yet, or a writer holds the file
+        con = None
+    if con is not None:
         try:
-            con = connect(config.warehouse, read_only=True)
-        except WarehouseBusy:
-            con = None
-        if con is not None:
-            try:
-                marks.update(all_high_water_marks(con))
-            finally:
-                con.close()
+            marks.update(all_high_water_marks(con))
+        finally:
+            con.close()
     reports = sorted(iter_crawl_reports(config.landing_dir), key=lambda p: p.stat().st_mtime)
     for path in reports:
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sales.export.files import temporary_beside
 from sales.funnel import FunnelReport
 
 FUNNEL_STEPS = (  # (label, how the count is read from the report)
@@ -70,7 +71,7 @@ def write_funnel_png(report: FunnelReport, path: Path) -> Path:
         for side in ("top", "right"):
             right.spines[side].set_visible(False)
     fig.tight_layout()
-    tmp = path.with_name(path.name + ".tmp.png")
+    tmp = temporary_beside(path, ".tmp.png")
     fig.savefig(tmp, dpi=110)
     plt.close(fig)
     os.replace(tmp, path)

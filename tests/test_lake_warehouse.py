@@ -5,6 +5,8 @@ cluster started here holds the catalog, a temporary folder the Parquet data.
   embedded file and on the lake: the same companies, the same scores, the same export.
 - Two processes writing at the same moment (a load and a score, two scores) both complete,
   with no lock error.
+- Two whole pipeline flow runs started at the same moment in two processes on one Prefect
+  server: both complete, side by side, with no lock error.
 
 These run in the lake environment (``make env-lake``: DuckDB with the ducklake and postgres
 extensions); elsewhere they are skipped with the reason.
@@ -13,27 +15,26 @@ extensions); elsewhere they are skipped with the reason.
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 import textwrap
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from pgcluster import PgCluster, skip_reason
 
 from leadpipe.config import ConfigError, load_config
-from warehouse.lake import LakeUnavailable, without_keys
+from warehouse.lake import LakeUnavailable, check_extensions, without_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANIES = 60
 
 
 def _lake_missing() -> str | None:
-    from warehouse.lake import _extension_file
-
     try:
-        _extension_file("duckdb_extension_ducklake", "ducklake")
-        _extension_file("duckdb_extension_postgres", "postgres")
+        check_extensions()
     except LakeUnavailable as exc:
         return str(exc)
     return skip_reason()
@@ -169,6 +170,27 @@ def test_loading_again_changes_nothing_on_the_lake(pg, landing, tmp_path):
         con.close()
 
 
+@needs_lake
+@pytest.mark.parametrize("command", [["export"], ["report"], ["status"]])
+def test_a_reader_of_a_lake_not_made_yet_says_so_in_one_line(pg, tmp_path, command):
+    from typer.testing import CliRunner
+
+    from leadpipe import runner
+    from leadpipe.cli import app
+
+    config_path = _config(tmp_path, tmp_path / "landing", pg.database(f"empty_{command[0]}"))
+    config = load_config(config_path)
+    assert not config.warehouse.exists()
+    result = CliRunner().invoke(app, [*command, "--config", str(config_path)])
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 1, result.output
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert "no warehouse yet (run `leadpipe load` first)" in lines[0]
+    assert not config.warehouse.exists()  # asking made nothing
+    runner.load(config)  # the first write makes the lake, even with nothing to load
+    assert config.warehouse.exists()
+
+
 WRITER = textwrap.dedent("""
     import sys
     from leadpipe import runner
@@ -215,3 +237,74 @@ def test_two_writers_at_the_same_moment_both_complete(pg, landing, tmp_path):
     ok = {stage: n for stage, status, n in runs if status == "ok"}
     assert ok.get("load", 0) >= 2 and ok.get("score", 0) >= 3, runs
     assert dupes == 0
+
+
+PIPELINE = textwrap.dedent("""
+    import json, sys, time
+    from flows.pipeline import pipeline_flow
+    started = time.time()
+    state = pipeline_flow(config_path=sys.argv[1], fetch_websites=False, return_state=True)
+    print("PIPELINE " + json.dumps({"state": state.name, "message": state.message,
+                                    "started": started, "ended": time.time()}))
+""")
+
+
+@needs_lake
+def test_two_pipeline_runs_at_the_same_moment_both_complete_on_the_lake(pg, tmp_path):
+    """Two processes, one Prefect server (the test's): the runs go side by side, their crawls
+    at once, their warehouse writes one after the other on the writer slot, as two runs of the
+    pipeline deployment do; both complete on the lake with no lock error."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows import local_prefect as lp
+    from flows.stages import ensure_writer_limit
+    from warehouse.db import connect
+
+    config_path = _config(tmp_path, tmp_path / "landing", pg.database("two_pipelines"))
+    port, home = lp.free_port(), tmp_path / "prefect-home"
+    server = lp.start_server(port, home, tmp_path / "logs")
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: lp.api_url(port)}):
+            ensure_writer_limit()  # as `leadpipe up` does: two first uses would race to make it
+        env = lp.prefect_env(port, home)
+        procs = [subprocess.Popen([sys.executable, "-c", PIPELINE, str(config_path)], cwd=ROOT,
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(2)]
+        runs = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=420)
+            assert proc.returncode == 0, err[-3000:]
+            line = next(x for x in out.splitlines() if x.startswith("PIPELINE "))
+            runs.append(json.loads(line[len("PIPELINE "):]))
+            assert runs[-1]["state"] == "Completed", (runs[-1], err[-3000:])
+            assert "lock" not in err.lower(), err[-3000:]
+    finally:
+        lp.stop(server)
+    a, b = runs
+    assert a["started"] < b["ended"] and b["started"] < a["ended"], runs  # side by side
+    config = load_config(config_path)
+    con = connect(config.warehouse, read_only=True)
+    try:
+        stages = dict(con.execute(
+            "SELECT stage, count(*) FILTER (status = 'ok') FROM runs "
+            "WHERE stage IN ('load', 'resolve', 'score') GROUP BY stage").fetchall())
+        failed = con.execute("SELECT stage, message FROM runs WHERE status <> 'ok'").fetchall()
+        writes = con.execute(
+            "SELECT started_at, finished_at FROM runs WHERE status = 'ok' "
+            "AND stage IN ('load', 'resolve', 'score') ORDER BY started_at").fetchall()
+        dupes = con.execute(
+            "SELECT (SELECT count(*) - count(DISTINCT company_id) FROM companies), "
+            "(SELECT count(*) - count(DISTINCT (company_id, profile)) FROM scores), "
+            "(SELECT count(*) - count(DISTINCT record_id) FROM source_records), "
+            "(SELECT count(*) FROM companies)").fetchone()
+    finally:
+        con.close()
+    assert stages == {"load": 2, "resolve": 2, "score": 2}, stages
+    # one after the other: each write began after the one before it ended
+    assert all(later[0] >= earlier[1] for earlier, later in pairwise(writes)), writes
+    # a stage whose commit lost a race ran again whole (its first try is a failed row)
+    assert not [m for _, m in failed if "lock" in (m or "").lower()], failed
+    assert dupes[:3] == (0, 0, 0) and dupes[3] > 0, dupes
+    exports = list((tmp_path / "data" / "exports").glob("*.csv"))
+    assert exports and all(p.stat().st_size > 0 for p in exports)
+    assert not list((tmp_path / "data").rglob("*.tmp*")), "a temporary file was left behind"

@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.lake import Lake, attach, retrying, without_keys
+from warehouse.lake import Lake, attach, no_warehouse, retrying, without_keys
 
 MIGRATIONS_PACKAGE = "warehouse.migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -93,12 +93,15 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("could not set" in text or "conflicting" in text)
 
 
-def _connect_lake(lake: Lake) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the lake attached as its default catalog, migrated."""
+def _connect_lake(lake: Lake, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached as its default catalog: migrated for a
+    writer (made on first write); for a reader attached read-only, ``NoLake`` (a
+    ``FileNotFoundError``) when there is none yet, as for a missing file."""
     con = duckdb.connect()
     try:
-        attach(con, lake)
-        retrying(lambda: migrate(con, keys=False))
+        attach(con, lake, read_only=read_only)
+        if not read_only:
+            retrying(lambda: migrate(con, keys=False))
     except BaseException:
         con.close()
         raise
@@ -111,13 +114,13 @@ def connect(
     """Open the warehouse. Writers of the embedded file wait up to ``wait_seconds`` (default
     ``WRITER_WAIT_SECONDS``) for another writer to finish; a lake is opened at once."""
     if isinstance(path, Lake):
-        return _connect_lake(path)
+        return _connect_lake(path, read_only)
     path = Path(path)
     if wait_seconds is None:
         wait_seconds = WRITER_WAIT_SECONDS
     if read_only:
         if not path.exists():
-            raise FileNotFoundError(f"{path}: no warehouse yet (run `leadpipe load` first)")
+            raise FileNotFoundError(no_warehouse(path))
         try:
             return duckdb.connect(str(path), read_only=True)
         except duckdb.IOException as exc:

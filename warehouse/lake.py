@@ -48,13 +48,29 @@ class Lake:
         return f"ducklake:postgres:{self.catalog} (data {self.data_path})"
 
     def exists(self) -> bool:
-        """A lake is made on first connect, like the embedded file on first write: callers
-        that ask whether there is a warehouse yet get yes and learn otherwise at connect."""
+        """Whether the catalog database holds this lake's tables yet (a first write makes
+        them, as it makes the embedded file). Asks PostgreSQL through a read-only attach, so
+        asking creates nothing; a catalog it cannot reach is ``LakeUnavailable``, not "no"."""
+        con = duckdb.connect()
+        try:
+            attach(con, self, read_only=True)
+        except NoLake:
+            return False
+        finally:
+            con.close()
         return True
 
 
-def _extension_file(package: str, name: str) -> Path:
-    """The extension ``name`` shipped by the PyPI package ``package`` for this DuckDB."""
+class NoLake(FileNotFoundError):
+    """The catalog database holds no lake (or not its tables) yet: nothing has been loaded.
+
+    A ``FileNotFoundError``, as a missing embedded file is, so the commands that read the
+    warehouse say so in the same one line."""
+
+
+def extension_file(package: str, name: str) -> Path:
+    """The extension ``name`` shipped by the PyPI package ``package`` for this DuckDB; a
+    ``LakeUnavailable`` saying what to install when it is missing."""
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise LakeUnavailable(
@@ -69,6 +85,16 @@ def _extension_file(package: str, name: str) -> Path:
     return path
 
 
+EXTENSIONS = (("duckdb_extension_postgres", "postgres"), ("duckdb_extension_ducklake", "ducklake"))
+
+
+def check_extensions() -> None:
+    """Raise ``LakeUnavailable`` (one line) unless both extensions are installed for this
+    DuckDB; the ducklake backend needs nothing else from this environment."""
+    for package, name in EXTENSIONS:
+        extension_file(package, name)
+
+
 def _postgres_extension() -> Path:
     """The postgres extension under the name DuckDB loads it by.
 
@@ -76,7 +102,7 @@ def _postgres_extension() -> Path:
     file name and the extension's is ``postgres_scanner``: a link of that name is made once
     per DuckDB version in the temporary folder.
     """
-    shipped = _extension_file("duckdb_extension_postgres", "postgres")
+    shipped = extension_file(*EXTENSIONS[0])
     folder = Path(tempfile.gettempdir()) / f"leadpipe-duckdb-{duckdb.__version__}"
     linked = folder / "postgres_scanner.duckdb_extension"
     if linked.is_symlink() and linked.resolve() == shipped.resolve():
@@ -89,21 +115,43 @@ def _postgres_extension() -> Path:
     return linked
 
 
-def attach(con: duckdb.DuckDBPyConnection, lake: Lake) -> None:
-    """Load the extensions, attach the lake and make it the default catalog."""
-    for path in (_postgres_extension(), _extension_file("duckdb_extension_ducklake",
-                                                         "ducklake")):
+def attach(con: duckdb.DuckDBPyConnection, lake: Lake, *, read_only: bool = False) -> None:
+    """Load the extensions, attach the lake and make it the default catalog.
+
+    ``read_only`` attaches an existing lake for reading and creates nothing: ``NoLake`` when
+    the catalog holds none, or none with the warehouse's tables."""
+    for path in (_postgres_extension(), extension_file(*EXTENSIONS[1])):
         con.execute(f"LOAD '{_quoted(str(path))}'")
     data_path = lake.data_path
-    if "://" not in data_path:
+    if "://" not in data_path and not read_only:
         Path(data_path).mkdir(parents=True, exist_ok=True)
+    options = f"DATA_PATH '{_quoted(data_path)}'" + (", READ_ONLY" if read_only else "")
     try:
         con.execute(f"ATTACH 'ducklake:postgres:{_quoted(lake.catalog)}' AS {CATALOG_NAME} "
-                    f"(DATA_PATH '{_quoted(data_path)}')")
+                    f"({options})")
+    except duckdb.InvalidInputException as exc:
+        # DuckLake: "Existing DuckLake at metadata catalog … does not exist - and creating a
+        # new DuckLake is explicitly disabled"
+        if read_only and "does not exist" in str(exc):
+            raise NoLake(no_warehouse(lake)) from None
+        raise _unavailable(lake, exc) from None
     except duckdb.Error as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise LakeUnavailable(f"cannot attach the lake {lake}: {first}") from None
+        raise _unavailable(lake, exc) from None
     con.execute(f"USE {CATALOG_NAME}")
+    if read_only and not con.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_catalog = ? "
+            "AND table_name = 'schema_migrations'", [CATALOG_NAME]).fetchall():
+        raise NoLake(no_warehouse(lake))
+
+
+def no_warehouse(where: object) -> str:
+    """What a reader says when the warehouse (a file or a lake) has not been made yet."""
+    return f"{where}: no warehouse yet (run `leadpipe load` first)"
+
+
+def _unavailable(lake: Lake, exc: duckdb.Error) -> LakeUnavailable:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return LakeUnavailable(f"cannot attach the lake {lake}: {first}")
 
 
 def _quoted(text: str) -> str:

@@ -22,6 +22,13 @@ from sales.export.cells import safe_cell_sql
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
+def temporary_beside(path: Path, suffix: str = ".tmp") -> Path:
+    """The name to write ``path`` under before renaming it into place, this process's own:
+    two processes writing the same file at once (two pipeline runs of one project, which the
+    many-writer warehouse lets write side by side) never write into one temporary file."""
+    return path.with_name(f"{path.name}.{os.getpid()}{suffix}")
+
+
 @dataclass(frozen=True)
 class FileStyle:
     """How a file is written, whatever its format: plain UTF-8, or Excel-friendly."""
@@ -43,7 +50,7 @@ def write_csv(
     and renamed into place.
     """
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = temporary_beside(path)
     selects = []
     for field in table.schema:
         if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
@@ -62,7 +69,7 @@ def write_csv(
     finally:
         con.close()
     if style.excel:
-        with_bom = path.with_name(path.name + ".bom.tmp")
+        with_bom = temporary_beside(path, ".bom.tmp")
         with tmp.open("rb") as src, with_bom.open("wb") as dst:
             dst.write(UTF8_BOM)
             shutil.copyfileobj(src, dst, 1 << 20)

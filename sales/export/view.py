@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from sales.export.columns import BY_NAME, golden_fields, traced_by
+from sales.export.files import temporary_beside
 from sales.export.filters import filter_sql
 from sales.export.identifier_words import registration_words_sql
 from sales.privacy.view import LEADERS, export_view_sql, leadership_text_sql
@@ -256,7 +257,7 @@ class ScoredRows:
                 " UNION ALL SELECT company_id, fingerprint FROM previous_fingerprints "
                 "WHERE company_id NOT IN (SELECT company_id FROM export_selection)"
             )
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = temporary_beside(path)
         self.con.execute(
             f"COPY (SELECT company_id, fingerprint FROM export_selection{earlier}) "
             "TO ? (FORMAT parquet)", [str(tmp)]
@@ -402,7 +403,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
     scored = export_view_sql(con, SCORED_COMPANIES_SQL)
     for sql, target in ((scored, path),
                         (PROVENANCE_SQL, provenance_snapshot_path(path))):
-        tmp = target.with_name(target.name + ".tmp")
+        tmp = temporary_beside(target)
         con.execute(f"COPY ({sql}) TO ? (FORMAT parquet)", [str(tmp)])
         os.replace(tmp, target)
     return path
