@@ -35,16 +35,19 @@ def writer_slot():
 
 
 def ensure_writer_limit(name: str = WRITER_SLOT) -> None:
-    """One warehouse writer at a time: a global concurrency limit of 1 (created if missing)."""
+    """One warehouse writer at a time: a global concurrency limit of 1 (created if missing;
+    two runs starting at once may both find it missing, and the later create finds it made)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-    from prefect.exceptions import ObjectNotFound
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
     with get_client(sync_client=True) as client:
         try:
             client.read_global_concurrency_limit_by_name(name)
         except ObjectNotFound:
-            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+            with contextlib.suppress(ObjectAlreadyExists):
+                client.create_global_concurrency_limit(
+                    GlobalConcurrencyLimitCreate(name=name, limit=1))
 
 
 def _from_plain(access: dict) -> runner.Access:

@@ -87,3 +87,33 @@ def test_deployment_forms_offer_the_configured_choices(tmp_path):
     assert crawl["since"] == {**crawl["since"], "type": "string", "format": "date"}
     export = deps["export"]._parameter_openapi_schema.model_dump()["properties"]
     assert "funnel_stages" in export and "stages_" not in export
+
+
+def test_first_uses_of_the_writer_slot_at_once_make_one_limit(prefect_harness):
+    """Runs that start together may all find the writer limit missing: each makes it or finds
+    it made, none fails, and there is one limit of 1."""
+    import threading
+
+    from prefect.client.orchestration import get_client
+
+    from flows.stages import ensure_writer_limit
+
+    name = "writer-slot-race-test"
+    start, errors = threading.Barrier(6), []
+
+    def first_use() -> None:
+        start.wait()
+        try:
+            ensure_writer_limit(name)
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever a thread raised
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first_use) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with get_client(sync_client=True) as client:
+        limits = [c for c in client.read_global_concurrency_limits(limit=200) if c.name == name]
+    assert [c.limit for c in limits] == [1]

@@ -265,7 +265,7 @@ def test_two_pipeline_runs_at_the_same_moment_both_complete_on_the_lake(pg, tmp_
     server = lp.start_server(port, home, tmp_path / "logs")
     try:
         with temporary_settings(updates={PREFECT_API_URL: lp.api_url(port)}):
-            ensure_writer_limit()  # as `leadpipe up` does: two first uses would race to make it
+            ensure_writer_limit()  # as `leadpipe up` does
         env = lp.prefect_env(port, home)
         procs = [subprocess.Popen([sys.executable, "-c", PIPELINE, str(config_path)], cwd=ROOT,
                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
