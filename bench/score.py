@@ -10,7 +10,9 @@ subprocess (so peak RSS is its own), alternating:
   history, distances, snapshot);
 - ``assign``: ``sales.assign.run_assignment`` with ten managers (as ``leadpipe assign``);
 - ``export``: ``leadpipe.runner.export`` of every stage (the generic CSV).
-Medians over the repetitions are printed as a Markdown table for BENCHMARKS.md.
+Wall and CPU seconds (every thread of the step's process, from ``time.process_time``): medians
+over the repetitions, printed as a Markdown table for BENCHMARKS.md; the load average at the
+start and the end.
 
     .venv/bin/python -m bench.score --companies 1000000 --repeat 3
 """
@@ -89,7 +91,7 @@ from leadpipe.config import load_config
 
 config = load_config(sys.argv[1])
 what = sys.argv[2]
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 if what == "score":
     summary = runner.score(config)
     rows = summary.companies
@@ -116,9 +118,9 @@ else:
                 f"WHERE profile = 'default' {ORDER_SQL}) TO ? (HEADER)", [str(out)])
     rows = con.execute("SELECT count(*) FROM read_csv(?)", [str(out)]).fetchone()[0]
     con.close()
-wall = time.perf_counter() - t
+wall, cpu = time.perf_counter() - t, time.process_time() - cpu
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print("RESULT " + json.dumps({"wall": wall, "peak_mb": peak, "rows": rows}))
+print("RESULT " + json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak, "rows": rows}))
 """
 
 
@@ -165,6 +167,7 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    print(f"load average at the start: {os.getloadavg()}")
     steps = ("score", "assign", "export", "baseline")
     results: dict[str, list[dict[str, float]]] = {k: [] for k in steps}
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,19 +176,21 @@ def main() -> None:
             # the baseline reads the scored rows: the first round scores before it
             for what in (steps if i % 2 == 0 else ("baseline", *steps[:-1])):
                 results[what].append(_run(config, what))
-    med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall", "peak_mb", "rows")}
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall", "cpu", "peak_mb", "rows")}
            for k, v in results.items()}
-    base = med["baseline"]["wall"]
+    base, base_cpu = med["baseline"]["wall"], med["baseline"]["cpu"]
     print(f"{args.companies:,} companies, medians of {args.repeat}; Python "
           f"{platform.python_version()}")
-    print("| step | wall s | peak RSS MB | rows | × baseline |")
-    print("|---|---:|---:|---:|---:|")
+    print("| step | wall s | CPU s | peak RSS MB | rows | × baseline (wall) | × baseline (CPU) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for what in ("baseline", "score", "assign", "export"):
         m = med[what]
-        print(f"| {what} | {m['wall']:.2f} | {m['peak_mb']:,.0f} | {m['rows']:,.0f} | "
-              f"{m['wall'] / base:.2f} |")
+        print(f"| {what} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['peak_mb']:,.0f} | "
+              f"{m['rows']:,.0f} | {m['wall'] / base:.2f} | {m['cpu'] / base_cpu:.2f} |")
     total = sum(med[k]["wall"] for k in ("score", "assign", "export"))
-    print(f"| score + assign + export | {total:.2f} | | | {total / base:.2f} |")
+    total_cpu = sum(med[k]["cpu"] for k in ("score", "assign", "export"))
+    print(f"| score + assign + export | {total:.2f} | {total_cpu:.2f} | | | {total / base:.2f} | "
+          f"{total_cpu / base_cpu:.2f} |")
     print(f"load average at the end: {os.getloadavg()}")
 
 

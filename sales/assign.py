@@ -104,20 +104,31 @@ def run_assignment(
             used[manager.email] += 1
     result.kept = len(owners)
     result.released = len(previous) - result.kept
+    # Who covers a company depends only on its industry and country, so it is worked out once
+    # per pair; once every manager covering a pair is full they stay full (``used`` only
+    # grows, and nobody goes over capacity), so the reason is worked out once too.
+    covering: dict[tuple[str | None, str | None], tuple[str | None, list[Manager]]] = {}
+    full: dict[tuple[str | None, str | None], str] = {}
     for cid, name, country, industry, _ in prospects:
         if cid in owners:
             continue
-        section = company_section(industry)
-        room = [m for m in managers
-                if m.covers(section, country) and used[m.email] < m.capacity]
-        if not room:
-            result.unassigned.append(
-                Unassigned(cid, name, _why_not(managers, section, industry, country, used)))
-            continue
-        chosen = max(room, key=lambda m: (m.capacity - used[m.email], -managers.index(m)))
-        owners[cid] = chosen.email
-        used[chosen.email] += 1
-        result.new += 1
+        key = (industry, country)
+        reason = full.get(key)
+        if reason is None:
+            if key not in covering:
+                section = company_section(industry)
+                covering[key] = (section, [m for m in managers if m.covers(section, country)])
+            section, able = covering[key]
+            room = [m for m in able if used[m.email] < m.capacity]
+            if room:
+                chosen = max(room, key=lambda m: (m.capacity - used[m.email],
+                                                  -managers.index(m)))
+                owners[cid] = chosen.email
+                used[chosen.email] += 1
+                result.new += 1
+                continue
+            reason = full[key] = _why_not(managers, section, industry, country, used)
+        result.unassigned.append(Unassigned(cid, name, reason))
     stage_of = {cid: stage for cid, *_, stage in prospects}
     kept_since = {cid: at for cid, at in con.execute(
         "SELECT company_id, assigned_at FROM owners WHERE profile = ?", [profile]).fetchall()}

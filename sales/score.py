@@ -407,11 +407,13 @@ def run_scoring(
         f"{_change_sql(field, f'b.{field}', f'o.{field}')} AS sentence "
         f"FROM score_output o JOIN scores b ON b.company_id = o.company_id AND b.profile = ? "
         f"WHERE b.{field} IS NOT NULL AND b.{field} <> o.{field}" for field in _FIELD_WORDS)
+    # two unnests in one SELECT walk a list side by side: the reason and its place, with no
+    # lambda building a struct per reason
     reason_rows = " UNION ALL ".join(
-        f"SELECT company_id, profile, '{sign}' AS sign, CAST(r.rank AS INTEGER) AS rank, "
-        f"r.reason.code AS code, r.reason.text AS text, r.reason.points AS points, "
-        f"r.reason.url AS source_url, scored_at FROM (SELECT company_id, profile, scored_at, "
-        f"unnest(list_transform({sign}, lambda x, i: {{'rank': i, 'reason': x}})) AS r "
+        f"SELECT company_id, profile, '{sign}' AS sign, CAST(rank AS INTEGER) AS rank, "
+        f"r.code AS code, r.text AS text, r.points AS points, "
+        f"r.url AS source_url, scored_at FROM (SELECT company_id, profile, scored_at, "
+        f"unnest({sign}) AS r, unnest(range(1, len({sign}) + 1)) AS rank "
         f"FROM score_output)" for sign in ("positive", "negative"))
     with transaction(con):
         con.execute(f"CREATE OR REPLACE TEMP TABLE score_moves AS {change_rows}",
