@@ -28,6 +28,7 @@ from enrich.fetch import (
     Page,
     TransientFailure,
     get_with_retries,
+    install_cookie_jar,
     install_deadlines,
 )
 from enrich.pages.links import linked_pages
@@ -179,7 +180,7 @@ def http_client(
         follow_redirects=True,
         max_redirects=limits.max_redirects,
     )
-    return install_deadlines(client)
+    return install_cookie_jar(install_deadlines(client))
 
 
 # Failures that say "this site does not answer here" (try the other scheme, then give up).
