@@ -7,7 +7,8 @@ enricher uses, nothing parsed or stored.
 
 The sites are served from a process of their own (started afresh for every round); its CPU
 time is reported apart, so the enricher's figures are the enricher's. The enricher's CPU is
-this process's plus its worker processes'. Peak memory: this process's maximum resident set,
+this process's plus its worker processes' (this process's own share, which stores each batch
+in the warehouse, is printed too). Peak memory: this process's maximum resident set,
 and the largest worker process's (the site server's own is printed too, as it is a child of
 this process as well).
 
@@ -97,15 +98,15 @@ def enrich_round(path: Path, proxy: str, processes: int) -> dict[str, float]:
     summary = refresh_websites(writer, user_agent=UA, proxy=proxy,
                                allow_addresses=("127.0.0.1",), workers=WORKERS,
                                processes=processes)
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    cpu += _children_cpu() - kids0  # the worker processes (the site server is not yet waited)
+    wall, own = time.perf_counter() - wall0, time.process_time() - cpu0
+    cpu = own + _children_cpu() - kids0  # the workers (the site server is not yet waited)
     con = connect(path)
     facts, hiring = con.execute(
         "SELECT sum(len(website_facts)), count(*) FILTER (WHERE website_growth) "
         "FROM enrichment").fetchone()
     con.close()
     return {"sites": summary.websites_fetched, "ok": summary.websites_ok, "wall": wall,
-            "cpu": cpu, "facts": facts, "hiring": hiring}
+            "cpu": cpu, "own_cpu": own, "facts": facts, "hiring": hiring}
 
 
 def _bare_share(sites: list[int], proxy: str) -> int:
@@ -160,6 +161,7 @@ def main() -> None:
             row = {
                 "enrich_sites_per_s": got["sites"] / got["wall"],
                 "enrich_cpu_ms_per_site": 1000 * got["cpu"] / got["sites"],
+                "enrich_own_cpu_ms_per_site": 1000 * got["own_cpu"] / got["sites"],
                 "enrich_server_cpu_s": enrich_cost["cpu"],
                 "server_rss_mb": enrich_cost["rss_mb"],
                 "enrich_ok": got["ok"], "facts": got["facts"], "hiring": got["hiring"],

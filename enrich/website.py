@@ -28,6 +28,7 @@ from enrich.fetch import (
     Page,
     TransientFailure,
     get_with_retries,
+    install_cookie_jar,
     install_deadlines,
 )
 from enrich.pages.links import linked_pages
@@ -41,6 +42,8 @@ MAX_TEXT_CHARS = 300_000
 MAX_WORD_CHARS = 100
 # C0 control characters (never text in HTML; a page of NUL bytes is a gzip bomb's payload).
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]+")
+# ``SiteSignals.memo`` key: each parsed page's whole visible text (``visible_text``).
+VISIBLE_TEXT = "visible_text"
 
 
 @dataclass
@@ -71,6 +74,15 @@ _VISIBLE_TEXT = etree.XPath(
     "//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 
 
+# lxml.html's own parser asks a Python method which class each element gets (forms and
+# inputs have their own), once per element touched; no reader here uses those classes, so
+# every element is an ``HtmlElement`` (``text_content`` and all) looked up in C.
+_PARSER = etree.HTMLParser()
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+
+
 def _document(html: str) -> lxml.html.HtmlElement | None:
     """The parsed page (lxml: a 2 MB page of tags parses in well under a second, where a
     Python tree builder takes tens of seconds); None for a page with nothing to parse."""
@@ -78,14 +90,24 @@ def _document(html: str) -> lxml.html.HtmlElement | None:
     if not html.strip():
         return None
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
 
 
-def _visible_text(doc: lxml.html.HtmlElement) -> str:
-    words = " ".join(str(t) for t in _VISIBLE_TEXT(doc)).split()
-    return " ".join(w for w in words if len(w) <= MAX_WORD_CHARS)
+def visible_text(doc: lxml.html.HtmlElement) -> str:
+    """A parsed page's visible text (scripts and styles left out), whitespace folded: read
+    once per page, by the providers (``SiteSignals.texts``, long words cut) and the site
+    fingerprint (``enrich.monitor``, every word)."""
+    return " ".join(" ".join(map(str, _VISIBLE_TEXT(doc))).split())
+
+
+def _readable(text: str) -> str:
+    """``text`` without its words longer than ``MAX_WORD_CHARS``, at most ``MAX_TEXT_CHARS``."""
+    words = text.split(" ")
+    if max(map(len, words), default=0) > MAX_WORD_CHARS:
+        text = " ".join(w for w in words if len(w) <= MAX_WORD_CHARS)
+    return text[:MAX_TEXT_CHARS]
 
 
 def _anchors(doc: lxml.html.HtmlElement | None) -> list[lxml.html.HtmlElement]:
@@ -100,12 +122,14 @@ def read_site(
     """A site's pages ({url: html}) parsed for the providers; pure, no I/O. The first page is
     the home page unless ``kinds`` says otherwise; ``documents`` are pages already parsed."""
     texts: dict[str, str] = {}
+    full: dict[str, str] = {}
     links, docs = [], {}
     for url, html in pages.items():
         doc = documents[url] if documents and url in documents else _document(html)
         links.extend(str(a.get("href")).strip() for a in _anchors(doc))
         if doc is not None:
-            texts[url] = _visible_text(doc)[:MAX_TEXT_CHARS]
+            full[url] = visible_text(doc)
+            texts[url] = _readable(full[url])
             docs[url] = doc
     now = datetime.now(UTC)
     return SiteSignals(
@@ -114,7 +138,7 @@ def read_site(
         fetched_at={url: (fetched_at or {}).get(url, now) for url in pages},
         kinds={url: (kinds or {}).get(url, "home" if i == 0 else "page")
                for i, url in enumerate(pages)},
-        documents=docs, texts=texts,
+        documents=docs, texts=texts, memo={VISIBLE_TEXT: full},
     )
 
 
@@ -156,7 +180,7 @@ def http_client(
         follow_redirects=True,
         max_redirects=limits.max_redirects,
     )
-    return install_deadlines(client)
+    return install_cookie_jar(install_deadlines(client))
 
 
 # Failures that say "this site does not answer here" (try the other scheme, then give up).

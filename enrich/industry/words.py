@@ -27,7 +27,7 @@ def taxonomy() -> dict:
 
 
 def words_of(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text or "")]
+    return list(map(str.lower, _WORD.findall(text or "")))
 
 
 def _singular(word: str) -> list[str]:
@@ -79,20 +79,18 @@ def _openers() -> dict[str, int]:
 def find(text: str) -> list[tuple[str, list[str]]]:
     """(phrase as written in the list, its NACE codes) for every phrase in ``text``."""
     tokens = words_of(text)
-    table = phrases()
     openers = _openers()
     hits: list[tuple[str, list[str]]] = []
-    i = 0
-    while i < len(tokens):
+    i, count = 0, len(tokens)
+    while i < count:
         most = openers.get(tokens[i], 0)
         if not most:
             i += 1
             continue
-        for size in range(min(most, MAX_PHRASE, len(tokens) - i), 0, -1):
-            window = tokens[i:i + size]
-            found = _lookup(window, table)
+        for size in range(min(most, MAX_PHRASE, count - i), 0, -1):
+            found = _phrase(tuple(tokens[i:i + size]))
             if found is not None:
-                hits.append((" ".join(found), table[found]))
+                hits.append(found)
                 i += size
                 break
         else:
@@ -100,12 +98,21 @@ def find(text: str) -> list[tuple[str, list[str]]]:
     return hits
 
 
-def _lookup(window: list[str], table: dict[tuple[str, ...], list[str]]) -> tuple[str, ...] | None:
-    key = tuple(window)
-    if key in table:
-        return key
+@lru_cache(maxsize=65_536)
+def _phrase(window: tuple[str, ...]) -> tuple[str, list[str]] | None:
+    """The listed phrase a run of words is (as written, and its codes), or None. Cached: the
+    same runs of words ("precision machining", "food industry") recur on page after page."""
+    table = phrases()
+    found = _lookup(window, table)
+    return None if found is None else (" ".join(found), table[found])
+
+
+def _lookup(window: tuple[str, ...], table: dict[tuple[str, ...], list[str]]
+            ) -> tuple[str, ...] | None:
+    if window in table:
+        return window
     for last in _singular(window[-1])[1:]:  # a plural on the last word of a phrase
-        candidate = (*key[:-1], last)
+        candidate = (*window[:-1], last)
         if candidate in table:
             return candidate
     return None

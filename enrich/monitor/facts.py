@@ -58,12 +58,16 @@ _UNPARSED: Any = object()
 
 class Page:
     """One fetched page, parsed once for every fact read from it: ``doc`` is the tree the
-    fetch already parsed (``SiteSignals.documents``), parsed here when not given."""
+    fetch already parsed (``SiteSignals.documents``) and ``text`` its visible text as the
+    fetch read it (``enrich.website.visible_text``), each worked out here when not given."""
 
-    def __init__(self, url: str, html: str, doc: Any = _UNPARSED) -> None:
+    def __init__(self, url: str, html: str, doc: Any = _UNPARSED,
+                 text: str | None = None) -> None:
         self.url, self.html = url, html
         if doc is not _UNPARSED:
             self.doc = doc
+        if text is not None:
+            self.text = text
 
     @cached_property
     def doc(self) -> lxml.html.HtmlElement | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from enrich.monitor import facts, pages
 from enrich.signals.distress import words_in
-from enrich.website import SiteSignals
+from enrich.website import VISIBLE_TEXT, SiteSignals
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,13 @@ def text_hash(page: facts.Page) -> str:
 def fingerprint(site: SiteSignals) -> SiteFingerprint | None:
     """The fingerprint of one fetch; None when nothing was fetched (a failed fetch is not a
     site that lost its pages). Each page is parsed once: the tree the fetch parsed
-    (``SiteSignals.documents``) is read, not parsed again."""
+    (``SiteSignals.documents``) and its visible text are read, not worked out again."""
     if site.status != "ok" or not site.pages:
         return None
-    parsed = {url: facts.Page(url, html, site.documents[url]) if url in site.documents
-              else facts.Page(url, html) for url, html in site.pages.items()}
+    texts = site.memo.get(VISIBLE_TEXT, {})
+    parsed = {url: facts.Page(url, html, site.documents[url], texts.get(url))
+              if url in site.documents else facts.Page(url, html)
+              for url, html in site.pages.items()}
     home = next(iter(parsed))
     marks: list[PageMark] = []
     kinds: dict[str, str] = {}

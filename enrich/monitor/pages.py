@@ -21,11 +21,14 @@ HOME, JOBS, NEWS, IMPRINT = "home", "jobs", "news", "imprint"
 WATCHED = (JOBS, NEWS, IMPRINT)
 PRODUCT_PATH = re.compile(r"/(?:products?|produkte?|produits?|producten|solutions)/[^/?#]+",
                           re.I)
+# What every such path holds: a link (and home page address) without it is passed over
+# before it is joined and parsed.
+_PRODUCT_HINT = re.compile(r"produ|solutions", re.I)
 MAX_PRODUCTS = 50
 
 
-def _anchors(page: str | lxml.html.HtmlElement | None) -> list[tuple[str, str]]:
-    """(href, text) of every link on a page (its HTML, or the tree already parsed); none for
+def _hrefs(page: str | lxml.html.HtmlElement | None) -> list[str]:
+    """The ``href`` of every link on a page (its HTML, or the tree already parsed); none for
     a page lxml cannot read."""
     doc = page
     if isinstance(page, str):
@@ -37,8 +40,7 @@ def _anchors(page: str | lxml.html.HtmlElement | None) -> list[tuple[str, str]]:
             return []
     if doc is None:
         return []
-    return [(str(a.get("href")).strip(), a.text_content() or "") for a in doc.iter("a")
-            if a.get("href") is not None]
+    return [str(a.get("href")).strip() for a in doc.iter("a") if a.get("href") is not None]
 
 
 def _same_host(base_url: str, href: str) -> str | None:
@@ -65,7 +67,10 @@ def product_pages(base_url: str, page: str | lxml.html.HtmlElement | None) -> li
     """Same-host links to product pages (``/products/<name>``), each once, in page order;
     ``page`` is the HTML or its parsed tree."""
     out: dict[str, None] = {}
-    for href, _ in _anchors(page):
+    every = _PRODUCT_HINT.search(base_url) is not None
+    for href in _hrefs(page):
+        if not every and not _PRODUCT_HINT.search(href):
+            continue
         url = _same_host(base_url, href)
         if url and PRODUCT_PATH.search(urlparse(url).path):
             out.setdefault(url.rstrip("/"), None)

@@ -35,13 +35,17 @@ class PrintedId:
         return identifier_text({"scheme": self.scheme, "id": self.id})
 
 
-# Each scheme in plain words, for what sales reads ("company number 04567890"); the export
-# renders ids with them (``sales.export.identifier_words``), any "-VAT" scheme as "VAT".
+# Each scheme in plain words, for what sales reads ("VAT DE123456789", "register HRB12345").
 SCHEME_LABELS = {
     "DE-CR": "commercial register", "GB-COH": "company number", "FR-SIREN": "SIREN",
     "FR-SIRET": "SIRET", "NO-BRC": "organisation number", "DK-CVR": "CVR number",
     "NL-KVK": "KvK number", "BE-BCE_KBO": "enterprise number", "XI-LEI": "LEI",
 }
+
+
+def scheme_label(scheme: str) -> str:
+    """A scheme in plain words: ``DE-VAT`` is "VAT", ``GB-COH`` "company number"."""
+    return "VAT" if scheme.endswith("-VAT") else SCHEME_LABELS.get(scheme, "registration")
 
 
 def _digits(text: str) -> str:
@@ -149,12 +153,18 @@ PATTERNS: tuple[tuple[re.Pattern[str], Reader, tuple[str, ...]], ...] = (
 )
 
 
+_FOLDED_WORDS = frozenset(w for _, _, words in PATTERNS for w in words if w.islower())
+_CASED_WORDS = frozenset(w for _, _, words in PATTERNS for w in words if not w.islower())
+
+
 def printed_ids(text: str) -> list[PrintedId]:
     """Every VAT and registration id in ``text``, each once, in the order printed."""
     found: list[tuple[int, PrintedId]] = []
     folded = text.casefold()
+    present = ({w for w in _CASED_WORDS if w in text}
+               | {w for w in _FOLDED_WORDS if w in folded})
     for pattern, read, words in PATTERNS:
-        if not any(word in (folded if word.islower() else text) for word in words):
+        if present.isdisjoint(words):
             continue
         for match in pattern.finditer(text):
             found_ids = read(match)

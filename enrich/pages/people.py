@@ -41,6 +41,8 @@ ROLE_FIRST = re.compile(
     rf"(?P<names>{NAME}(?:\s*(?:,|und|and|&|et|og)\s*{NAME})*)")
 # "Jane Doe, Managing Director" / "Jane Doe – CEO" (the name first).
 NAME_FIRST = re.compile(rf"(?P<name>{NAME})\s*[,–\-|]\s*(?P<role>(?i:{_ROLE_WORDS}))\b")
+# Both need a role word: text without one (most blocks of a page) is passed over at once.
+_ANY_ROLE = re.compile(rf"(?i:\b(?:{_ROLE_WORDS}))")
 
 
 # Capitalised words that are not names (menu, headings, company words).
@@ -71,6 +73,8 @@ def role_words(printed: str) -> str:
 
 def leaders_in(text: str) -> list[Leader]:
     """Named people with a leadership role in running text, each once, in printed order."""
+    if not _ANY_ROLE.search(text):
+        return []
     found: list[tuple[int, Leader]] = []
     for m in ROLE_FIRST.finditer(text):
         role = role_words(m.group("role"))

@@ -34,6 +34,9 @@ SOCIAL_HOSTS = {
 }
 NOT_A_PROFILE = re.compile(
     r"share|sharer|intent/|/dialog/|/plugins/|/watch\?|/embed/|/hashtag/|/search", re.I)
+# A link that names none of those hosts anywhere is no profile (most links of a page): passed
+# over before it is parsed.
+_SOCIAL_HINT = re.compile("|".join(re.escape(h) for h in SOCIAL_HOSTS), re.I)
 # Pages read first for each kind of fact.
 LEGAL_FIRST = ("imprint", "contact", "about", "home", "jobs", "page")
 HOME_FIRST = ("home", "about", "contact", "imprint", "jobs", "page")
@@ -154,6 +157,8 @@ def _profile_link(url: str) -> str:
 
 def _social(url: str) -> str | None:
     """The network of a profile link ("LinkedIn"), None for other links and share buttons."""
+    if not _SOCIAL_HINT.search(url):
+        return None
     try:
         parts = urlsplit(url)
     except ValueError:
