@@ -1,7 +1,7 @@
 -- source_records without its primary-key index. Every writer merges on record_id
 -- (warehouse/upsert.py; DuckLake has no keys at all), so the index guarded nothing they need,
--- and it cost a bulk registry load a sixth of its time (an index entry per row, merged at
--- commit on one core). The bulk load checks its own record ids for duplicates instead.
+-- and it cost a bulk registry load an index entry per row, merged at commit on one core. The
+-- bulk load checks its own rows for a company given twice instead.
 -- DuckDB cannot drop a key, so the table is rebuilt with the same columns, in the same order,
 -- with the same NOT NULL and DEFAULT rules.
 CREATE TABLE source_records_unkeyed (
