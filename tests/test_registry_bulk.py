@@ -88,3 +88,19 @@ def test_a_file_that_is_not_a_bulk_file_is_one_clear_error(tmp_path):
                              "2021-08-01", "--config", str(tmp_path / "leadpipe.toml")])
     assert ok.exit_code == 0, ok.output
     assert "31 companies" in ok.output
+
+
+def test_a_company_twice_in_a_file_is_one_clear_error_and_nothing_is_written(tmp_path):
+    lines = (CH / FILES[1]).read_text(encoding="utf-8").splitlines(keepends=True)
+    twice = tmp_path / "twice.csv"
+    twice.write_text("".join([*lines[:3], lines[1]]), encoding="utf-8")  # the first row again
+    number = companies_house.company_number(list(csv.DictReader(lines[:2]))[0][" CompanyNumber"])
+    con = connect(tmp_path / "w.duckdb")
+    with pytest.raises(BulkFileError, match=f"company {number} is in it more than once"):
+        load_bulk(con, twice)  # the register's first load (a plain insert)
+    assert con.execute("SELECT count(*) FROM source_records").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM registry_bulk_files").fetchall() == [(0,)]
+    load_bulk(con, CH / FILES[0])  # which does not hold that company
+    with pytest.raises(BulkFileError, match=f"company {number} is in it more than once"):
+        load_bulk(con, twice)  # a later load (a merge)
+    assert con.execute("SELECT count(*) FROM source_records").fetchall() == [(1000,)]

@@ -6,7 +6,8 @@ one ``INSERT ... SELECT`` (streamed by DuckDB, never held in Python). The SQL is
 Companies House parser's own declarations (status patterns, SIC schemes), so a bulk row and
 the same company fetched from the API land the same facts under the same record id
 (``record_id('companies_house', company number)``); a later load of a newer file updates them.
-A file whose content was loaded before is skipped (``registry_bulk_files``).
+A file whose content was loaded before is skipped (``registry_bulk_files``); a file that
+gives a company twice is not loaded (``source_records`` has no key index to refuse it).
 """
 
 from __future__ import annotations
@@ -221,6 +222,16 @@ _UPDATE_COLUMNS = (
 )
 
 
+def _twice(con: duckdb.DuckDBPyConnection) -> str | None:
+    """A company number the register's records hold more than once (None when each is once).
+
+    ``source_records`` has no key index (a bulk load would build an entry per row and merge
+    them at commit on one core), so the load checks its own rows: one aggregate over them."""
+    found = con.execute("SELECT any_value(native_id) FROM source_records WHERE source = ? "
+                        "GROUP BY record_id HAVING count(*) > 1 LIMIT 1", [SOURCE]).fetchall()
+    return found[0][0] if found else None
+
+
 def load_bulk(con: duckdb.DuckDBPyConnection, path: Path, *, registry: str = "companies_house",
               as_of: date | None = None, run_id: str | None = None) -> BulkLoad:
     """Load one bulk file in one transaction; a file loaded before (same content) is skipped.
@@ -256,6 +267,10 @@ def load_bulk(con: duckdb.DuckDBPyConnection, path: Path, *, registry: str = "co
                 "WHEN NOT MATCHED THEN INSERT BY NAME")
             # the file's path is the one parameter (read_csv(?)), never part of the SQL text
             rows = con.execute(statement, [str(path)]).fetchall()[0][0]
+            twice = _twice(con)
+            if twice:
+                raise BulkFileError(f"{path}: not loaded (nothing of it was written): company "
+                                    f"{twice} is in it more than once")
             con.execute("INSERT INTO registry_bulk_files VALUES (?, ?, ?, ?, ?, ?, now())",
                         [str(path), registry, SOURCE, digest, rows, as_of])
     except duckdb.Error as exc:
