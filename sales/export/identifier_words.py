@@ -90,11 +90,12 @@ SELECT {key}, string_agg(
          CASE WHEN scheme = {_sql_text(REGISTER_SCHEME)} THEN {register} ELSE value END,
          '; ' ORDER BY pos) AS registration_ids
 FROM (
-    SELECT {key}, pos, split_part(ident, ':', 1) AS scheme,
-           substr(ident, length(split_part(ident, ':', 1)) + 2) AS value,
-           CASE WHEN split_part(ident, ':', 1) = {_sql_text(REGISTER_SCHEME)}
-                THEN nullif(split_part(ident, '{COURT_MARK}', 2), '') END AS court
-    FROM (SELECT {key}, unnest({ids}) AS ident, generate_subscripts({ids}, 1) AS pos
-          FROM {source} WHERE len({ids}) > 0)
+    SELECT {key}, pos, scheme, value,
+           CASE WHEN scheme = {_sql_text(REGISTER_SCHEME)}
+                THEN nullif(split_part(value, '{COURT_MARK}', 2), '') END AS court
+    FROM (SELECT {key}, pos, split_part(ident, ':', 1) AS scheme,
+                 substr(ident, length(split_part(ident, ':', 1)) + 2) AS value
+          FROM (SELECT {key}, unnest({ids}) AS ident, generate_subscripts({ids}, 1) AS pos
+                FROM {source} WHERE len({ids}) > 0))
 ) LEFT JOIN {_courts_values_sql()} USING (court)
 GROUP BY {key}"""
