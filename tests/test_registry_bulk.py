@@ -104,3 +104,23 @@ def test_a_company_twice_in_a_file_is_one_clear_error_and_nothing_is_written(tmp
     with pytest.raises(BulkFileError, match=f"company {number} is in it more than once"):
         load_bulk(con, twice)  # a later load (a merge)
     assert con.execute("SELECT count(*) FROM source_records").fetchall() == [(1000,)]
+
+
+def test_a_loaded_file_copied_under_another_name_is_skipped_and_changes_nothing(tmp_path):
+    """The content is hashed while the new name is read: the copy's rows are rolled back."""
+    con = connect(tmp_path / "w.duckdb")
+    load_bulk(con, CH / FILES[0], as_of=date(2021, 8, 1))
+    seen = con.execute("SELECT record_id, run_id, last_seen_at FROM source_records ORDER BY 1"
+                       ).fetchall()
+    copy = tmp_path / "BasicCompanyData-copy.csv"
+    copy.write_bytes((CH / FILES[0]).read_bytes())
+    result = load_bulk(con, copy, as_of=date(2022, 1, 1))  # a later day: it would change rows
+    assert result.skipped and result.rows == 0
+    assert con.execute("SELECT record_id, run_id, last_seen_at FROM source_records ORDER BY 1"
+                       ).fetchall() == seen
+    assert con.execute("SELECT count(*) FROM registry_bulk_files").fetchall() == [(1,)]
+    changed = tmp_path / "BasicCompanyData-changed.csv"  # a new name and new content loads
+    changed.write_bytes((CH / FILES[0]).read_bytes().replace(b"Liquidation", b"LIQUIDATION"))
+    assert changed.read_bytes() != copy.read_bytes()
+    assert not load_bulk(con, changed, as_of=date(2022, 1, 1)).skipped
+    assert con.execute("SELECT count(*) FROM registry_bulk_files").fetchall() == [(2,)]

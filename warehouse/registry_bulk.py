@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from spiders import landing_fields
+from spiders.landing import new_run_id
 from spiders.registries import RegistryParseError
 from spiders.registries import companies_house as ch
 from warehouse.db import transaction
@@ -74,6 +76,16 @@ def _columns(path: Path) -> list[str]:
     except RegistryParseError as exc:
         raise BulkFileError(f"{path}: {exc}") from None
     return [name.strip() for name in header]
+
+
+def _collapse_spaces(sql: str) -> str:
+    """``sql`` with each run of white space made one space, as ``regexp_replace(x, '\\s+', ' ',
+    'g')`` does; the expression is applied only to values holding a run or a space other than
+    ' ' (RE2's ``\\s`` is space, tab, new line, form feed and carriage return), so the regular
+    expression is skipped for nearly every row of a register."""
+    needs = " OR ".join(f"contains({sql}, {char})"
+                        for char in ("'  '", "chr(9)", "chr(10)", "chr(12)", "chr(13)"))
+    return f"CASE WHEN {needs} THEN regexp_replace({sql}, '\\s+', ' ', 'g') ELSE {sql} END"
 
 
 def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
@@ -178,8 +190,8 @@ def _companies_house_select(path: Path, as_of: date | None, run_id: str) -> str:
            s.incorporated_on, year(s.incorporated_on)::INTEGER AS founded,
            s.dissolved_on, s.accounts_next_due, s.accounts_last_made_up_to,
            {overdue} AS accounts_overdue,
-           nullif(regexp_replace(lower(replace(replace(s.category, '-', ' '), '_', ' ')),
-                                 '\\s+', ' ', 'g'), '') AS accounts_category,
+           nullif({_collapse_spaces("lower(replace(replace(s.category, '-', ' '), '_', ' '))")},
+                  '') AS accounts_category,
            CASE WHEN s.outstanding IS NULL AND s.part IS NULL THEN NULL
                 ELSE coalesce(s.outstanding, 0) + coalesce(s.part, 0) END
                AS charges_outstanding,
@@ -226,10 +238,33 @@ def _twice(con: duckdb.DuckDBPyConnection) -> str | None:
     """A company number the register's records hold more than once (None when each is once).
 
     ``source_records`` has no key index (a bulk load would build an entry per row and merge
-    them at commit on one core), so the load checks its own rows: one aggregate over them."""
+    them at commit on one core), so the load checks its own rows. Grouping on the 64-bit hash
+    of the record id costs about half of grouping on the text; only a hash held twice (a
+    repeat, or in a few millions a collision) is then looked at by its record ids."""
+    hashes = [h for (h,) in con.execute(
+        "SELECT hash(record_id) AS h FROM source_records WHERE source = ? "
+        "GROUP BY h HAVING count(*) > 1", [SOURCE]).fetchall()]
+    if not hashes:
+        return None
     found = con.execute("SELECT any_value(native_id) FROM source_records WHERE source = ? "
-                        "GROUP BY record_id HAVING count(*) > 1 LIMIT 1", [SOURCE]).fetchall()
+                        "AND list_contains(?, hash(record_id)) GROUP BY record_id "
+                        "HAVING count(*) > 1 LIMIT 1", [SOURCE, hashes]).fetchall()
     return found[0][0] if found else None
+
+
+def _loaded_before(con: duckdb.DuckDBPyConnection, registry: str, digest: str) -> bool:
+    return bool(con.execute("SELECT 1 FROM registry_bulk_files WHERE registry = ? AND sha256 = ?",
+                            [registry, digest]).fetchall())
+
+
+def _name_loaded_before(con: duckdb.DuckDBPyConnection, registry: str, path: Path) -> bool:
+    return bool(con.execute("SELECT 1 FROM registry_bulk_files WHERE registry = ? AND path = ?",
+                            [registry, str(path)]).fetchall())
+
+
+class _SameContent(Exception):
+    """Raised inside the load's transaction to roll it back: the file's content was loaded
+    before under another name."""
 
 
 def load_bulk(con: duckdb.DuckDBPyConnection, path: Path, *, registry: str = "companies_house",
@@ -237,43 +272,56 @@ def load_bulk(con: duckdb.DuckDBPyConnection, path: Path, *, registry: str = "co
     """Load one bulk file in one transaction; a file loaded before (same content) is skipped.
 
     ``as_of`` is the day the file was made (default: the date in its name): it judges whether
-    accounts are overdue and is when the records count as seen."""
+    accounts are overdue and is when the records count as seen.
+
+    The file's SHA-256 (about half a second per 450 MB) tells a file loaded before. A file
+    under a name loaded before is hashed first, as it is likely the same file again; a new
+    name (each month's file has one) is hashed on a thread while DuckDB reads it, and the rare
+    copy of a loaded file under a new name is then rolled back and reported as skipped."""
     path = Path(path)
     if registry not in REGISTRIES:
         raise BulkFileError(f"unknown registry {registry!r}; known: {', '.join(REGISTRIES)}")
     if not path.is_file():
         raise BulkFileError(f"{path}: no such file")
     as_of = as_of or file_date(path)
-    digest = file_sha256(path)
-    done = con.execute("SELECT 1 FROM registry_bulk_files WHERE registry = ? AND sha256 = ?",
-                       [registry, digest]).fetchall()
-    if done:
-        return BulkLoad(path, 0, True, as_of)
-    run_id = run_id or f"bulk-{registry}-{digest[:12]}"
-    select = _companies_house_select(path, as_of, run_id)
-    updates = ", ".join(f"{c} = incoming.{c}" for c in _UPDATE_COLUMNS)
-    try:
-        with transaction(con):
-            present = con.execute("SELECT count(*) FROM source_records WHERE source = ?",
-                                  [SOURCE]).fetchall()[0][0]
-            # The first load of a register is a plain insert (the merge costs about as much
-            # again as reading the file); later loads update what is there.
-            statement = f"INSERT INTO source_records BY NAME {select}" if not present else (
-                f"MERGE INTO source_records USING ({select}) AS incoming "
-                "ON (source_records.record_id = incoming.record_id) "
-                f"WHEN MATCHED THEN UPDATE SET {updates}, "
-                "first_seen_at = LEAST(source_records.first_seen_at, incoming.first_seen_at), "
-                "last_seen_at = GREATEST(source_records.last_seen_at, incoming.last_seen_at) "
-                "WHEN NOT MATCHED THEN INSERT BY NAME")
-            # the file's path is the one parameter (read_csv(?)), never part of the SQL text
-            rows = con.execute(statement, [str(path)]).fetchall()[0][0]
-            twice = _twice(con)
-            if twice:
-                raise BulkFileError(f"{path}: not loaded (nothing of it was written): company "
-                                    f"{twice} is in it more than once")
-            con.execute("INSERT INTO registry_bulk_files VALUES (?, ?, ?, ?, ?, ?, now())",
-                        [str(path), registry, SOURCE, digest, rows, as_of])
-    except duckdb.Error as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise BulkFileError(f"{path}: not loaded (nothing of it was written): {first}") from None
+    with ThreadPoolExecutor(1) as pool:
+        hashing = pool.submit(file_sha256, path)
+        if _name_loaded_before(con, registry, path) and _loaded_before(
+                con, registry, hashing.result()):
+            return BulkLoad(path, 0, True, as_of)
+        select = _companies_house_select(path, as_of, run_id or new_run_id(f"bulk-{registry}"))
+        updates = ", ".join(f"{c} = incoming.{c}" for c in _UPDATE_COLUMNS)
+        try:
+            with transaction(con):
+                present = con.execute("SELECT count(*) FROM source_records WHERE source = ?",
+                                      [SOURCE]).fetchall()[0][0]
+                # The first load of a register is a plain insert (the merge costs about as
+                # much again as reading the file); later loads update what is there.
+                statement = f"INSERT INTO source_records BY NAME {select}" if not present else (
+                    f"MERGE INTO source_records USING ({select}) AS incoming "
+                    "ON (source_records.record_id = incoming.record_id) "
+                    f"WHEN MATCHED THEN UPDATE SET {updates}, "
+                    "first_seen_at = LEAST(source_records.first_seen_at, "
+                    "incoming.first_seen_at), "
+                    "last_seen_at = GREATEST(source_records.last_seen_at, incoming.last_seen_at) "
+                    "WHEN NOT MATCHED THEN INSERT BY NAME")
+                # the file's path is the one parameter (read_csv(?)), never part of the SQL
+                rows = con.execute(statement, [str(path)]).fetchall()[0][0]
+                twice = _twice(con)
+                if twice:
+                    raise BulkFileError(f"{path}: not loaded (nothing of it was written): "
+                                        f"company {twice} is in it more than once")
+                digest = hashing.result()
+                if _loaded_before(con, registry, digest):
+                    raise _SameContent
+                con.execute("INSERT INTO registry_bulk_files VALUES (?, ?, ?, ?, ?, ?, now())",
+                            [str(path), registry, SOURCE, digest, rows, as_of])
+        except _SameContent:
+            return BulkLoad(path, 0, True, as_of)
+        except OSError as exc:
+            raise BulkFileError(f"{path}: cannot be read ({exc})") from None
+        except duckdb.Error as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise BulkFileError(f"{path}: not loaded (nothing of it was written): "
+                                f"{first}") from None
     return BulkLoad(path, int(rows), False, as_of)
