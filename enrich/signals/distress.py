@@ -25,6 +25,13 @@ PROCEEDINGS = (
 MENTIONS = r"insolven\w*|liquidation|closing down"
 DISTRESS_RE = re.compile(rf"\b({PROCEEDINGS}|{MENTIONS})\b", re.I)
 PROCEEDINGS_RE = re.compile(rf"^(?:{PROCEEDINGS})$", re.I)
+# A piece of every word above, lower case: a text holding none of them holds no distress word,
+# which a substring test finds about ten times faster than the pattern (most pages hold none).
+STEMS = ("insolven", "liquidation", "redressement judiciaire", "dure collective",
+         "administrat", "receivership", "winding", "bankrupt", "ceased trading", "closing down")
+# Letters the case-blind pattern takes for i, i and s that ``str.lower`` leaves alone (or, for
+# the dotted capital I, turns into two characters).
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 
 def notices(site: SiteSignals) -> list[str]:
@@ -33,6 +40,9 @@ def notices(site: SiteSignals) -> list[str]:
 
 def words_in(text: str) -> list[str]:
     """The distress words ``text`` holds, lower case, each once, in order."""
+    folded = (text if text.isascii() else text.translate(_FOLD)).lower()
+    if not any(stem in folded for stem in STEMS):
+        return []
     return list(dict.fromkeys(" ".join(m.lower().split()) for m in DISTRESS_RE.findall(text)))
 
 
