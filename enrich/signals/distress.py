@@ -12,6 +12,7 @@ import re
 
 import pyarrow as pa
 
+from enrich.normalise.text import case_blind
 from enrich.signals.base import Column, Provider
 from enrich.website import SiteSignals
 
@@ -29,9 +30,6 @@ PROCEEDINGS_RE = re.compile(rf"^(?:{PROCEEDINGS})$", re.I)
 # which a substring test finds about ten times faster than the pattern (most pages hold none).
 STEMS = ("insolven", "liquidation", "redressement judiciaire", "dure collective",
          "administrat", "receivership", "winding", "bankrupt", "ceased trading", "closing down")
-# Letters the case-blind pattern takes for i, i and s that ``str.lower`` leaves alone (or, for
-# the dotted capital I, turns into two characters).
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 
 def notices(site: SiteSignals) -> list[str]:
@@ -40,7 +38,7 @@ def notices(site: SiteSignals) -> list[str]:
 
 def words_in(text: str) -> list[str]:
     """The distress words ``text`` holds, lower case, each once, in order."""
-    folded = (text if text.isascii() else text.translate(_FOLD)).lower()
+    folded = case_blind(text)
     if not any(stem in folded for stem in STEMS):
         return []
     return list(dict.fromkeys(" ".join(m.lower().split()) for m in DISTRESS_RE.findall(text)))
