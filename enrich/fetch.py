@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from http.cookiejar import CookieJar
 from typing import Any
 
 import httpcore
@@ -165,10 +166,43 @@ def install_deadlines(client: httpx.Client) -> httpx.Client:
     return client
 
 
+# --- cookies: one jar per site ---------------------------------------------------------------
+
+# The jar of the site being fetched (``site_cookies``); None outside a site's fetch.
+_SITE_JAR: contextvars.ContextVar[CookieJar | None] = contextvars.ContextVar(
+    "leadpipe_site_cookies", default=None
+)
+
+
+@contextlib.contextmanager
+def site_cookies() -> Iterator[None]:
+    """Within the block, the client's cookies are a jar of their own, dropped at its end: a
+    site's cookies go back to that site's later requests (and redirects) and never to another
+    site's. One client serves a whole run, and a jar matches cookies by host name only, not by
+    port or by the site that set them (a ``Domain=.example.com`` cookie from ``a.example.com``
+    would go to ``b.example.com``); the jar would also grow with every site of the run. Held in
+    a context variable, so each thread's (or task's) site has its own."""
+    token = _SITE_JAR.set(CookieJar())
+    try:
+        yield
+    finally:
+        _SITE_JAR.reset(token)
+
+
 class _Cookies(httpx.Cookies):
-    """A client's cookie jar that reads a response's cookies only when it sets some: httpx
-    otherwise wraps every response and its request for ``http.cookiejar``, which then finds
-    none (about a tenth of the CPU of a request to a page that sets no cookie)."""
+    """A client's cookie jar that is the current site's (``site_cookies``), and that reads a
+    response's cookies only when it sets some: httpx otherwise wraps every response and its
+    request for ``http.cookiejar``, which then finds none (about a tenth of the CPU of a
+    request to a page that sets no cookie)."""
+
+    @property  # type: ignore[override]
+    def jar(self) -> CookieJar:
+        site = _SITE_JAR.get()
+        return self._own if site is None else site
+
+    @jar.setter
+    def jar(self, jar: CookieJar) -> None:  # httpx.Cookies.__init__ sets the client's own
+        self._own = jar
 
     def extract_cookies(self, response: httpx.Response) -> None:
         if "set-cookie" in response.headers or "set-cookie2" in response.headers:
@@ -176,7 +210,8 @@ class _Cookies(httpx.Cookies):
 
 
 def install_cookie_jar(client: httpx.Client) -> httpx.Client:
-    """Give ``client`` the jar above (holding the cookies it has, if any)."""
+    """Give ``client`` the jar above (holding the cookies it has, if any, for requests made
+    outside a site's fetch)."""
     if not isinstance(getattr(client, "_cookies", None), httpx.Cookies):
         raise RuntimeError("httpx changed: cannot install the cookie jar")
     client._cookies = _Cookies(client.cookies)

@@ -30,6 +30,7 @@ from enrich.fetch import (
     get_with_retries,
     install_cookie_jar,
     install_deadlines,
+    site_cookies,
 )
 from enrich.pages.links import linked_pages
 from spiders.netpolicy import FetchRefused, OutboundPolicy
@@ -200,6 +201,14 @@ def fetch_site(
     5xx or timeout that outlasts the retries gives ``temporarily unreachable``, as does a
     robots.txt that answers 5xx (RFC 9309: disallow everything for now).
     """
+    with site_cookies():  # this site's cookies go to this site only
+        return _fetch_site(client, website, user_agent, limits, sleep)
+
+
+def _fetch_site(
+    client: httpx.Client, website: str, user_agent: str, limits: FetchLimits,
+    sleep: Callable[[float], None],
+) -> SiteSignals:
     site = Deadline(limits.site_seconds)
     for home in _home_candidates(website):
         try:

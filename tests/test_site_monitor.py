@@ -236,6 +236,25 @@ def test_distress_words_in_three_languages_and_what_knocks_out():
     assert notice.band == "X" and notice.evidence[0].code == "distress_notice"
 
 
+# Every form the distress pattern knows, in capitals as pages print them, and spelt with the
+# letters a case-blind pattern takes for i and s (the quick substring test must pass them on).
+@pytest.mark.parametrize("printed", [
+    "Insolvency Proceedings", "INSOLVENZVERFAHRENS", "Redressement Judiciaire",
+    "Liquidation judiciaire", "Procédure collective", "procedure collective",
+    "IN ADMINISTRATION", "entered administration", "Administrator appointed",
+    "administrators were appointed", "In Liquidation", "Receivership", "Winding-up",
+    "winding up", "Bankruptcy", "bankrupt", "Ceased Trading", "insolvent", "Liquidation",
+    "Closing Down", "\u0130nsolvency", "\u0131nsolvent", "in\u017folvency", "LIQUIDAT\u0130ON",
+])
+def test_every_distress_form_is_found_whatever_its_capitals(printed):
+    text = f"Notice to our customers: {printed} since March 2026."
+    assert words_in(text) == [" ".join(printed.lower().split())]
+
+
+def test_a_text_with_no_distress_word_gives_none():
+    assert words_in("Precision machining for the food industry, administered from Leeds.") == []
+
+
 def _fetched(pages: dict[str, str]):
     return read_site(pages)
 

@@ -16,6 +16,17 @@ def strip_accents(text: str) -> str:
     )
 
 
+# Letters a case-blind pattern (``re.I``) takes for i, i and s that ``str.lower`` leaves alone
+# (or, for the dotted capital I, turns into two characters).
+_CASE_BLIND = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def case_blind(text: str) -> str:
+    """``text`` lower-cased so that a plain substring test finds what a case-blind pattern
+    finds: a quick test before such a pattern, which tries every position of the text."""
+    return (text if text.isascii() else text.translate(_CASE_BLIND)).lower()
+
+
 def join_skip_nulls(parts: list[pa.Array], sep: str) -> pa.Array:
     """Element-wise join that skips nulls; rows with no value at all give ''.
 

@@ -12,6 +12,7 @@ import re
 
 import pyarrow as pa
 
+from enrich.normalise.text import case_blind
 from enrich.signals.base import Column, Provider
 from enrich.website import SiteSignals
 
@@ -25,6 +26,10 @@ PROCEEDINGS = (
 MENTIONS = r"insolven\w*|liquidation|closing down"
 DISTRESS_RE = re.compile(rf"\b({PROCEEDINGS}|{MENTIONS})\b", re.I)
 PROCEEDINGS_RE = re.compile(rf"^(?:{PROCEEDINGS})$", re.I)
+# A piece of every word above, lower case: a text holding none of them holds no distress word,
+# which a substring test finds about ten times faster than the pattern (most pages hold none).
+STEMS = ("insolven", "liquidation", "redressement judiciaire", "dure collective",
+         "administrat", "receivership", "winding", "bankrupt", "ceased trading", "closing down")
 
 
 def notices(site: SiteSignals) -> list[str]:
@@ -33,6 +38,9 @@ def notices(site: SiteSignals) -> list[str]:
 
 def words_in(text: str) -> list[str]:
     """The distress words ``text`` holds, lower case, each once, in order."""
+    folded = case_blind(text)
+    if not any(stem in folded for stem in STEMS):
+        return []
     return list(dict.fromkeys(" ".join(m.lower().split()) for m in DISTRESS_RE.findall(text)))
 
 
