@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from enrich import signals
+from enrich.busy_limit import BusyLimit
 from enrich.fetch import FetchLimits
 from enrich.monitor.fingerprint import SiteFingerprint, fingerprint
 from enrich.signals import Provider
@@ -93,16 +94,23 @@ class FetchOptions:
 def read_here(
     websites: Sequence[str], options: FetchOptions, read: Callable[[SiteSignals], T]
 ) -> Iterator[tuple[str, T]]:
-    """(website, ``read`` of its fetched site) as each host's sites are done, fetched by
-    ``options.workers`` threads of this process over one client."""
+    """(website, ``read`` of its fetched site) as each host's sites are done, fetched by up
+    to ``options.workers`` threads of this process over one client: as many at once as keep
+    the process busy (``enrich.busy_limit``)."""
     if not websites:
         return
     with http_client(options.user_agent, proxy=options.proxy, workers=options.workers,
                      limits=options.limits, allow_addresses=options.allow_addresses) as client:
 
+        gate = BusyLimit(options.workers)
+
         def one(group: list[str]) -> list[tuple[str, T]]:
-            return [(site, read(fetch_site(client, site, options.user_agent,
-                                           limits=options.limits))) for site in group]
+            done = []
+            for site in group:
+                with gate:
+                    done.append((site, read(fetch_site(client, site, options.user_agent,
+                                                       limits=options.limits))))
+            return done
 
         with ThreadPoolExecutor(max_workers=options.workers) as pool:
             futures = [pool.submit(one, group) for group in host_groups(websites)]
