@@ -23,25 +23,30 @@ class _Clock:
     def __init__(self) -> None:
         self.wall = 0.0
         self.cpu = 0.0
+        self.ready = 0.0
 
-    def spend(self, wall: float, busy: float) -> None:
-        """``wall`` seconds pass, with the process busy for ``busy`` of them."""
+    def spend(self, wall: float, busy: float, crowded: float = 0.0) -> None:
+        """``wall`` seconds pass, with the process busy for ``busy`` of them and ready to run
+        but waiting for a core (other processes had it) for ``crowded`` of them."""
         self.wall += wall
         self.cpu += wall * busy
+        self.ready += wall * crowded
 
 
 def _gate(most: int, clock: _Clock, start: int = 2) -> BusyLimit:
-    return BusyLimit(most, start=start, cpu=lambda: clock.cpu, clock=lambda: clock.wall)
+    return BusyLimit(most, start=start, cpu=lambda: clock.cpu, ready=lambda: clock.ready,
+                     clock=lambda: clock.wall)
 
 
-def _hold(gate: BusyLimit, clock: _Clock, busy: float, rounds: int) -> list[int]:
+def _hold(gate: BusyLimit, clock: _Clock, busy: float, rounds: int, crowded: float = 0.0
+          ) -> list[int]:
     """Keep every permit in use for ``rounds`` checks at ``busy``; the limit after each."""
     seen = []
     for _ in range(rounds):
         entered = []
         while gate.active < gate.limit:
             entered.append(gate.__enter__())
-        clock.spend(CHECK_SECONDS, busy)
+        clock.spend(CHECK_SECONDS, busy, crowded)
         for g in entered:
             g.__exit__(None, None, None)
         seen.append(gate.limit)
@@ -68,6 +73,22 @@ def test_a_busy_process_drops_to_one_and_no_lower():
     seen = _hold(gate, clock, busy=1.0, rounds=10)
     assert seen[:3] == [7, 6, 5]
     assert gate.limit == 1 and min(seen) == 1
+
+
+def test_a_crowded_machine_is_not_read_as_a_slow_network():
+    """Half the wall time on the core, the other half waiting for it: the core is full."""
+    clock = _Clock()
+    gate = _gate(8, clock, start=4)
+    assert _hold(gate, clock, busy=0.5, rounds=3, crowded=0.5) == [3, 2, 1]
+
+
+def test_the_time_spent_waiting_for_a_core_is_read_off_this_process():
+    from enrich.busy_limit import ready_seconds
+
+    first = ready_seconds()
+    assert first >= 0.0
+    sum(range(2_000_000))  # some work, the scheduler may make it wait
+    assert ready_seconds() >= first
 
 
 def test_a_process_neither_waiting_nor_full_keeps_its_limit():
