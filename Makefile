@@ -14,9 +14,12 @@ LAKE_DUCKDB := 1.5.5
 
 .PHONY: demo test lint env env-lake bench clean
 
+# Bytecode is compiled at install: where the environment says not to write it
+# (PYTHONDONTWRITEBYTECODE), every process would compile each module it imports again
+# (a website worker's imports: 2.2 s of CPU without, 0.9 s with).
 $(VENV)/.synced: pyproject.toml uv.lock
 	test -x $(UV) || ($(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet uv)
-	$(UV) sync --frozen --inexact
+	$(UV) sync --frozen --inexact --compile-bytecode
 	touch $@
 
 env: $(VENV)/.synced
@@ -27,7 +30,8 @@ $(LAKE_VENV)/.synced: pyproject.toml uv.lock $(VENV)/.synced
 	  | sed 's/^duckdb==.*/duckdb==$(LAKE_DUCKDB)/' > $(LAKE_VENV)/requirements.txt
 	echo "duckdb-extension-ducklake==$(LAKE_DUCKDB)" >> $(LAKE_VENV)/requirements.txt
 	echo "duckdb-extension-postgres==$(LAKE_DUCKDB)" >> $(LAKE_VENV)/requirements.txt
-	$(UV) pip install --quiet --python $(LAKE_VENV)/bin/python -r $(LAKE_VENV)/requirements.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(LAKE_VENV)/bin/python \
+	  -r $(LAKE_VENV)/requirements.txt
 	$(UV) pip install --quiet --python $(LAKE_VENV)/bin/python --no-deps -e .
 	touch $@
 
