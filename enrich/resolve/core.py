@@ -31,6 +31,10 @@ from enrich.resolve.ids import assign_ids
 from enrich.resolve.model import Parameters, estimate, score_pairs
 from enrich.resolve.settings import ResolveSettings
 
+# feature columns the comparisons read as strings (similarity, word sets); every other
+# column is compared and blocked on by its integer codes
+_READ_AS_STRINGS = frozenset({"name_clean", "street_words"})
+
 
 @dataclass
 class PreviousState:
@@ -258,7 +262,11 @@ def resolve(
         raise ValueError("record_id must be set and unique for every record")
     feats = build_features(records)
     # records in name order from here on (see ``Features.renumber``); the outputs are put
-    # back in input order at the end
+    # back in input order at the end. Columns compared by their codes alone get them first:
+    # permuting a few integers is far cheaper than permuting ten million strings
+    for name in list(feats.cols):
+        if name not in _READ_AS_STRINGS:
+            feats.codes(name)
     perm = np.argsort(feats.codes("name_sorted"), kind="stable")
     feats.renumber(perm)
     rids = pc.take(rids, pa.array(perm))
