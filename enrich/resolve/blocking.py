@@ -54,12 +54,22 @@ def adaptive_windows(sizes: np.ndarray, window: int, budget: int | None = None) 
         total = int(block_pair_count(sizes, w).sum())
         if total <= budget or not cuttable.any():
             break
-        order = np.flatnonzero(cuttable)[np.argsort(-sizes[cuttable], kind="stable")]
+        order = np.flatnonzero(cuttable)[_biggest_first(sizes[cuttable])]
         saving = block_pair_count(sizes[order], w[order]) - block_pair_count(
             sizes[order], np.full(len(order), floor, np.int64))
         cut = np.searchsorted(np.cumsum(saving), total - budget) + 1
         w[order[:cut]] = np.minimum(w[order[:cut]], floor)
     return w
+
+
+def _biggest_first(sizes: np.ndarray) -> np.ndarray:
+    """Positions of ``sizes`` from the biggest down, equal sizes in position order (a stable
+    sort). Block sizes are small numbers: as 16-bit keys NumPy sorts them by radix, in
+    linear time, where a comparison sort of millions of blocks per key grows faster."""
+    top = int(sizes.max(initial=0))
+    if top < 2**16:
+        return np.argsort((top - sizes).astype(np.uint16), kind="stable")
+    return np.argsort(-sizes, kind="stable")
 
 
 def _windowed(sval: np.ndarray, srec: np.ndarray, window: int, budget: int | None,
@@ -74,14 +84,18 @@ def _windowed(sval: np.ndarray, srec: np.ndarray, window: int, budget: int | Non
     wins = adaptive_windows(sizes, window, budget)
     pos_win = np.repeat(wins, sizes)  # the window of the block each position is in
     left, right = [], []
+    # positions whose block still reaches ``d`` ahead: a position whose neighbour at d is in
+    # another block never pairs further, so each step looks at fewer positions (most blocks
+    # hold one or two records) instead of the whole key again
+    pos = np.flatnonzero(pos_win[:-1] >= 1)
     for d in range(1, window + 1):
-        same = (sval[d:] == sval[:-d]) & (pos_win[:-d] >= d)
-        if distinct_rec:
-            same &= srec[d:] != srec[:-d]
-        if not same.any():
+        pos = pos[(pos + d < m)]
+        pos = pos[(pos_win[pos] >= d) & (sval[np.minimum(pos + d, m - 1)] == sval[pos])]
+        hit = pos[srec[pos + d] != srec[pos]] if distinct_rec else pos
+        if len(hit) == 0:
             break
-        left.append(srec[:-d][same])
-        right.append(srec[d:][same])
+        left.append(srec[hit])
+        right.append(srec[hit + d])
     if not left:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64)

@@ -31,6 +31,10 @@ from enrich.resolve.ids import assign_ids
 from enrich.resolve.model import Parameters, estimate, score_pairs
 from enrich.resolve.settings import ResolveSettings
 
+# feature columns the comparisons read as strings (similarity, word sets); every other
+# column is compared and blocked on by its integer codes
+_READ_AS_STRINGS = frozenset({"name_clean", "street_words"})
+
 
 @dataclass
 class PreviousState:
@@ -257,6 +261,15 @@ def resolve(
     if rids.null_count or pc.count_distinct(rids).as_py() != n:
         raise ValueError("record_id must be set and unique for every record")
     feats = build_features(records)
+    # records in name order from here on (see ``Features.renumber``); the outputs are put
+    # back in input order at the end. Columns compared by their codes alone get them first:
+    # permuting a few integers is far cheaper than permuting ten million strings
+    for name in list(feats.cols):
+        if name not in _READ_AS_STRINGS:
+            feats.codes(name)
+    perm = np.argsort(feats.codes("name_sorted"), kind="stable")
+    feats.renumber(perm)
+    rids = pc.take(rids, pa.array(perm))
     stats["t_features"] = time.perf_counter() - t0
     _checkpoint(stats, "features")
 
@@ -331,7 +344,7 @@ def resolve(
     t = time.perf_counter()
     prev_ids = previous.current_ids() if previous is not None else None
     used = previous.used_ids() if previous is not None else None
-    first_seen = _first_seen(records)
+    first_seen = _first_seen(records)[perm]
 
     def ids_job():
         t_ids = time.perf_counter()
@@ -365,6 +378,9 @@ def resolve(
         company, redirects = ids_future.result()
     links = pa.table({"record_id": rids, "company_id": company, "match_weight": match_weight,
                       "explanation": explanation})
+    inverse = np.empty(n, np.int64)
+    inverse[perm] = np.arange(n, dtype=np.int64)
+    links = links.take(pa.array(inverse))  # back in input order
     red = pa.table({
         "old_id": pa.array([r[0] for r in redirects], pa.string()),
         "new_id": pa.array([r[1] for r in redirects], pa.string()),

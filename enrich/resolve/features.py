@@ -32,10 +32,49 @@ class Features:
     name_bits: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     _codes: dict[str, np.ndarray] = field(default_factory=dict)
     _objects: dict[str, np.ndarray] = field(default_factory=dict)
+    # set by ``renumber``: the string columns still in input order are permuted on first use
+    _perm: np.ndarray | None = None
+    _stale: set[str] = field(default_factory=set)
+
+    def renumber(self, perm: np.ndarray) -> None:
+        """Put the records in the order ``perm`` (new record k = old record ``perm[k]``).
+
+        Resolution renumbers records in name order before blocking: most candidate pairs
+        then join records with nearby numbers, so the gathers of both records' features
+        (compare, model, clustering) read nearby memory. A random gather from a
+        10-million-long array misses the cache at nearly every element. Integer codes are
+        permuted at once (cheap); string columns only when something reads them."""
+        perm = np.asarray(perm, np.int64)
+        for name in list(self._stale):  # a second renumbering: settle the first one
+            self.col(name)
+        self._codes = {k: v[perm] for k, v in self._codes.items()}
+        self._objects = {k: v[perm] for k, v in self._objects.items()}
+        if len(self.name_bits) == self.n:
+            self.name_bits = self.name_bits[perm]
+        if len(self.ident_offsets) != self.n + 1:  # no registry ids at all
+            self.ident_offsets = np.zeros(self.n + 1, np.int64)
+        counts = np.diff(self.ident_offsets)[perm]
+        if len(self.ident_codes):
+            start = self.ident_offsets[:-1][perm]
+            pos = np.repeat(start - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(
+                int(counts.sum()), dtype=np.int64)
+            self.ident_codes = self.ident_codes[pos]
+            self.ident_schemes = self.ident_schemes[pos]
+        self.ident_offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
+        self._perm = perm
+        self._stale = set(self.cols)
+
+    def col(self, name: str) -> pa.Array:
+        """A string column in the current record order."""
+        if name in self._stale:
+            self.cols[name] = pc.take(self.cols[name], pa.array(self._perm))
+            self._stale.discard(name)
+        return self.cols[name]
 
     def release(self, keep_codes: tuple[str, ...] = ()) -> None:
         """Drop what comparisons no longer need (memory), keeping the named code columns."""
         self.cols.clear()
+        self._stale.clear()
         self._objects.clear()
         for key in list(self._codes):
             if key not in keep_codes:
@@ -44,14 +83,14 @@ class Features:
     def codes(self, name: str) -> np.ndarray:
         """int32 codes, equal values -> equal codes, null -> -1 (in value order for names)."""
         if name not in self._codes:
-            self._codes[name] = value_codes(self.cols[name], ordered=name in _ORDERED)
+            self._codes[name] = value_codes(self.col(name), ordered=name in _ORDERED)
         return self._codes[name]
 
     def objects(self, name: str) -> np.ndarray:
         """The column as a numpy object array (for rapidfuzz)."""
         if name not in self._objects:
             self._objects[name] = np.asarray(
-                self.cols[name].to_numpy(zero_copy_only=False), dtype=object
+                self.col(name).to_numpy(zero_copy_only=False), dtype=object
             )
         return self._objects[name]
 

@@ -46,7 +46,15 @@ def assign_ids(
 ) -> tuple[pa.Array, list[tuple[str, str]]]:
     """Company id per record and the (old_id, new_id) redirects this run creates."""
     n = len(record_ids)
-    rank = age_rank(record_ids, first_seen)
+    if previous:
+        rank = age_rank(record_ids, first_seen)
+    else:
+        # only the order inside each cluster chooses a founder: a record alone in its cluster
+        # is its founder, so the sort of record ids skips those records
+        rank = np.zeros(n, np.int64)
+        multi = np.flatnonzero(np.bincount(labels, minlength=n)[labels] > 1) if n else rank
+        if len(multi):
+            rank[multi] = age_rank(pc.take(record_ids, pa.array(multi)), first_seen[multi])
     rid_list = record_ids.to_pylist() if previous else None
     used = set(used or ())
     previous = previous or {}
