@@ -114,8 +114,14 @@ def _bare_share(sites: list[int], proxy: str) -> int:
     with httpx.Client(proxy=proxy, headers={"User-Agent": UA},
                       limits=httpx.Limits(max_connections=WORKERS * 2,
                                           max_keepalive_connections=WORKERS)) as client:
+        def get(url: str) -> int:
+            try:
+                return len(client.get(url).content)
+            except httpx.TransportError:  # once more: a figure must count every page
+                return len(client.get(url).content)
+
         def one(n: int) -> int:
-            return sum(len(client.get(f"http://{host(n)}{p}").content) for p in PATHS)
+            return sum(get(f"http://{host(n)}{p}") for p in PATHS)
 
         with ThreadPoolExecutor(WORKERS) as pool:
             return sum(pool.map(one, sites))
@@ -136,6 +142,10 @@ def bare_round(sites: int, proxy: str, processes: int) -> dict[str, float]:
             worker.start()
         for worker in workers:
             worker.join()
+        failed = [w.exitcode for w in workers if w.exitcode != 0]
+        if failed:  # a share not fetched would flatter the baseline
+            raise SystemExit(f"bare fetch: {len(failed)} worker process(es) failed "
+                             f"(exit codes {failed}); no figure")
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     return {"sites": sites, "wall": wall, "cpu": cpu + _children_cpu() - kids0}
 
