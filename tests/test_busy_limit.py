@@ -9,10 +9,15 @@ once.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from localhttp import LocalServer, QuietHandler
 
 from enrich.busy_limit import CHECK_SECONDS, BusyLimit
@@ -82,13 +87,29 @@ def test_a_crowded_machine_is_not_read_as_a_slow_network():
     assert _hold(gate, clock, busy=0.5, rounds=3, crowded=0.5) == [3, 2, 1]
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux's per-thread counters")
 def test_the_time_spent_waiting_for_a_core_is_read_off_this_process():
+    """With more busy processes than cores, this one waits for a core: the counter grows by
+    the wall time it spent ready to run without a core, which with its CPU time makes up the
+    wall time."""
     from enrich.busy_limit import ready_seconds
 
-    first = ready_seconds()
-    assert first >= 0.0
-    sum(range(2_000_000))  # some work, the scheduler may make it wait
-    assert ready_seconds() >= first
+    spin = "import time\nend = time.monotonic() + 3\nwhile time.monotonic() < end: pass"
+    hogs = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(os.cpu_count() or 1)]
+    try:
+        time.sleep(0.3)  # the others are running
+        first, cpu, start = ready_seconds(), time.process_time(), time.monotonic()
+        while time.monotonic() < start + 1.0:
+            pass
+        waited, worked = ready_seconds() - first, time.process_time() - cpu
+        wall = time.monotonic() - start
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert waited > 0.1, (waited, worked, wall)
+    # the wait is the wall time it did not get, not its own CPU time
+    assert abs(waited + worked - wall) < 0.15, (waited, worked, wall)
 
 
 def test_a_process_neither_waiting_nor_full_keeps_its_limit():

@@ -89,8 +89,8 @@ def _windowed(sval: np.ndarray, srec: np.ndarray, window: int, budget: int | Non
     # hold one or two records) instead of the whole key again
     pos = np.flatnonzero(pos_win[:-1] >= 1)
     for d in range(1, window + 1):
-        pos = pos[(pos + d < m)]
-        pos = pos[(pos_win[pos] >= d) & (sval[np.minimum(pos + d, m - 1)] == sval[pos])]
+        pos = pos[pos + d < m]
+        pos = pos[(pos_win[pos] >= d) & (sval[pos + d] == sval[pos])]
         hit = pos[srec[pos + d] != srec[pos]] if distinct_rec else pos
         if len(hit) == 0:
             break
