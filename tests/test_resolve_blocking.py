@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 
 from enrich.resolve import resolve
-from enrich.resolve.blocking import adaptive_windows, block_pair_count, key_pairs
+from enrich.resolve.blocking import _windowed, adaptive_windows, block_pair_count, key_pairs
 
 
 def test_small_blocks_pair_all_to_all_and_big_ones_shrink_their_window():
@@ -91,3 +91,20 @@ def test_common_surnames_and_trade_words_do_not_explode_the_rarest_word_key():
                       res.links.column("company_id").to_pylist(), strict=True))
     assert all(groups[f"r{k}"] == groups[f"r{k}-dup"] for k in range(0, 3000, 100))
     assert len(set(groups.values())) == 3000
+
+
+def test_records_numbered_in_name_order_pair_as_the_stable_sort_pairs_them():
+    """Where the records are already numbered in the name order (as ``resolve`` numbers
+    them), key_pairs takes a faster sort; the pairs, in their order, are the ones the stable
+    sort by (key, name, position) gives."""
+    rng = np.random.default_rng(11)
+    n = 30_000
+    order = np.sort(rng.integers(0, 8_000, n))  # equal names side by side, as renumbered
+    key = rng.integers(-1, 3_000, n)  # -1: no value
+    key[rng.integers(0, n, 3_000)] = 7  # and one common value: a block the budget cuts
+    a, b = key_pairs(key, order, window=6, budget=n // 3)
+    idx = np.flatnonzero(key >= 0)
+    stable = idx[np.argsort(key[idx].astype(np.int64) * 8_001 + order[idx], kind="stable")]
+    want_a, want_b = _windowed(key[stable], stable, 6, n // 3)
+    assert len(a) > n // 10
+    assert np.array_equal(a, want_a) and np.array_equal(b, want_b)
