@@ -21,6 +21,7 @@ from leadpipe.config import load_config
 pytestmark = pytest.mark.prefect
 
 COMPANIES = 60
+CRAWL_DELAY_S = 0.25
 DEADLINE_S = 240
 WORKERS = ("ops-worker-a", "ops-worker-b")
 SUBMITTED = re.compile(r"Worker '([^']+)' submitting flow run")
@@ -36,8 +37,12 @@ def console(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("ops")
     config_path = root / "leadpipe.toml"
+    # a delay between a crawl's requests keeps each crawl running for some seconds, so on a
+    # fast machine too a crawl is still running when the other worker next asks for work
+    # (every 2 s), and two crawls can be seen at work on two workers at once
     config_path.write_text(
         f'[project]\ndata_dir = "data"\n[crawl]\nautothrottle = false\n'
+        f"download_delay = {CRAWL_DELAY_S}\n"
         f"[demo]\ncompanies = {COMPANIES}\nseed = 5\n", encoding="utf-8")
     config = load_config(config_path)
     port, home, logs = lp.free_port(), root / "prefect-home", root / "logs"
