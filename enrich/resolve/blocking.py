@@ -111,15 +111,15 @@ def key_pairs(key: np.ndarray, order: np.ndarray, window: int,
     if len(idx) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     k = key[idx].astype(np.int64)
-    span = int(order.max(initial=0)) + 1
+    top = int(k.max()) + 1
     rank = order[idx]
-    if (int(k.max()) + 1) * len(key) < 2**62 and bool(np.all(rank[1:] >= rank[:-1])):
+    if top * len(key) < 2**62 and bool(np.all(rank[1:] >= rank[:-1])):
         # records already numbered in ``order`` (as ``resolve`` numbers them): the order by
         # (key, rank, position) is the order by (key, position), and those keys are all
         # different, so the fastest sort gives it; a stable sort costs 2.6 times as much on
         # ten million keys (``bench.scaling_baseline``)
         o = np.argsort(k * len(key) + idx)
-    elif (int(k.max()) + 1) * span < 2**62:  # one stable int64 sort instead of a lexsort
+    elif top * (span := int(order.max(initial=0)) + 1) < 2**62:  # one int64 sort, no lexsort
         o = np.argsort(k * span + rank, kind="stable")
     else:
         o = np.lexsort((idx, rank, k))
